@@ -1,0 +1,277 @@
+#include "app.h"
+
+#include <getopt.h>
+#include <mysql.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "fcgi_server.h"
+#include "log.h"
+#include "tmpl.h"
+#include "util.h"
+
+/* Per-worker state: created in the worker after fork, reused for every
+ * request the worker answers. */
+struct worker_state {
+	struct app *app;
+	struct arena arena;
+	struct buf body;
+	struct db *db;
+};
+
+static struct worker_state worker;
+
+static const struct {
+	int status;
+	const char *title;
+	const char *message;
+} error_texts[] = {
+	{ 400, "Bad request",
+	    "The request could not be understood. Check the address or the "
+	    "form and try again." },
+	{ 403, "Forbidden", "You are not allowed to do that." },
+	{ 404, "Page not found",
+	    "There is nothing at this address. The event may have been "
+	    "removed, or the link may be mistyped." },
+	{ 405, "Method not allowed",
+	    "This address does not accept that kind of request." },
+	{ 409, "Conflict", "That could not be done in the current state." },
+	{ 413, "Too large", "What was sent is larger than this site accepts." },
+	{ 415, "Unsupported form", "The form was sent in a format this site "
+	    "does not accept." },
+	{ 429, "Too many requests", "Please wait a moment and try again." },
+	{ 500, "Something went wrong",
+	    "An unexpected error stopped this page. It has been logged." },
+	{ 503, "Temporarily unavailable",
+	    "The site cannot reach its database right now. Please try again "
+	    "in a minute." },
+};
+
+struct tmpl_value *
+page_context(struct request *r, const char *title)
+{
+	struct arena *a = r->arena;
+	struct tmpl_value *ctx = tv_object(a);
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	tv_set_str(a, ctx, "site_name", r->app->cfg.site_name);
+	tv_set_str(a, ctx, "title", title);
+	tv_set_str(a, ctx, "path", r->path);
+	tv_set_int(a, ctx, "year", tm.tm_year + 1900);
+	return ctx;
+}
+
+int
+page_render(struct request *r, const char *name, struct tmpl_value *ctx)
+{
+	buf_reset(r->resp.body);
+	if (tmpl_render(r->app->templates, name, ctx, r->resp.body) != 0) {
+		log_err("%s: no template \"%s\"", __func__, name);
+		return 500;
+	}
+	return 0;
+}
+
+const char *
+site_url(struct request *r)
+{
+	if (r->app->cfg.base_url != NULL)
+		return r->app->cfg.base_url;
+	return arena_printf(r->arena, "%s://%s", r->https ? "https" : "http",
+	    *r->host ? r->host : "localhost");
+}
+
+int
+page_redirect(struct request *r, int status, const char *location)
+{
+	r->resp.status = status;
+	response_header(&r->resp, "Location", location);
+	buf_reset(r->resp.body);
+	return 0;
+}
+
+/* Renders the error page for status; falls back to plain text if even the
+ * error template cannot be rendered. */
+static void
+error_page(struct request *r, int status)
+{
+	const char *title = response_reason(status), *message = "";
+	struct tmpl_value *ctx;
+
+	for (size_t i = 0; i < ARRAY_LEN(error_texts); i++)
+		if (error_texts[i].status == status) {
+			title = error_texts[i].title;
+			message = error_texts[i].message;
+		}
+	r->resp.nheaders = 0;
+	r->resp.cache = CACHE_PRIVATE;
+	r->resp.content_type = "text/html; charset=utf-8";
+	if (status == 503 || status == 429)
+		response_header(&r->resp, "Retry-After", "30");
+	ctx = page_context(r, title);
+	tv_set_int(r->arena, ctx, "status", status);
+	tv_set_str(r->arena, ctx, "message", message);
+	if (r->error_detail != NULL)
+		tv_set_str(r->arena, ctx, "detail", r->error_detail);
+	if (page_render(r, "error", ctx) != 0) {
+		buf_reset(r->resp.body);
+		buf_printf(r->resp.body, "%d %s\n", status, title);
+		r->resp.content_type = "text/plain; charset=utf-8";
+	}
+	r->resp.status = status;
+}
+
+static int
+dispatch(struct request *r)
+{
+	const struct app *app = r->app;
+	struct route_match m;
+	int status;
+
+	switch (router_match(app->routes, app->nroutes, r->method, r->path,
+	    r->arena, &m)) {
+	case ROUTE_FOUND:
+		break;
+	case ROUTE_METHOD_NOT_ALLOWED:
+		response_header(&r->resp, "Allow", m.allow);
+		status = 405;
+		goto error;
+	default:
+		return 404;
+	}
+	r->path_params = m.params;
+	if (strcmp(r->method, "POST") == 0 &&
+	    (status = request_read_form(r)) != 0)
+		return status;
+	return app->handlers[app->routes[m.route].handler](r);
+error:
+	/* Keep the Allow header through the error page. */
+	error_page(r, status);
+	response_header(&r->resp, "Allow", m.allow);
+	return 0;
+}
+
+static void
+handle(FCGX_Request *fcgi, void *arg)
+{
+	struct worker_state *w = arg;
+	struct request r;
+	int status;
+
+	arena_reset(&w->arena);
+	status = request_init(&r, fcgi, &w->arena, &w->body);
+	r.app = w->app;
+	r.db = w->db;
+	if (status == 0)
+		status = dispatch(&r);
+	if (status != 0) {
+		if (status >= 500)
+			log_err("%s %s answered %d", r.method, r.path, status);
+		error_page(&r, status);
+	}
+	response_send(&r.resp, r.https, r.head, fcgi->out);
+}
+
+static int
+worker_init(void *arg)
+{
+	struct worker_state *w = arg;
+
+	arena_init(&w->arena, 64 * 1024);
+	buf_init(&w->body);
+	buf_reserve(&w->body, 32 * 1024);
+	w->db = db_open(&w->app->cfg, w->app->stmts, w->app->nstmts);
+	return 0;
+}
+
+static void
+worker_exit(void *arg)
+{
+	struct worker_state *w = arg;
+
+	db_close(w->db);
+	arena_free(&w->arena);
+	buf_free(&w->body);
+	mysql_thread_end();
+}
+
+static void
+usage(const char *name)
+{
+	fprintf(stderr, "usage: %s --listen PATH|HOST:PORT [--workers N]\n",
+	    name);
+}
+
+int
+app_main(struct app *app, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct fcgi_server_opts opts = {
+		.workers = app->default_workers,
+		.backlog = 1024,
+		.socket_mode = 0660,
+		.worker_init = worker_init,
+		.handle = handle,
+		.worker_exit = worker_exit,
+		.arg = &worker,
+	};
+	struct tmpl_error terr;
+	char err[256];
+	int ch;
+
+	log_set_program(app->name);
+	while ((ch = getopt_long(argc, argv, "l:w:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'l':
+			opts.listen = optarg;
+			break;
+		case 'w':
+			opts.workers = atoi(optarg);
+			if (opts.workers < 1 || opts.workers > 256) {
+				fprintf(stderr, "%s: --workers must be 1 to 256\n",
+				    app->name);
+				return 2;
+			}
+			break;
+		default:
+			usage(app->name);
+			return 2;
+		}
+	}
+	if (opts.listen == NULL) {
+		usage(app->name);
+		return 2;
+	}
+	if (config_load(&app->cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", app->name, err);
+		return 1;
+	}
+	app->templates = tmpl_set_new();
+	if (tmpl_set_load_dir(app->templates, app->cfg.templates_dir,
+	    &terr) != 0) {
+		fprintf(stderr, "%s: template %s:%d: %s\n", app->name, terr.file,
+		    terr.line, terr.reason);
+		return 1;
+	}
+	if (mysql_library_init(0, NULL, NULL) != 0) {
+		fprintf(stderr, "%s: cannot initialise the MySQL client library\n",
+		    app->name);
+		return 1;
+	}
+	worker.app = app;
+	if (fcgi_server_run(&opts) != 0)
+		return 1;
+	tmpl_set_free(app->templates);
+	mysql_library_end();
+	return 0;
+}

@@ -1,0 +1,58 @@
+/*
+ * What every FastCGI program shares: start-up (flags, configuration,
+ * templates compiled once), the per-worker state (arena, response buffer,
+ * database handle), routing a request to its handler, error pages and page
+ * rendering through the layout.
+ */
+#ifndef TESSERA_APP_H
+#define TESSERA_APP_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "request.h"
+#include "router.h"
+
+struct tmpl_set;
+struct tmpl_value;
+
+/*
+ * A handler answers one request. It returns 0 once it has filled r->resp,
+ * or an HTTP status (400, 404, 503, ...) for the program to answer with
+ * its error page, with r->error_detail as the explanation if set.
+ */
+typedef int (*handler_fn)(struct request *r);
+
+struct app {
+	const char *name;            /* program name, for logs */
+	const struct route *routes;  /* route.handler indexes handlers */
+	size_t nroutes;
+	const handler_fn *handlers;
+	const char *const *stmts;    /* the program's statement table */
+	size_t nstmts;
+	int default_workers;
+
+	/* Filled by app_main at start-up, read-only afterwards. */
+	struct config cfg;
+	struct tmpl_set *templates;
+};
+
+/* Parses --listen ADDR and --workers N, loads the configuration and the
+ * templates (a template that does not compile stops the program with its
+ * file, line and reason), then serves until SIGTERM. Returns the exit
+ * status. */
+int app_main(struct app *app, int argc, char **argv);
+
+/* The context every page starts from: site name, page title, year, and
+ * what the layout needs. Arena-owned. */
+struct tmpl_value *page_context(struct request *r, const char *title);
+/* Renders template name with ctx into r->resp as a 200 HTML page.
+ * Returns 0, or 500 when the template is missing. */
+int page_render(struct request *r, const char *name, struct tmpl_value *ctx);
+/* The site's absolute URL without a trailing slash: TESSERA_BASE_URL, or
+ * the scheme and Host of the request (nginx only passes hosts it serves). */
+const char *site_url(struct request *r);
+/* Answers with a redirect to a local path. Returns 0. */
+int page_redirect(struct request *r, int status, const char *location);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * Run-time configuration of the programs, read once at start-up from the
+ * environment (systemd units load it with EnvironmentFile=; the local stack
+ * exports it). Strings point into the environment or static defaults and
+ * live for the whole process.
+ */
+#ifndef TESSERA_CONFIG_H
+#define TESSERA_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_MAX_REPLICAS 8
+
+struct config {
+	const char *db_name;        /* TESSERA_DB_NAME */
+	const char *db_user;        /* TESSERA_DB_USER */
+	const char *db_password;    /* TESSERA_DB_PASSWORD */
+	const char *db_primary;     /* TESSERA_DB_PRIMARY: unix:/path or host:port */
+	const char *db_replicas[CONFIG_MAX_REPLICAS]; /* TESSERA_DB_REPLICAS, comma-separated */
+	int nreplicas;
+	int replica_max_lag;        /* TESSERA_REPLICA_MAX_LAG, seconds */
+	const char *templates_dir;  /* TESSERA_TEMPLATES */
+	const char *sql_dir;        /* TESSERA_SQL_DIR */
+	const char *site_name;      /* TESSERA_SITE_NAME */
+	const char *base_url;       /* TESSERA_BASE_URL, e.g. https://tickets.example;
+	                             * NULL: taken from each request */
+};
+
+/* Fills cfg from the environment; on a bad value writes the reason into
+ * err and returns -1. */
+int config_load(struct config *cfg, char *err, size_t errlen);
+
+#endif

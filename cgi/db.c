@@ -1,0 +1,578 @@
+#include "db.h"
+
+#include <errno.h>
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "util.h"
+
+/* Seconds between replica status checks, and before retrying a server
+ * that refused a connection. */
+#define REPLICA_CHECK_INTERVAL 1
+#define RECONNECT_BACKOFF 1
+/* Column values up to this size are fetched in one go; longer ones are
+ * fetched again into a buffer of their exact size. */
+#define FETCH_CHUNK 256
+
+/* Statements the database layer itself runs, beside the program's own. */
+enum internal_stmt { INTERNAL_PING, INTERNAL_REPLICA_STATUS, INTERNAL__MAX };
+static const char *const internal_sql[INTERNAL__MAX] = {
+	/* INTERNAL_PING */ "SELECT 1",
+	/* INTERNAL_REPLICA_STATUS */ "SHOW REPLICA STATUS",
+};
+
+struct db_conn {
+	const char *address;
+	int is_replica;
+	MYSQL *mysql;                /* NULL while disconnected */
+	MYSQL_STMT **stmts;          /* program statements, prepared lazily */
+	MYSQL_STMT *internal[INTERNAL__MAX];
+	time_t retry_after;          /* no connect attempt before this */
+	time_t checked_at;           /* replica: last status check */
+	int usable;                  /* replica: fresh enough to read */
+	long lag;
+	char error[160];
+};
+
+struct db {
+	const struct config *cfg;
+	const char *const *sql;
+	size_t nstmts;
+	struct db_conn primary;
+	struct db_conn replicas[CONFIG_MAX_REPLICAS];
+	int nreplicas;
+	int in_transaction;
+};
+
+static void
+conn_disconnect(struct db *db, struct db_conn *c)
+{
+	for (size_t i = 0; i < db->nstmts; i++) {
+		if (c->stmts[i] != NULL)
+			mysql_stmt_close(c->stmts[i]);
+		c->stmts[i] = NULL;
+	}
+	for (int i = 0; i < INTERNAL__MAX; i++) {
+		if (c->internal[i] != NULL)
+			mysql_stmt_close(c->internal[i]);
+		c->internal[i] = NULL;
+	}
+	if (c->mysql != NULL)
+		mysql_close(c->mysql);
+	c->mysql = NULL;
+	c->usable = 0;
+}
+
+/* Errors after which the connection is gone and worth one reconnect. */
+static int
+is_connection_error(unsigned int err)
+{
+	return err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST ||
+	    err == CR_CONNECTION_ERROR || err == CR_CONN_HOST_ERROR ||
+	    err == ER_CONNECTION_KILLED || err == ER_SERVER_SHUTDOWN ||
+	    err == CR_COMMANDS_OUT_OF_SYNC;
+}
+
+static int
+conn_connect(struct db *db, struct db_conn *c)
+{
+	const struct config *cfg = db->cfg;
+	unsigned int timeout_connect = 2, timeout_io = 10;
+	const char *host = NULL, *socket_path = NULL;
+	char hostbuf[256];
+	unsigned int port = 0;
+	time_t now = time(NULL);
+
+	if (c->mysql != NULL)
+		return 0;
+	if (now < c->retry_after)
+		return -1;
+	if (strncmp(c->address, "unix:", 5) == 0) {
+		socket_path = c->address + 5;
+		host = "localhost";
+	} else {
+		const char *colon = strrchr(c->address, ':');
+		size_t hlen = colon ? (size_t)(colon - c->address) : strlen(c->address);
+
+		if (hlen >= sizeof(hostbuf))
+			hlen = sizeof(hostbuf) - 1;
+		memcpy(hostbuf, c->address, hlen);
+		hostbuf[hlen] = '\0';
+		host = hostbuf;
+		port = colon ? (unsigned int)atoi(colon + 1) : 3306;
+	}
+	c->mysql = mysql_init(NULL);
+	if (c->mysql == NULL) {
+		log_err("%s: mysql_init failed", __func__);
+		abort();
+	}
+	mysql_options(c->mysql, MYSQL_OPT_CONNECT_TIMEOUT, &timeout_connect);
+	mysql_options(c->mysql, MYSQL_OPT_READ_TIMEOUT, &timeout_io);
+	mysql_options(c->mysql, MYSQL_OPT_WRITE_TIMEOUT, &timeout_io);
+	mysql_options(c->mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	if (mysql_real_connect(c->mysql, host, cfg->db_user, cfg->db_password,
+	    cfg->db_name, port, socket_path, 0) == NULL) {
+		snprintf(c->error, sizeof(c->error), "%s", mysql_error(c->mysql));
+		log_err("%s: %s: %s", __func__, c->address, c->error);
+		mysql_close(c->mysql);
+		c->mysql = NULL;
+		c->retry_after = now + RECONNECT_BACKOFF;
+		return -1;
+	}
+	c->error[0] = '\0';
+	c->checked_at = 0;
+	return 0;
+}
+
+static MYSQL_STMT *
+conn_prepare(struct db_conn *c, MYSQL_STMT **slot, const char *sql)
+{
+	if (*slot != NULL)
+		return *slot;
+	*slot = mysql_stmt_init(c->mysql);
+	if (*slot == NULL) {
+		log_err("%s: mysql_stmt_init failed", __func__);
+		abort();
+	}
+	if (mysql_stmt_prepare(*slot, sql, (unsigned long)strlen(sql)) != 0) {
+		snprintf(c->error, sizeof(c->error), "%s", mysql_stmt_error(*slot));
+		log_err("%s: %s: cannot prepare \"%s\": %s", __func__, c->address,
+		    sql, c->error);
+		mysql_stmt_close(*slot);
+		*slot = NULL;
+	}
+	return *slot;
+}
+
+static void
+bind_args(MYSQL_BIND *binds, const struct db_arg *args, size_t nargs)
+{
+	memset(binds, 0, nargs * sizeof(*binds));
+	for (size_t i = 0; i < nargs; i++) {
+		switch (args[i].type) {
+		case DB_ARG_NULL:
+			binds[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		case DB_ARG_INT:
+			binds[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			binds[i].buffer = (void *)&args[i].i;
+			break;
+		case DB_ARG_STR:
+			binds[i].buffer_type = MYSQL_TYPE_STRING;
+			binds[i].buffer = (void *)args[i].s;
+			binds[i].buffer_length = args[i].len;
+			binds[i].length = (unsigned long *)&args[i].len;
+			break;
+		}
+	}
+}
+
+/* Reads the stored result of an executed statement into out, as text. */
+static int
+fetch_rows(MYSQL_STMT *st, struct arena *a, struct db_rows *out)
+{
+	MYSQL_RES *meta;
+	MYSQL_FIELD *fields;
+	MYSQL_BIND *binds;
+	unsigned long *lens;
+	my_bool *nulls, *errs;
+	char *chunks;
+	size_t ncols, row = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL)
+		return 0;
+	ncols = mysql_num_fields(meta);
+	fields = mysql_fetch_fields(meta);
+	if (mysql_stmt_store_result(st) != 0) {
+		mysql_free_result(meta);
+		return -1;
+	}
+	out->ncols = ncols;
+	out->nrows = (size_t)mysql_stmt_num_rows(st);
+	out->names = arena_calloc(a, ncols ? ncols : 1, sizeof(char *));
+	for (size_t i = 0; i < ncols; i++)
+		out->names[i] = arena_strdup(a, fields[i].name);
+	mysql_free_result(meta);
+	out->cells = arena_calloc(a, out->nrows * ncols + 1, sizeof(char *));
+
+	binds = arena_calloc(a, ncols ? ncols : 1, sizeof(*binds));
+	lens = arena_calloc(a, ncols ? ncols : 1, sizeof(*lens));
+	nulls = arena_calloc(a, ncols ? ncols : 1, sizeof(*nulls));
+	errs = arena_calloc(a, ncols ? ncols : 1, sizeof(*errs));
+	chunks = arena_alloc(a, (ncols ? ncols : 1) * FETCH_CHUNK);
+	for (size_t i = 0; i < ncols; i++) {
+		binds[i].buffer_type = MYSQL_TYPE_STRING;
+		binds[i].buffer = chunks + i * FETCH_CHUNK;
+		binds[i].buffer_length = FETCH_CHUNK;
+		binds[i].length = &lens[i];
+		binds[i].is_null = &nulls[i];
+		binds[i].error = &errs[i];
+	}
+	if (ncols > 0 && mysql_stmt_bind_result(st, binds) != 0)
+		goto fail;
+	while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
+		for (size_t i = 0; i < ncols && row < out->nrows; i++) {
+			char **cell = &out->cells[row * ncols + i];
+
+			if (nulls[i])
+				continue;
+			if (lens[i] < FETCH_CHUNK) {
+				*cell = arena_strndup(a, chunks + i * FETCH_CHUNK,
+				    lens[i]);
+				continue;
+			}
+			MYSQL_BIND one;
+			unsigned long len = lens[i];
+
+			*cell = arena_alloc(a, len + 1);
+			memset(&one, 0, sizeof(one));
+			one.buffer_type = MYSQL_TYPE_STRING;
+			one.buffer = *cell;
+			one.buffer_length = len + 1;
+			one.length = &len;
+			if (mysql_stmt_fetch_column(st, &one, (unsigned int)i, 0) != 0)
+				goto fail;
+			(*cell)[len] = '\0';
+		}
+		row++;
+	}
+	if (rc != MYSQL_NO_DATA)
+		goto fail;
+	out->nrows = row;
+	mysql_stmt_free_result(st);
+	return 0;
+fail:
+	mysql_stmt_free_result(st);
+	return -1;
+}
+
+/*
+ * Executes a prepared statement on one connection. Returns 0, or -1 with
+ * *conn_lost set when the connection went away (the caller may retry on a
+ * new one).
+ */
+static int
+conn_run(struct db *db, struct db_conn *c, MYSQL_STMT **slot, const char *sql,
+    const struct db_arg *args, size_t nargs, struct arena *a,
+    struct db_rows *out, unsigned long long *affected,
+    unsigned long long *insert_id, int *conn_lost)
+{
+	MYSQL_BIND binds[32];
+	MYSQL_STMT *st;
+	unsigned int err;
+
+	*conn_lost = 0;
+	if (nargs > ARRAY_LEN(binds)) {
+		log_err("%s: too many arguments (%zu) for \"%s\"", __func__, nargs,
+		    sql);
+		return -1;
+	}
+	if (conn_connect(db, c) != 0) {
+		*conn_lost = 1;
+		return -1;
+	}
+	if ((st = conn_prepare(c, slot, sql)) == NULL) {
+		err = mysql_errno(c->mysql);
+		goto error;
+	}
+	bind_args(binds, args, nargs);
+	if (mysql_stmt_bind_param(st, nargs ? binds : NULL) != 0 ||
+	    mysql_stmt_execute(st) != 0) {
+		err = mysql_stmt_errno(st);
+		snprintf(c->error, sizeof(c->error), "%s", mysql_stmt_error(st));
+		goto error;
+	}
+	if (out != NULL && fetch_rows(st, a, out) != 0) {
+		err = mysql_stmt_errno(st);
+		snprintf(c->error, sizeof(c->error), "%s", mysql_stmt_error(st));
+		goto error;
+	}
+	if (out == NULL)
+		mysql_stmt_free_result(st);
+	if (affected != NULL)
+		*affected = mysql_stmt_affected_rows(st);
+	if (insert_id != NULL)
+		*insert_id = mysql_stmt_insert_id(st);
+	return 0;
+error:
+	if (is_connection_error(err)) {
+		*conn_lost = 1;
+		conn_disconnect(db, c);
+	} else {
+		log_err("%s: %s: \"%s\": %s", __func__, c->address, sql, c->error);
+	}
+	return -1;
+}
+
+/* Runs a statement, reconnecting once if the connection had gone away
+ * (a server restart, or wait_timeout after a quiet night). */
+static int
+conn_run_retry(struct db *db, struct db_conn *c, int stmt,
+    const struct db_arg *args, size_t nargs, struct arena *a,
+    struct db_rows *out, unsigned long long *affected,
+    unsigned long long *insert_id)
+{
+	int lost, was_connected = c->mysql != NULL;
+
+	if (conn_run(db, c, &c->stmts[stmt], db->sql[stmt], args, nargs, a, out,
+	    affected, insert_id, &lost) == 0)
+		return 0;
+	if (!lost || !was_connected || (c == &db->primary && db->in_transaction))
+		return -1;
+	c->retry_after = 0;
+	return conn_run(db, c, &c->stmts[stmt], db->sql[stmt], args, nargs, a,
+	    out, affected, insert_id, &lost);
+}
+
+static long
+lag_from_status(const struct db_rows *rows)
+{
+	const char *io = NULL, *sql = NULL, *behind = NULL;
+
+	if (rows->nrows == 0)
+		return -1;
+	for (size_t i = 0; i < rows->ncols; i++) {
+		if (strcmp(rows->names[i], "Slave_IO_Running") == 0)
+			io = db_cell(rows, 0, i);
+		else if (strcmp(rows->names[i], "Slave_SQL_Running") == 0)
+			sql = db_cell(rows, 0, i);
+		else if (strcmp(rows->names[i], "Seconds_Behind_Master") == 0)
+			behind = db_cell(rows, 0, i);
+	}
+	if (io == NULL || sql == NULL || strcmp(io, "Yes") != 0 ||
+	    strcmp(sql, "Yes") != 0 || behind == NULL)
+		return -1;
+	return atol(behind);
+}
+
+/* Refreshes c->usable and c->lag at most once a second, or now if force. */
+static void
+replica_check(struct db *db, struct db_conn *c, int force)
+{
+	struct arena a;
+	struct db_rows rows;
+	time_t now = time(NULL);
+	int lost;
+
+	if (!force && c->mysql != NULL && now - c->checked_at <
+	    REPLICA_CHECK_INTERVAL)
+		return;
+	if (!force && c->mysql == NULL && now < c->retry_after)
+		return;
+	c->checked_at = now;
+	c->usable = 0;
+	c->lag = -1;
+	arena_init(&a, 4096);
+	if (conn_run(db, c, &c->internal[INTERNAL_REPLICA_STATUS],
+	    internal_sql[INTERNAL_REPLICA_STATUS], NULL, 0, &a, &rows, NULL, NULL,
+	    &lost) == 0) {
+		c->lag = lag_from_status(&rows);
+		c->usable = c->lag >= 0 && c->lag <= db->cfg->replica_max_lag;
+		if (c->lag < 0)
+			snprintf(c->error, sizeof(c->error),
+			    "replication is not running");
+		else if (!c->usable)
+			snprintf(c->error, sizeof(c->error),
+			    "%ld s behind the primary", c->lag);
+		else
+			c->error[0] = '\0';
+	}
+	arena_free(&a);
+}
+
+struct db *
+db_open(const struct config *cfg, const char *const *stmts, size_t nstmts)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+
+	db->cfg = cfg;
+	db->sql = stmts;
+	db->nstmts = nstmts;
+	db->primary.address = cfg->db_primary;
+	db->primary.stmts = xcalloc(nstmts ? nstmts : 1, sizeof(MYSQL_STMT *));
+	db->nreplicas = cfg->nreplicas;
+	for (int i = 0; i < cfg->nreplicas; i++) {
+		db->replicas[i].address = cfg->db_replicas[i];
+		db->replicas[i].is_replica = 1;
+		db->replicas[i].stmts = xcalloc(nstmts ? nstmts : 1,
+		    sizeof(MYSQL_STMT *));
+	}
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	conn_disconnect(db, &db->primary);
+	free(db->primary.stmts);
+	for (int i = 0; i < db->nreplicas; i++) {
+		conn_disconnect(db, &db->replicas[i]);
+		free(db->replicas[i].stmts);
+	}
+	free(db);
+}
+
+int
+db_query(struct db *db, struct arena *a, enum db_target target, int stmt,
+    const struct db_arg *args, size_t nargs, struct db_rows *out)
+{
+	if (stmt < 0 || (size_t)stmt >= db->nstmts) {
+		log_err("%s: no statement %d", __func__, stmt);
+		abort();
+	}
+	if (target == DB_READ) {
+		for (int i = 0; i < db->nreplicas; i++) {
+			struct db_conn *c = &db->replicas[i];
+
+			replica_check(db, c, 0);
+			if (c->usable && conn_run_retry(db, c, stmt, args, nargs, a,
+			    out, NULL, NULL) == 0)
+				return 0;
+		}
+	}
+	if (conn_run_retry(db, &db->primary, stmt, args, nargs, a, out, NULL,
+	    NULL) == 0)
+		return 0;
+	if (target == DB_READ) {
+		/* The primary is down: a stale page beats no page. */
+		for (int i = 0; i < db->nreplicas; i++)
+			if (conn_run_retry(db, &db->replicas[i], stmt, args, nargs,
+			    a, out, NULL, NULL) == 0)
+				return 0;
+	}
+	log_err("%s: no server could run statement %d", __func__, stmt);
+	return -1;
+}
+
+int
+db_exec(struct db *db, int stmt, const struct db_arg *args, size_t nargs,
+    unsigned long long *affected, unsigned long long *insert_id)
+{
+	if (stmt < 0 || (size_t)stmt >= db->nstmts) {
+		log_err("%s: no statement %d", __func__, stmt);
+		abort();
+	}
+	return conn_run_retry(db, &db->primary, stmt, args, nargs, NULL, NULL,
+	    affected, insert_id);
+}
+
+int
+db_begin(struct db *db)
+{
+	struct db_conn *c = &db->primary;
+
+	if (conn_connect(db, c) != 0)
+		return -1;
+	if (mysql_autocommit(c->mysql, 0) != 0) {
+		/* The connection may have gone quietly; try a fresh one. */
+		conn_disconnect(db, c);
+		c->retry_after = 0;
+		if (conn_connect(db, c) != 0 || mysql_autocommit(c->mysql, 0) != 0)
+			return -1;
+	}
+	db->in_transaction = 1;
+	return 0;
+}
+
+static int
+end_transaction(struct db *db, int commit)
+{
+	struct db_conn *c = &db->primary;
+	int rc = -1;
+
+	db->in_transaction = 0;
+	if (c->mysql == NULL)
+		return -1;
+	if ((commit ? mysql_commit(c->mysql) : mysql_rollback(c->mysql)) == 0)
+		rc = 0;
+	else
+		log_err("%s: %s: %s", __func__, commit ? "commit" : "rollback",
+		    mysql_error(c->mysql));
+	if (mysql_autocommit(c->mysql, 1) != 0)
+		conn_disconnect(db, c);
+	return rc;
+}
+
+int
+db_commit(struct db *db)
+{
+	return end_transaction(db, 1);
+}
+
+void
+db_rollback(struct db *db)
+{
+	end_transaction(db, 0);
+}
+
+int
+db_exec_sql(struct db *db, const char *sql, char *err, size_t errlen)
+{
+	MYSQL_STMT *st = NULL;
+	int lost, rc;
+
+	rc = conn_run(db, &db->primary, &st, sql, NULL, 0, NULL, NULL, NULL, NULL,
+	    &lost);
+	snprintf(err, errlen, "%s", rc == 0 ? "" : db->primary.error);
+	if (st != NULL)
+		mysql_stmt_close(st);
+	return rc;
+}
+
+int
+db_health(struct db *db, struct db_server_health *primary,
+    struct db_server_health *replicas)
+{
+	struct arena a;
+	struct db_rows rows;
+	int lost;
+
+	arena_init(&a, 4096);
+	memset(primary, 0, sizeof(*primary));
+	primary->address = db->primary.address;
+	primary->lag = 0;
+	db->primary.retry_after = 0;
+	primary->reachable = conn_run(db, &db->primary,
+	    &db->primary.internal[INTERNAL_PING], internal_sql[INTERNAL_PING],
+	    NULL, 0, &a, &rows, NULL, NULL, &lost) == 0;
+	if (!primary->reachable && lost && db->primary.mysql == NULL) {
+		/* A stale connection fails once; the retry tells the truth. */
+		db->primary.retry_after = 0;
+		primary->reachable = conn_run(db, &db->primary,
+		    &db->primary.internal[INTERNAL_PING],
+		    internal_sql[INTERNAL_PING], NULL, 0, &a, &rows, NULL, NULL,
+		    &lost) == 0;
+	}
+	primary->usable = primary->reachable;
+	snprintf(primary->error, sizeof(primary->error), "%s",
+	    primary->reachable ? "" : db->primary.error);
+	for (int i = 0; i < db->nreplicas; i++) {
+		struct db_conn *c = &db->replicas[i];
+		struct db_server_health *h = &replicas[i];
+
+		c->retry_after = 0;
+		replica_check(db, c, 1);
+		if (c->mysql == NULL) {
+			c->retry_after = 0;
+			replica_check(db, c, 1);
+		}
+		memset(h, 0, sizeof(*h));
+		h->address = c->address;
+		h->reachable = c->mysql != NULL;
+		h->usable = c->usable;
+		h->lag = c->lag;
+		snprintf(h->error, sizeof(h->error), "%s", c->error);
+	}
+	arena_free(&a);
+	return db->nreplicas;
+}

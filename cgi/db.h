@@ -1,0 +1,96 @@
+/*
+ * Database access for one worker: a connection to the primary and one to
+ * each replica, each preparing the program's statements on first use (and
+ * again after a reconnect). Reads go to a replica that is running and not
+ * lagging past the configured limit, else to the primary, else, when the
+ * primary is down too, to any replica that answers. Writes go to the
+ * primary. Only prepared statements are ever sent.
+ */
+#ifndef TESSERA_DB_H
+#define TESSERA_DB_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "arena.h"
+#include "config.h"
+
+enum db_target {
+	DB_READ,     /* a fresh replica, else the primary */
+	DB_PRIMARY,  /* writes, and reads that must see the latest commit */
+};
+
+enum db_arg_type { DB_ARG_NULL, DB_ARG_INT, DB_ARG_STR };
+
+struct db_arg {
+	enum db_arg_type type;
+	long long i;
+	const char *s;
+	unsigned long len;
+};
+
+#define DB_INT(v) ((struct db_arg){ .type = DB_ARG_INT, .i = (long long)(v) })
+#define DB_STR(v) ((struct db_arg){ .type = DB_ARG_STR, .s = (v), \
+	.len = (unsigned long)strlen(v) })
+#define DB_STRN(v, n) ((struct db_arg){ .type = DB_ARG_STR, .s = (v), \
+	.len = (unsigned long)(n) })
+#define DB_NULL ((struct db_arg){ .type = DB_ARG_NULL })
+
+/* A result set as text, as the server formats it. Arena-owned. */
+struct db_rows {
+	size_t nrows;
+	size_t ncols;
+	const char **names;  /* ncols column names */
+	char **cells;        /* nrows * ncols; NULL for SQL NULL */
+};
+
+static inline const char *
+db_cell(const struct db_rows *r, size_t row, size_t col)
+{
+	return r->cells[row * r->ncols + col];
+}
+
+struct db_server_health {
+	const char *address;
+	int reachable;        /* answered a query just now */
+	int usable;           /* replica: running and lag within the limit */
+	long lag;             /* seconds behind the primary, -1 if unknown */
+	char error[160];
+};
+
+struct db;
+
+/* Creates the worker's handle; connects lazily. stmts is the program's
+ * statement table, indexed by its own enum; it must outlive the handle. */
+struct db *db_open(const struct config *cfg, const char *const *stmts,
+    size_t nstmts);
+void db_close(struct db *db);
+
+/* Runs a statement that returns rows. Returns 0, or -1 when no server
+ * could answer (logged; the caller answers 503). */
+int db_query(struct db *db, struct arena *a, enum db_target target,
+    int stmt, const struct db_arg *args, size_t nargs, struct db_rows *out);
+
+/* Runs a statement on the primary that returns no rows. affected and
+ * insert_id may be NULL. Returns 0, or -1 (logged). */
+int db_exec(struct db *db, int stmt, const struct db_arg *args, size_t nargs,
+    unsigned long long *affected, unsigned long long *insert_id);
+
+/* Transactions on the primary. While one is open, db_query with
+ * DB_PRIMARY and db_exec run inside it and a lost connection is not
+ * retried (the transaction is gone with it). Each returns 0 or -1. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Prepares and runs one trusted statement text on the primary: for
+ * migrations, whose SQL comes from the program's own files, never from a
+ * request. Returns 0, or -1 with the server's message in err. */
+int db_exec_sql(struct db *db, const char *sql, char *err, size_t errlen);
+
+/* Checks every server now, for /healthz. Returns the number of replicas
+ * described in replicas[] (at most CONFIG_MAX_REPLICAS). */
+int db_health(struct db *db, struct db_server_health *primary,
+    struct db_server_health *replicas);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * Prefork FastCGI server, in the manner of php-fpm: a master process opens
+ * the listening socket, forks N single-threaded workers that each accept and
+ * answer requests, restarts any worker that dies, and on SIGTERM or SIGINT
+ * lets every worker finish the request it is answering before exiting.
+ */
+#ifndef TESSERA_FCGI_SERVER_H
+#define TESSERA_FCGI_SERVER_H
+
+#include <fcgiapp.h>
+
+struct fcgi_server_opts {
+	const char *listen;   /* unix socket path, or host:port */
+	int workers;          /* worker processes */
+	int backlog;          /* listen(2) backlog */
+	int socket_mode;      /* permissions of a unix socket, e.g. 0660 */
+	/* Called once in each worker before it accepts; non-zero ends the
+	 * worker (the master restarts it after a pause). */
+	int (*worker_init)(void *arg);
+	/* Answers one request; the server finishes it afterwards. */
+	void (*handle)(FCGX_Request *req, void *arg);
+	/* Called once in each worker as it leaves. */
+	void (*worker_exit)(void *arg);
+	void *arg;
+};
+
+/* Runs until SIGTERM/SIGINT and every worker has left. Returns 0 after a
+ * clean stop, -1 when the socket cannot be opened. Only the master returns;
+ * workers exit. */
+int fcgi_server_run(const struct fcgi_server_opts *opts);
+
+#endif

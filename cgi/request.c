@@ -1,0 +1,134 @@
+#include "request.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http_cookie.h"
+#include "log.h"
+
+const char *
+request_param(const struct request *r, const char *name)
+{
+	return FCGX_GetParam(name, r->fcgi->envp);
+}
+
+static const char *
+param_or_empty(const struct request *r, const char *name)
+{
+	const char *v = request_param(r, name);
+
+	return v ? v : "";
+}
+
+/* Maps a parser verdict to the status the client gets. */
+static int
+params_status_to_http(enum params_status st)
+{
+	switch (st) {
+	case PARAMS_OK:
+		return 0;
+	case PARAMS_TOO_LARGE:
+	case PARAMS_TOO_MANY:
+		return 413;
+	case PARAMS_MALFORMED:
+		break;
+	}
+	return 400;
+}
+
+int
+request_init(struct request *r, FCGX_Request *fcgi, struct arena *a,
+    struct buf *body)
+{
+	const char *uri, *q, *https, *cookie;
+	enum params_status st;
+
+	memset(r, 0, sizeof(*r));
+	r->arena = a;
+	r->fcgi = fcgi;
+	response_init(&r->resp, body);
+
+	r->method = param_or_empty(r, "REQUEST_METHOD");
+	r->head = strcmp(r->method, "HEAD") == 0;
+	r->remote_addr = param_or_empty(r, "REMOTE_ADDR");
+	r->host = param_or_empty(r, "HTTP_HOST");
+	https = request_param(r, "HTTPS");
+	r->https = https != NULL && strcasecmp(https, "on") == 0;
+
+	/* REQUEST_URI is the path exactly as the client sent it; nginx's
+	 * DOCUMENT_URI is already decoded and merged, which would let
+	 * "%2F" pass for "/". */
+	uri = param_or_empty(r, "REQUEST_URI");
+	if ((q = strchr(uri, '?')) != NULL) {
+		r->path = arena_strndup(a, uri, (size_t)(q - uri));
+		r->query = q + 1;
+	} else {
+		r->path = uri;
+		r->query = "";
+	}
+	if (*r->path != '/')
+		return 400;
+
+	st = params_parse(a, r->query, strlen(r->query), &params_default_limits,
+	    &r->query_params);
+	if (st != PARAMS_OK) {
+		r->error_detail = "The address has a malformed or oversized "
+		    "query string.";
+		return params_status_to_http(st);
+	}
+	if ((cookie = request_param(r, "HTTP_COOKIE")) != NULL)
+		cookie_parse(a, cookie, &r->cookies);
+	return 0;
+}
+
+int
+request_read_form(struct request *r)
+{
+	const char *ctype = param_or_empty(r, "CONTENT_TYPE");
+	const char *clen = param_or_empty(r, "CONTENT_LENGTH");
+	enum params_status st;
+	char *body, *end;
+	long len;
+	int got;
+
+	if (strncasecmp(ctype, "application/x-www-form-urlencoded", 33) != 0 ||
+	    (ctype[33] != '\0' && ctype[33] != ';')) {
+		r->error_detail = "Forms must be sent as "
+		    "application/x-www-form-urlencoded.";
+		return 415;
+	}
+	len = *clen ? strtol(clen, &end, 10) : 0;
+	if (*clen && (*end != '\0' || len < 0)) {
+		r->error_detail = "The request has a malformed Content-Length.";
+		return 400;
+	}
+	if (len > (long)params_default_limits.max_bytes) {
+		r->error_detail = "The form is larger than this site accepts.";
+		return 413;
+	}
+	body = arena_alloc(r->arena, (size_t)len + 1);
+	got = len > 0 ? FCGX_GetStr(body, (int)len, r->fcgi->in) : 0;
+	if (got != len) {
+		r->error_detail = "The form arrived incomplete.";
+		return 400;
+	}
+	body[len] = '\0';
+	st = params_parse(r->arena, body, (size_t)len, &params_default_limits,
+	    &r->form);
+	if (st != PARAMS_OK)
+		r->error_detail = "The form has malformed or oversized fields.";
+	return params_status_to_http(st);
+}
+
+const char *
+request_query(const struct request *r, const char *name)
+{
+	return params_get(&r->query_params, name);
+}
+
+const char *
+request_path_param(const struct request *r, const char *name)
+{
+	return params_get(&r->path_params, name);
+}

@@ -1,0 +1,56 @@
+/*
+ * One request, as a handler sees it: what nginx passed over FastCGI,
+ * already parsed and checked (query, cookies, form body, path parameters),
+ * plus the response being built. Everything hangs off r->arena and is
+ * gone once the response is sent.
+ */
+#ifndef TESSERA_REQUEST_H
+#define TESSERA_REQUEST_H
+
+#include <fcgiapp.h>
+
+#include "arena.h"
+#include "http_params.h"
+#include "response.h"
+
+struct app;
+struct db;
+struct tmpl_value;
+
+struct request {
+	struct arena *arena;
+	FCGX_Request *fcgi;
+	const struct app *app;
+	struct db *db;
+
+	const char *method;       /* "GET", "HEAD", "POST", ... */
+	const char *path;         /* as sent, still percent-encoded */
+	const char *query;        /* as sent, "" when absent */
+	const char *remote_addr;
+	const char *host;         /* Host header, "" when absent */
+	int https;
+	int head;                 /* HEAD: send headers only */
+
+	struct params query_params;
+	struct params cookies;
+	struct params form;       /* urlencoded POST body */
+	struct params path_params;
+
+	struct response resp;
+	const char *error_detail; /* shown on the error page, may be NULL */
+};
+
+/* Fills r from the FastCGI environment and parses the query string and
+ * cookies. Returns 0, or the HTTP status to answer with (400, 413). */
+int request_init(struct request *r, FCGX_Request *fcgi, struct arena *a,
+    struct buf *body);
+/* Reads and parses an application/x-www-form-urlencoded body into
+ * r->form. Returns 0, or 400, 413 or 415. */
+int request_read_form(struct request *r);
+/* A FastCGI parameter, or NULL. */
+const char *request_param(const struct request *r, const char *name);
+
+const char *request_query(const struct request *r, const char *name);
+const char *request_path_param(const struct request *r, const char *name);
+
+#endif

@@ -1,0 +1,44 @@
+#include <string.h>
+
+#include "arena.h"
+#include "dates.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	struct arena a;
+	time_t t;
+
+	arena_init(&a, 0);
+	ok(dates_parse_day("2026-12-05", &t) == 0, "a real day parses");
+	is_str(dates_db(&a, t), "2026-12-05 00:00:00", "as midnight UTC");
+	ok(dates_parse_day("2024-02-29", &t) == 0, "leap day in a leap year");
+	ok(dates_parse_day("2026-02-29", &t) != 0, "no leap day otherwise");
+	ok(dates_parse_day("1900-02-29", &t) != 0, "1900 is not a leap year");
+	ok(dates_parse_day("2026-13-01", &t) != 0, "month 13 refused");
+	ok(dates_parse_day("2026-04-31", &t) != 0, "April 31 refused");
+	ok(dates_parse_day("2026-4-1", &t) != 0, "unpadded refused");
+	ok(dates_parse_day("2026-04-01x", &t) != 0, "trailing text refused");
+	ok(dates_parse_day("", &t) != 0, "empty refused");
+	ok(dates_parse_day("20260401", &t) != 0, "compact form refused");
+	ok(dates_parse_day("1969-12-31", &t) != 0, "before 1970 refused");
+	ok(dates_parse_day("２０２６-01-01", &t) != 0, "non-ASCII digits refused");
+
+	ok(dates_parse_db("2026-12-05 18:30:00", &t) == 0, "database time parses");
+	is_str(dates_ics(&a, t), "20261205T183000Z", "iCalendar UTC form");
+	is_str(dates_iso(&a, t), "2026-12-05T18:30:00Z", "ISO 8601 form");
+	is_str(dates_local(&a, t, "Europe/Berlin", "%H:%M %Z"), "19:30 CET",
+	    "shown in the event's zone");
+	is_str(dates_local(&a, t, "America/New_York", "%H:%M %Z"), "13:30 EST",
+	    "another zone");
+	ok(dates_parse_db("2026-07-01 12:00:00", &t) == 0, "summer time parses");
+	is_str(dates_local(&a, t, "Europe/Lisbon", "%H:%M %Z"), "13:00 WEST",
+	    "daylight saving time applied");
+	is_str(dates_local(&a, t, "../etc/passwd", "%H:%M"), "12:00",
+	    "a bad zone name falls back to UTC");
+	ok(dates_parse_db("2026-12-05", &t) != 0, "date alone is not a time");
+	ok(dates_parse_db(NULL, &t) != 0, "NULL is not a time");
+	arena_free(&a);
+	return done_testing();
+}
