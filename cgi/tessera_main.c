@@ -1,0 +1,43 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+#include "util.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int, char **);
+	const char *help;
+} commands[] = {
+	{ "migrate", cli_migrate,
+	    "apply the numbered migrations in TESSERA_SQL_DIR not yet applied" },
+	{ "render", cli_render,
+	    "TEMPLATE DATA.json [PARTIALS_DIR]: print a rendered template" },
+	{ "check", cli_check,
+	    "check the configuration, templates and every database server" },
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: tessera COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+		fprintf(stderr, "  %-8s %s\n", commands[i].name, commands[i].help);
+}
+
+int
+main(int argc, char **argv)
+{
+	log_set_program("tessera");
+	if (argc < 2) {
+		usage();
+		return 2;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "tessera: unknown command \"%s\"\n\n", argv[1]);
+	usage();
+	return 2;
+}
