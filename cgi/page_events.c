@@ -1,0 +1,256 @@
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "browse.h"
+#include "buf.h"
+#include "dates.h"
+#include "db_events.h"
+#include "http_url.h"
+#include "tmpl.h"
+#include "view_event.h"
+
+#define PER_PAGE 20
+#define MAX_PAGE 500
+#define MAX_QUERY_CHARS 100
+#define MAX_QUERY_WORDS 8
+#define MAX_CITY_BYTES 100
+/* InnoDB FULLTEXT ignores words shorter than innodb_ft_min_token_size. */
+#define MIN_WORD_CHARS 3
+
+struct events_query {
+	const char *q;       /* as typed, for the form */
+	const char *match;   /* FULLTEXT boolean form, NULL if no search */
+	const char *city;
+	const char *from;
+	const char *to;
+	int page;
+	int q_too_short;     /* words given, none long enough to search */
+};
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static int
+is_word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/*
+ * Turns what a person typed into a FULLTEXT boolean query that requires
+ * every word as a prefix ("jazz berl" → "+jazz* +berl*"). Only letters and
+ * digits pass, so the person's text can never carry boolean operators.
+ * Returns NULL when no word is long enough.
+ */
+static const char *
+search_match(struct arena *a, const char *q)
+{
+	struct buf b;
+	const char *p = q, *result;
+	int words = 0;
+
+	buf_init(&b);
+	while (*p != '\0' && words < MAX_QUERY_WORDS) {
+		const char *start;
+		char *word;
+
+		while (*p != '\0' && !is_word_byte((unsigned char)*p))
+			p++;
+		start = p;
+		while (*p != '\0' && is_word_byte((unsigned char)*p))
+			p++;
+		if (p == start)
+			break;
+		word = arena_strndup(a, start, (size_t)(p - start));
+		if (utf8_chars(word) < MIN_WORD_CHARS)
+			continue;
+		buf_printf(&b, "%s+%s*", words ? " " : "", word);
+		words++;
+	}
+	result = words ? arena_strdup(a, b.data) : NULL;
+	buf_free(&b);
+	return result;
+}
+
+static const char *
+nonempty(const char *s)
+{
+	return (s != NULL && *s != '\0') ? s : NULL;
+}
+
+/* Reads and checks the filters. Returns 0 or 400 with r->error_detail. */
+static int
+parse_query(struct request *r, struct events_query *eq,
+    struct event_filter *f)
+{
+	const char *page;
+	time_t now = time(NULL), day;
+
+	memset(eq, 0, sizeof(*eq));
+	memset(f, 0, sizeof(*f));
+	eq->q = nonempty(request_query(r, "q"));
+	eq->city = nonempty(request_query(r, "city"));
+	eq->from = nonempty(request_query(r, "from"));
+	eq->to = nonempty(request_query(r, "to"));
+	page = nonempty(request_query(r, "page"));
+
+	if (eq->q != NULL && utf8_chars(eq->q) > MAX_QUERY_CHARS) {
+		r->error_detail = "The search text is too long (at most 100 "
+		    "characters).";
+		return 400;
+	}
+	if (eq->city != NULL && strlen(eq->city) > MAX_CITY_BYTES) {
+		r->error_detail = "The city name is too long.";
+		return 400;
+	}
+	eq->page = 1;
+	if (page != NULL) {
+		char *end;
+		long v = strtol(page, &end, 10);
+
+		if (*end != '\0' || v < 1 || v > MAX_PAGE ||
+		    page[0] < '1' || page[0] > '9') {
+			r->error_detail = "The page number must be a whole number "
+			    "from 1 to 500.";
+			return 400;
+		}
+		eq->page = (int)v;
+	}
+
+	/* Without dates: what has not ended yet. */
+	f->starts_from = now - 14 * 86400;
+	f->ends_from = now;
+	f->starts_before = (time_t)253402214400LL;  /* 9999-12-31 */
+	if (eq->from != NULL) {
+		if (dates_parse_day(eq->from, &day) != 0) {
+			r->error_detail = "The \"from\" date must be a real date "
+			    "written YYYY-MM-DD.";
+			return 400;
+		}
+		f->starts_from = day;
+		f->ends_from = day;
+	}
+	if (eq->to != NULL) {
+		if (dates_parse_day(eq->to, &day) != 0) {
+			r->error_detail = "The \"to\" date must be a real date "
+			    "written YYYY-MM-DD.";
+			return 400;
+		}
+		f->starts_before = day + 86400;  /* the whole "to" day */
+		if (eq->from != NULL && f->starts_before <= f->starts_from) {
+			r->error_detail = "The \"to\" date is before the "
+			    "\"from\" date.";
+			return 400;
+		}
+	}
+	if (eq->q != NULL) {
+		eq->match = search_match(r->arena, eq->q);
+		eq->q_too_short = eq->match == NULL;
+	}
+	f->match = eq->match;
+	f->city = eq->city;
+	f->limit = PER_PAGE + 1;  /* one more tells whether a next page exists */
+	f->offset = (eq->page - 1) * PER_PAGE;
+	return 0;
+}
+
+/* The list URL with the same filters and another page number. */
+static const char *
+page_url(struct arena *a, const struct events_query *eq, int page)
+{
+	struct buf b;
+	const char *names[] = { "q", "city", "from", "to" };
+	const char *values[] = { eq->q, eq->city, eq->from, eq->to };
+	char sep = '?';
+	const char *url;
+
+	buf_init(&b);
+	buf_puts(&b, "/events");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (values[i] == NULL)
+			continue;
+		buf_printf(&b, "%c%s=%s", sep, names[i],
+		    url_encode(a, values[i], strlen(values[i])));
+		sep = '&';
+	}
+	if (page > 1)
+		buf_printf(&b, "%cpage=%d", sep, page);
+	url = arena_strdup(a, b.data);
+	buf_free(&b);
+	return url;
+}
+
+static struct tmpl_value *
+city_options(struct arena *a, const struct db_rows *rows, const char *chosen)
+{
+	struct tmpl_value *list = tv_list(a);
+
+	for (size_t i = 0; i < rows->nrows; i++) {
+		struct tmpl_value *v = tv_object(a);
+		const char *city = db_cell(rows, i, 0);
+
+		if (city == NULL)
+			continue;
+		tv_set_str(a, v, "name", city);
+		tv_set_bool(a, v, "selected", chosen && strcmp(city, chosen) == 0);
+		tv_push(a, list, v);
+	}
+	return list;
+}
+
+/* GET /events — search, filters, pages. */
+int
+page_events(struct request *r)
+{
+	struct arena *a = r->arena;
+	struct events_query eq;
+	struct event_filter f;
+	struct db_rows rows, cities;
+	struct tmpl_value *ctx;
+	int status;
+
+	if ((status = parse_query(r, &eq, &f)) != 0)
+		return status;
+	if (eq.q_too_short)
+		rows.nrows = 0;
+	else if (db_events_list(r->db, a, &f, &rows) != 0)
+		return 503;
+	if (db_cities(r->db, a, &cities) != 0)
+		return 503;
+
+	ctx = page_context(r, eq.q ? arena_printf(a, "Events matching “%s”",
+	    eq.q) : "Events");
+	tv_set(a, ctx, "events", view_event_cards(a, &rows, PER_PAGE));
+	tv_set_bool(a, ctx, "no_results", rows.nrows == 0);
+	tv_set_bool(a, ctx, "q_too_short", eq.q_too_short);
+	tv_set(a, ctx, "cities", city_options(a, &cities, eq.city));
+	if (eq.q)
+		tv_set_str(a, ctx, "q", eq.q);
+	if (eq.city)
+		tv_set_str(a, ctx, "city", eq.city);
+	if (eq.from)
+		tv_set_str(a, ctx, "from", eq.from);
+	if (eq.to)
+		tv_set_str(a, ctx, "to", eq.to);
+	tv_set_int(a, ctx, "page", eq.page);
+	if (eq.page > 1)
+		tv_set_str(a, ctx, "prev_url", page_url(a, &eq, eq.page - 1));
+	if (rows.nrows > PER_PAGE && eq.page < MAX_PAGE)
+		tv_set_str(a, ctx, "next_url", page_url(a, &eq, eq.page + 1));
+	tv_set_bool(a, ctx, "has_pages", eq.page > 1 || rows.nrows > PER_PAGE);
+	tv_set_bool(a, ctx, "filtered", eq.q || eq.city || eq.from || eq.to);
+	tv_set_bool(a, ctx, "nav_events", 1);
+	r->resp.cache = CACHE_PUBLIC;
+	return page_render(r, "events", ctx);
+}

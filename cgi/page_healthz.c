@@ -1,0 +1,35 @@
+#include "app.h"
+#include "browse.h"
+#include "db.h"
+
+/*
+ * GET /healthz — for load balancers and operators: 200 when the primary
+ * answers, 503 when it does not, and a line per replica saying whether
+ * reads may go there. Plain text, one server per line.
+ */
+int
+page_healthz(struct request *r)
+{
+	struct db_server_health primary, replicas[CONFIG_MAX_REPLICAS];
+	struct buf *out = r->resp.body;
+	int n;
+
+	n = db_health(r->db, &primary, replicas);
+	buf_reset(out);
+	buf_printf(out, "primary %s %s%s%s\n", primary.address,
+	    primary.reachable ? "ok" : "down", primary.reachable ? "" : ": ",
+	    primary.error);
+	for (int i = 0; i < n; i++) {
+		const struct db_server_health *h = &replicas[i];
+
+		if (h->usable)
+			buf_printf(out, "replica %s usable lag=%lds\n", h->address,
+			    h->lag);
+		else
+			buf_printf(out, "replica %s unusable: %s\n", h->address,
+			    h->reachable ? h->error : "down");
+	}
+	r->resp.status = primary.reachable ? 200 : 503;
+	r->resp.content_type = "text/plain; charset=utf-8";
+	return 0;
+}

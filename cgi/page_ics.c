@@ -1,0 +1,73 @@
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "browse.h"
+#include "dates.h"
+#include "db_events.h"
+#include "ics.h"
+
+/* The domain part of UIDs: the configured site's host, so the UID of an
+ * event stays the same however the file was fetched. */
+static const char *
+uid_domain(struct request *r)
+{
+	const char *url = site_url(r), *p = strstr(url, "://");
+
+	return p ? p + 3 : url;
+}
+
+/* GET /events/{id}.ics — the event as an RFC 5545 calendar entry. */
+int
+page_event_ics(struct request *r)
+{
+	struct arena *a = r->arena;
+	long long id = strtoll(request_path_param(r, "id"), NULL, 10);
+	struct db_rows ev;
+	struct buf *out = r->resp.body;
+	time_t start = 0, end = 0;
+	const char *location, *address;
+	int cancelled;
+
+	if (db_event_get(r->db, a, id, &ev) != 0)
+		return 503;
+	if (ev.nrows == 0)
+		return 404;
+	dates_parse_db(db_cell(&ev, 0, EV_STARTS_AT), &start);
+	dates_parse_db(db_cell(&ev, 0, EV_ENDS_AT), &end);
+	if (end <= start)
+		end = start + 3600;
+	cancelled = strcmp(db_cell(&ev, 0, EV_STATUS), "cancelled") == 0;
+	address = db_cell(&ev, 0, EV_ADDRESS);
+	location = arena_printf(a, "%s, %s%s%s", db_cell(&ev, 0, EV_VENUE),
+	    address && *address ? address : "", address && *address ? ", " : "",
+	    db_cell(&ev, 0, EV_CITY));
+
+	buf_reset(out);
+	ics_line(out, "BEGIN", "VCALENDAR");
+	ics_line(out, "VERSION", "2.0");
+	ics_line(out, "PRODID", "-//Tessera//Tessera events//EN");
+	ics_line(out, "CALSCALE", "GREGORIAN");
+	ics_line(out, "METHOD", "PUBLISH");
+	ics_line(out, "BEGIN", "VEVENT");
+	ics_line(out, "UID", arena_printf(a, "event-%lld@%s", id,
+	    uid_domain(r)));
+	ics_line(out, "DTSTAMP", dates_ics(a, time(NULL)));
+	ics_line(out, "DTSTART", dates_ics(a, start));
+	ics_line(out, "DTEND", dates_ics(a, end));
+	ics_text(out, "SUMMARY", db_cell(&ev, 0, EV_TITLE));
+	ics_text(out, "DESCRIPTION", db_cell(&ev, 0, EV_DESCRIPTION));
+	ics_text(out, "LOCATION", location);
+	ics_line(out, "URL", arena_printf(a, "%s/events/%lld", site_url(r),
+	    id));
+	ics_line(out, "STATUS", cancelled ? "CANCELLED" : "CONFIRMED");
+	ics_line(out, "END", "VEVENT");
+	ics_line(out, "END", "VCALENDAR");
+
+	r->resp.content_type = "text/calendar; charset=utf-8";
+	response_header(&r->resp, "Content-Disposition", arena_printf(a,
+	    "attachment; filename=\"event-%lld.ics\"", id));
+	r->resp.cache = CACHE_PUBLIC;
+	return 0;
+}
