@@ -252,6 +252,10 @@ app_main(struct app *app, int argc, char **argv)
 		usage(app->name);
 		return 2;
 	}
+	if (router_check(app->routes, app->nroutes) != 0) {
+		fprintf(stderr, "%s: bad route table\n", app->name);
+		return 1;
+	}
 	if (config_load(&app->cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s\n", app->name, err);
 		return 1;

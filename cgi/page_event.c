@@ -1,12 +1,23 @@
 #include <stdlib.h>
+#include <time.h>
 
 #include "app.h"
 #include "browse.h"
+#include "dates.h"
 #include "db_events.h"
 #include "tmpl.h"
 #include "view_event.h"
 
 #define LATEST_REVIEWS 10
+
+static int
+event_over(const struct db_rows *event)
+{
+	time_t end;
+
+	return dates_parse_db(db_cell(event, 0, EV_ENDS_AT), &end) == 0 &&
+	    end < time(NULL);
+}
 
 /* GET /events/{id} — one event with its tickets and latest reviews. */
 int
@@ -28,7 +39,8 @@ page_event(struct request *r)
 	ev = view_event_detail(a, &event);
 	ctx = page_context(r, db_cell(&event, 0, EV_TITLE));
 	tv_set(a, ctx, "event", ev);
-	tv_set(a, ctx, "ticket_types", view_ticket_types(a, &types));
+	tv_set(a, ctx, "ticket_types", view_ticket_types(a, &types,
+	    event_over(&event)));
 	tv_set_bool(a, ctx, "has_ticket_types", types.nrows > 0);
 	tv_set(a, ctx, "reviews", view_reviews(a, &reviews));
 	tv_set_bool(a, ctx, "has_reviews", reviews.nrows > 0);

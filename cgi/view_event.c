@@ -169,7 +169,8 @@ view_event_detail(struct arena *a, const struct db_rows *rows)
 }
 
 struct tmpl_value *
-view_ticket_types(struct arena *a, const struct db_rows *rows)
+view_ticket_types(struct arena *a, const struct db_rows *rows,
+    int event_over)
 {
 	struct tmpl_value *list = tv_list(a);
 	time_t now = time(NULL);
@@ -196,8 +197,8 @@ view_ticket_types(struct arena *a, const struct db_rows *rows)
 		if ((s = db_cell(rows, i, TT_SALES_START)) != NULL &&
 		    dates_parse_db(s, &start) == 0 && start > now)
 			tv_set_bool(a, v, "not_yet_on_sale", 1);
-		if ((s = db_cell(rows, i, TT_SALES_END)) != NULL &&
-		    dates_parse_db(s, &end) == 0 && end < now)
+		if (event_over || ((s = db_cell(rows, i, TT_SALES_END)) != NULL &&
+		    dates_parse_db(s, &end) == 0 && end < now))
 			tv_set_bool(a, v, "sales_ended", 1);
 		tv_push(a, list, v);
 	}

@@ -21,9 +21,10 @@ struct tmpl_value *view_event_cards(struct arena *a,
  * organizer, start and end. */
 struct tmpl_value *view_event_detail(struct arena *a,
     const struct db_rows *rows);
-/* Ticket types with price, seats left and availability. */
+/* Ticket types with price, seats left and availability; sales of an
+ * event that is over have ended, whatever their sales window said. */
 struct tmpl_value *view_ticket_types(struct arena *a,
-    const struct db_rows *rows);
+    const struct db_rows *rows, int event_over);
 struct tmpl_value *view_reviews(struct arena *a, const struct db_rows *rows);
 /* "12.50 €", "Free". */
 char *view_price(struct arena *a, long long cents, const char *currency);
