@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "fcgi_server.h"
@@ -12,10 +13,13 @@
  * tessera-fixed: the transport ceiling for `./stack bench`. It runs the
  * same prefork server and response code as the real programs but answers
  * every request with a fixed page of TESSERA_FIXED_BYTES bytes, doing no
- * database or template work.
+ * database or template work. The runtime's own tests also use it, with
+ * TESSERA_FIXED_DELAY_MS making each request slow enough to be caught in
+ * flight.
  */
 
 static struct buf page;
+static long delay_ms;
 
 static void
 handle(FCGX_Request *req, void *arg)
@@ -24,6 +28,12 @@ handle(FCGX_Request *req, void *arg)
 	struct buf body;
 
 	(void)arg;
+	if (delay_ms > 0) {
+		struct timespec ts = { delay_ms / 1000, (delay_ms % 1000) * 1000000 };
+
+		while (nanosleep(&ts, &ts) != 0)
+			continue;
+	}
 	buf_init(&body);
 	response_init(&resp, &body);
 	resp.body = &page;
@@ -41,6 +51,7 @@ main(int argc, char **argv)
 		.handle = handle,
 	};
 	const char *size = getenv("TESSERA_FIXED_BYTES");
+	const char *delay = getenv("TESSERA_FIXED_DELAY_MS");
 	long bytes = size ? strtol(size, NULL, 10) : 8192;
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
@@ -50,6 +61,7 @@ main(int argc, char **argv)
 	int ch;
 
 	log_set_program("tessera-fixed");
+	delay_ms = delay ? strtol(delay, NULL, 10) : 0;
 	while ((ch = getopt_long(argc, argv, "l:w:", longopts, NULL)) != -1) {
 		if (ch == 'l')
 			opts.listen = optarg;

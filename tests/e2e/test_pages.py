@@ -241,6 +241,17 @@ r = tap.get("/healthz")
 tap.is_eq(r.status, 200, "/healthz is 200 with the primary up")
 tap.like(r.body, r"replica \S+ usable", "and says the replica is usable")
 
+# ---------------------------------------------------------------- connections lost
+killed = 0
+for server in ("primary", "replica"):
+    for (tid,) in tap.sql(server, "SELECT id FROM information_schema.processlist "
+                                  "WHERE user = 'tessera_browse'"):
+        if tap.sql_run(server, "KILL %s" % tid)[0] == 0:
+            killed += 1
+tap.ok(killed > 0, "killed tessera-browse's database connections (%d)" % killed)
+statuses = [tap.get("/events/%d" % eid).status for _ in range(12)]
+tap.is_eq(statuses, [200] * 12, "pages still answer: workers reconnect after the server dropped them")
+
 # ---------------------------------------------------------------- replica down
 if tap.replica_stop():
     r = tap.get("/")
