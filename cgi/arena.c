@@ -127,19 +127,24 @@ arena_strdup(struct arena *a, const char *s)
 char *
 arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
+	char small[256];
 	va_list ap2;
 	int len;
 	char *p;
 
+	/* Most strings fit the stack buffer, so they are formatted once. */
 	va_copy(ap2, ap);
-	len = vsnprintf(NULL, 0, fmt, ap2);
+	len = vsnprintf(small, sizeof(small), fmt, ap2);
 	va_end(ap2);
 	if (len < 0) {
 		log_err("%s: bad format \"%s\"", __func__, fmt);
 		abort();
 	}
 	p = arena_alloc(a, (size_t)len + 1);
-	vsnprintf(p, (size_t)len + 1, fmt, ap);
+	if ((size_t)len < sizeof(small))
+		memcpy(p, small, (size_t)len + 1);
+	else
+		vsnprintf(p, (size_t)len + 1, fmt, ap);
 	return p;
 }
 

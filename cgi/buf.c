@@ -70,16 +70,21 @@ void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room;
 	int len;
 
+	buf_reserve(b, 64);
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
+	len = vsnprintf(b->data + b->len, room, fmt, ap);
 	va_end(ap);
 	if (len < 0)
 		abort();
-	buf_reserve(b, (size_t)len);
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)len + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)len >= room) {
+		buf_reserve(b, (size_t)len);
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, (size_t)len + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)len;
 }
