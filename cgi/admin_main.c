@@ -7,9 +7,6 @@
  * 404 page.
  */
 
-enum admin_stmt { ADMIN_STMT__MAX };
-
-static const char *const admin_stmts[1] = { NULL };
 static const struct route routes[1] = { { NULL, NULL, 0 } };
 static const handler_fn handlers[1] = { NULL };
 
@@ -21,8 +18,6 @@ main(int argc, char **argv)
 		.routes = routes,
 		.nroutes = 0,
 		.handlers = handlers,
-		.stmts = admin_stmts,
-		.nstmts = ADMIN_STMT__MAX,
 		.default_workers = 2,
 	};
 

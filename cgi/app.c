@@ -185,7 +185,7 @@ worker_init(void *arg)
 	arena_init(&w->arena, 64 * 1024);
 	buf_init(&w->body);
 	buf_reserve(&w->body, 32 * 1024);
-	w->db = db_open(&w->app->cfg, w->app->stmts, w->app->nstmts);
+	w->db = db_open(&w->app->cfg);
 	return 0;
 }
 

@@ -28,8 +28,6 @@ struct app {
 	const struct route *routes;  /* route.handler indexes handlers */
 	size_t nroutes;
 	const handler_fn *handlers;
-	const char *const *stmts;    /* the program's statement table */
-	size_t nstmts;
 	int default_workers;
 
 	/* Filled by app_main at start-up, read-only afterwards. */

@@ -27,8 +27,6 @@ main(int argc, char **argv)
 		.routes = routes,
 		.nroutes = ARRAY_LEN(routes),
 		.handlers = handlers,
-		.stmts = browse_stmts,
-		.nstmts = STMT__MAX,
 		.default_workers = 4,
 	};
 

@@ -43,7 +43,7 @@ cli_check(int argc, char **argv)
 	}
 	tmpl_set_free(set);
 
-	db = db_open(&cfg, NULL, 0);
+	db = db_open(&cfg);
 	n = db_health(db, &primary, replicas);
 	printf("primary %s: %s%s\n", primary.address,
 	    primary.reachable ? "ok" : "down: ", primary.error);

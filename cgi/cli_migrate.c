@@ -236,7 +236,8 @@ apply(struct db *db, struct arena *ar, const char *dir,
 		}
 	struct db_arg args[] = { DB_INT(m->version), DB_STR(m->name) };
 
-	if (db_exec(db, MIG_RECORD, args, ARRAY_LEN(args), NULL, NULL) != 0)
+	if (db_exec(db, mig_stmts[MIG_RECORD], args, ARRAY_LEN(args), NULL,
+	    NULL) != 0)
 		return -1;
 	printf("applied %s\n", m->name);
 	return 0;
@@ -265,20 +266,22 @@ cli_migrate(int argc, char **argv)
 	arena_init(&ar, 0);
 	if ((n = list_migrations(&ar, cfg.sql_dir, &list)) < 0)
 		goto out;
-	db = db_open(&cfg, mig_stmts, MIG__MAX);
-	if (db_exec(db, MIG_CREATE, NULL, 0, NULL, NULL) != 0) {
+	db = db_open(&cfg);
+	if (db_exec(db, mig_stmts[MIG_CREATE], NULL, 0, NULL, NULL) != 0) {
 		fprintf(stderr, "tessera migrate: cannot reach the primary at %s\n",
 		    cfg.db_primary);
 		goto out;
 	}
-	if (db_query(db, &ar, DB_PRIMARY, MIG_LOCK, NULL, 0, &rows) != 0 ||
+	if (db_query(db, &ar, DB_PRIMARY, mig_stmts[MIG_LOCK], NULL, 0,
+	    &rows) != 0 ||
 	    rows.nrows != 1 || db_cell(&rows, 0, 0) == NULL ||
 	    strcmp(db_cell(&rows, 0, 0), "1") != 0) {
 		fprintf(stderr, "tessera migrate: another migration is running\n");
 		goto out;
 	}
 	locked = 1;
-	if (db_query(db, &ar, DB_PRIMARY, MIG_APPLIED, NULL, 0, &rows) != 0)
+	if (db_query(db, &ar, DB_PRIMARY, mig_stmts[MIG_APPLIED], NULL, 0,
+	    &rows) != 0)
 		goto out;
 	for (int i = 0; i < n; i++) {
 		if (is_applied(&rows, list[i].version))
@@ -292,7 +295,8 @@ cli_migrate(int argc, char **argv)
 	rc = 0;
 out:
 	if (locked)
-		db_query(db, &ar, DB_PRIMARY, MIG_UNLOCK, NULL, 0, &rows);
+		db_query(db, &ar, DB_PRIMARY, mig_stmts[MIG_UNLOCK], NULL, 0,
+		    &rows);
 	db_close(db);
 	arena_free(&ar);
 	mysql_library_end();

@@ -16,7 +16,8 @@ struct config {
 	const char *db_user;        /* TESSERA_DB_USER */
 	const char *db_password;    /* TESSERA_DB_PASSWORD */
 	const char *db_primary;     /* TESSERA_DB_PRIMARY: unix:/path or host:port */
-	const char *db_replicas[CONFIG_MAX_REPLICAS]; /* TESSERA_DB_REPLICAS, comma-separated */
+	/* TESSERA_DB_REPLICAS, comma-separated */
+	const char *db_replicas[CONFIG_MAX_REPLICAS];
 	int nreplicas;
 	int replica_max_lag;        /* TESSERA_REPLICA_MAX_LAG, seconds */
 	const char *templates_dir;  /* TESSERA_TEMPLATES */

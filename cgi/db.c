@@ -1,6 +1,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <mysql.h>
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -27,12 +28,21 @@ static const char *const internal_sql[INTERNAL__MAX] = {
 	/* INTERNAL_REPLICA_STATUS */ "SHOW REPLICA STATUS",
 };
 
+/* Prepared statements of one connection, keyed by the address of their
+ * SQL text in a module's static statement table. */
+#define STMT_SLOTS 512
+
+struct stmt_slot {
+	const char *sql;
+	MYSQL_STMT *st;
+};
+
 struct db_conn {
 	const char *address;
 	int is_replica;
 	MYSQL *mysql;                /* NULL while disconnected */
-	MYSQL_STMT **stmts;          /* program statements, prepared lazily */
-	MYSQL_STMT *internal[INTERNAL__MAX];
+	struct stmt_slot slots[STMT_SLOTS];
+	size_t nslots;
 	time_t retry_after;          /* no connect attempt before this */
 	time_t checked_at;           /* replica: last status check */
 	int usable;                  /* replica: fresh enough to read */
@@ -42,8 +52,6 @@ struct db_conn {
 
 struct db {
 	const struct config *cfg;
-	const char *const *sql;
-	size_t nstmts;
 	struct db_conn primary;
 	struct db_conn replicas[CONFIG_MAX_REPLICAS];
 	int nreplicas;
@@ -53,16 +61,14 @@ struct db {
 static void
 conn_disconnect(struct db *db, struct db_conn *c)
 {
-	for (size_t i = 0; i < db->nstmts; i++) {
-		if (c->stmts[i] != NULL)
-			mysql_stmt_close(c->stmts[i]);
-		c->stmts[i] = NULL;
+	(void)db;
+	for (size_t i = 0; i < STMT_SLOTS; i++) {
+		if (c->slots[i].st != NULL)
+			mysql_stmt_close(c->slots[i].st);
+		c->slots[i].st = NULL;
+		c->slots[i].sql = NULL;
 	}
-	for (int i = 0; i < INTERNAL__MAX; i++) {
-		if (c->internal[i] != NULL)
-			mysql_stmt_close(c->internal[i]);
-		c->internal[i] = NULL;
-	}
+	c->nslots = 0;
 	if (c->mysql != NULL)
 		mysql_close(c->mysql);
 	c->mysql = NULL;
@@ -130,9 +136,37 @@ conn_connect(struct db *db, struct db_conn *c)
 	return 0;
 }
 
-static MYSQL_STMT *
-conn_prepare(struct db_conn *c, MYSQL_STMT **slot, const char *sql)
+/* The cache slot of sql on c: its own, or a free one. NULL when the table
+ * is full, which only a program with an absurd number of statements (or
+ * one passing SQL that is not from a static table) reaches. */
+static MYSQL_STMT **
+conn_slot(struct db_conn *c, const char *sql)
 {
+	size_t i = ((uintptr_t)sql >> 3) % STMT_SLOTS;
+
+	for (size_t n = 0; n < STMT_SLOTS; n++, i = (i + 1) % STMT_SLOTS) {
+		if (c->slots[i].sql == sql)
+			return &c->slots[i].st;
+		if (c->slots[i].sql == NULL) {
+			if (c->nslots >= STMT_SLOTS * 3 / 4)
+				break;
+			c->slots[i].sql = sql;
+			c->nslots++;
+			return &c->slots[i].st;
+		}
+	}
+	log_err("%s: statement cache full", __func__);
+	abort();
+}
+
+/* Returns the prepared statement, or NULL with *err and c->error set
+ * (the caller logs). */
+static MYSQL_STMT *
+conn_prepare(struct db_conn *c, MYSQL_STMT **slot, const char *sql,
+    unsigned int *err)
+{
+	if (slot == NULL)
+		slot = conn_slot(c, sql);
 	if (*slot != NULL)
 		return *slot;
 	*slot = mysql_stmt_init(c->mysql);
@@ -141,9 +175,9 @@ conn_prepare(struct db_conn *c, MYSQL_STMT **slot, const char *sql)
 		abort();
 	}
 	if (mysql_stmt_prepare(*slot, sql, (unsigned long)strlen(sql)) != 0) {
-		snprintf(c->error, sizeof(c->error), "%s", mysql_stmt_error(*slot));
-		log_err("%s: %s: cannot prepare \"%s\": %s", __func__, c->address,
-		    sql, c->error);
+		*err = mysql_stmt_errno(*slot);
+		snprintf(c->error, sizeof(c->error), "cannot prepare: %s",
+		    mysql_stmt_error(*slot));
 		mysql_stmt_close(*slot);
 		*slot = NULL;
 	}
@@ -267,7 +301,7 @@ conn_run(struct db *db, struct db_conn *c, MYSQL_STMT **slot, const char *sql,
 {
 	MYSQL_BIND binds[32];
 	MYSQL_STMT *st;
-	unsigned int err;
+	unsigned int err = 0;
 
 	*conn_lost = 0;
 	if (nargs > ARRAY_LEN(binds)) {
@@ -279,10 +313,8 @@ conn_run(struct db *db, struct db_conn *c, MYSQL_STMT **slot, const char *sql,
 		*conn_lost = 1;
 		return -1;
 	}
-	if ((st = conn_prepare(c, slot, sql)) == NULL) {
-		err = mysql_errno(c->mysql);
+	if ((st = conn_prepare(c, slot, sql, &err)) == NULL)
 		goto error;
-	}
 	bind_args(binds, args, nargs);
 	if (mysql_stmt_bind_param(st, nargs ? binds : NULL) != 0 ||
 	    mysql_stmt_execute(st) != 0) {
@@ -315,20 +347,20 @@ error:
 /* Runs a statement, reconnecting once if the connection had gone away
  * (a server restart, or wait_timeout after a quiet night). */
 static int
-conn_run_retry(struct db *db, struct db_conn *c, int stmt,
+conn_run_retry(struct db *db, struct db_conn *c, const char *stmt,
     const struct db_arg *args, size_t nargs, struct arena *a,
     struct db_rows *out, unsigned long long *affected,
     unsigned long long *insert_id)
 {
 	int lost, was_connected = c->mysql != NULL;
 
-	if (conn_run(db, c, &c->stmts[stmt], db->sql[stmt], args, nargs, a, out,
+	if (conn_run(db, c, NULL, stmt, args, nargs, a, out,
 	    affected, insert_id, &lost) == 0)
 		return 0;
 	if (!lost || !was_connected || (c == &db->primary && db->in_transaction))
 		return -1;
 	c->retry_after = 0;
-	return conn_run(db, c, &c->stmts[stmt], db->sql[stmt], args, nargs, a,
+	return conn_run(db, c, NULL, stmt, args, nargs, a,
 	    out, affected, insert_id, &lost);
 }
 
@@ -371,7 +403,7 @@ replica_check(struct db *db, struct db_conn *c, int force)
 	c->usable = 0;
 	c->lag = -1;
 	arena_init(&a, 4096);
-	if (conn_run(db, c, &c->internal[INTERNAL_REPLICA_STATUS],
+	if (conn_run(db, c, NULL,
 	    internal_sql[INTERNAL_REPLICA_STATUS], NULL, 0, &a, &rows, NULL, NULL,
 	    &lost) == 0) {
 		c->lag = lag_from_status(&rows);
@@ -389,21 +421,16 @@ replica_check(struct db *db, struct db_conn *c, int force)
 }
 
 struct db *
-db_open(const struct config *cfg, const char *const *stmts, size_t nstmts)
+db_open(const struct config *cfg)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
 
 	db->cfg = cfg;
-	db->sql = stmts;
-	db->nstmts = nstmts;
 	db->primary.address = cfg->db_primary;
-	db->primary.stmts = xcalloc(nstmts ? nstmts : 1, sizeof(MYSQL_STMT *));
 	db->nreplicas = cfg->nreplicas;
 	for (int i = 0; i < cfg->nreplicas; i++) {
 		db->replicas[i].address = cfg->db_replicas[i];
 		db->replicas[i].is_replica = 1;
-		db->replicas[i].stmts = xcalloc(nstmts ? nstmts : 1,
-		    sizeof(MYSQL_STMT *));
 	}
 	return db;
 }
@@ -414,22 +441,16 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	conn_disconnect(db, &db->primary);
-	free(db->primary.stmts);
-	for (int i = 0; i < db->nreplicas; i++) {
+	for (int i = 0; i < db->nreplicas; i++)
 		conn_disconnect(db, &db->replicas[i]);
-		free(db->replicas[i].stmts);
-	}
 	free(db);
 }
 
 int
-db_query(struct db *db, struct arena *a, enum db_target target, int stmt,
-    const struct db_arg *args, size_t nargs, struct db_rows *out)
+db_query(struct db *db, struct arena *a, enum db_target target,
+    const char *stmt, const struct db_arg *args, size_t nargs,
+    struct db_rows *out)
 {
-	if (stmt < 0 || (size_t)stmt >= db->nstmts) {
-		log_err("%s: no statement %d", __func__, stmt);
-		abort();
-	}
 	if (target == DB_READ) {
 		for (int i = 0; i < db->nreplicas; i++) {
 			struct db_conn *c = &db->replicas[i];
@@ -450,18 +471,14 @@ db_query(struct db *db, struct arena *a, enum db_target target, int stmt,
 			    a, out, NULL, NULL) == 0)
 				return 0;
 	}
-	log_err("%s: no server could run statement %d", __func__, stmt);
+	log_err("%s: no server could run \"%.60s\"", __func__, stmt);
 	return -1;
 }
 
 int
-db_exec(struct db *db, int stmt, const struct db_arg *args, size_t nargs,
-    unsigned long long *affected, unsigned long long *insert_id)
+db_exec(struct db *db, const char *stmt, const struct db_arg *args,
+    size_t nargs, unsigned long long *affected, unsigned long long *insert_id)
 {
-	if (stmt < 0 || (size_t)stmt >= db->nstmts) {
-		log_err("%s: no statement %d", __func__, stmt);
-		abort();
-	}
 	return conn_run_retry(db, &db->primary, stmt, args, nargs, NULL, NULL,
 	    affected, insert_id);
 }
@@ -543,14 +560,13 @@ db_health(struct db *db, struct db_server_health *primary,
 	primary->lag = 0;
 	db->primary.retry_after = 0;
 	primary->reachable = conn_run(db, &db->primary,
-	    &db->primary.internal[INTERNAL_PING], internal_sql[INTERNAL_PING],
+	    NULL, internal_sql[INTERNAL_PING],
 	    NULL, 0, &a, &rows, NULL, NULL, &lost) == 0;
 	if (!primary->reachable && lost && db->primary.mysql == NULL) {
 		/* A stale connection fails once; the retry tells the truth. */
 		db->primary.retry_after = 0;
 		primary->reachable = conn_run(db, &db->primary,
-		    &db->primary.internal[INTERNAL_PING],
-		    internal_sql[INTERNAL_PING], NULL, 0, &a, &rows, NULL, NULL,
+		    NULL, internal_sql[INTERNAL_PING], NULL, 0, &a, &rows, NULL, NULL,
 		    &lost) == 0;
 	}
 	primary->usable = primary->reachable;

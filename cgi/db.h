@@ -1,10 +1,12 @@
 /*
  * Database access for one worker: a connection to the primary and one to
- * each replica, each preparing the program's statements on first use (and
- * again after a reconnect). Reads go to a replica that is running and not
- * lagging past the configured limit, else to the primary, else, when the
- * primary is down too, to any replica that answers. Writes go to the
- * primary. Only prepared statements are ever sent.
+ * each replica. Statements are named by their SQL text, which must come
+ * from a module's static statement table (enum + const array, see
+ * db_events.c); each connection prepares a statement on its first use and
+ * again after a reconnect, keyed by the text's address. Reads go to a
+ * replica that is running and not lagging past the configured limit, else
+ * to the primary, else, when the primary is down too, to any replica that
+ * answers. Writes go to the primary. Only prepared statements are sent.
  */
 #ifndef TESSERA_DB_H
 #define TESSERA_DB_H
@@ -60,21 +62,20 @@ struct db_server_health {
 
 struct db;
 
-/* Creates the worker's handle; connects lazily. stmts is the program's
- * statement table, indexed by its own enum; it must outlive the handle. */
-struct db *db_open(const struct config *cfg, const char *const *stmts,
-    size_t nstmts);
+/* Creates the worker's handle; connects lazily. */
+struct db *db_open(const struct config *cfg);
 void db_close(struct db *db);
 
 /* Runs a statement that returns rows. Returns 0, or -1 when no server
  * could answer (logged; the caller answers 503). */
 int db_query(struct db *db, struct arena *a, enum db_target target,
-    int stmt, const struct db_arg *args, size_t nargs, struct db_rows *out);
+    const char *stmt, const struct db_arg *args, size_t nargs,
+    struct db_rows *out);
 
 /* Runs a statement on the primary that returns no rows. affected and
  * insert_id may be NULL. Returns 0, or -1 (logged). */
-int db_exec(struct db *db, int stmt, const struct db_arg *args, size_t nargs,
-    unsigned long long *affected, unsigned long long *insert_id);
+int db_exec(struct db *db, const char *stmt, const struct db_arg *args,
+    size_t nargs, unsigned long long *affected, unsigned long long *insert_id);
 
 /* Transactions on the primary. While one is open, db_query with
  * DB_PRIMARY and db_exec run inside it and a lost connection is not

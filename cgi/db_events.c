@@ -63,7 +63,7 @@ db_events_upcoming(struct db *db, struct arena *a, int limit,
 {
 	struct db_arg args[] = { DB_INT(limit) };
 
-	return db_query(db, a, DB_READ, STMT_EVENTS_UPCOMING, args,
+	return db_query(db, a, DB_READ, browse_stmts[STMT_EVENTS_UPCOMING], args,
 	    ARRAY_LEN(args), out);
 }
 
@@ -73,7 +73,7 @@ db_events_list(struct db *db, struct arena *a, const struct event_filter *f,
 {
 	struct db_arg args[8];
 	size_t n = 0;
-	int stmt;
+	enum browse_stmt stmt;
 
 	args[n++] = DB_STR(dates_db(a, f->starts_from));
 	args[n++] = DB_STR(dates_db(a, f->ends_from));
@@ -88,7 +88,7 @@ db_events_list(struct db *db, struct arena *a, const struct event_filter *f,
 		stmt = f->city ? STMT_EVENTS_SEARCH_CITY : STMT_EVENTS_SEARCH;
 	else
 		stmt = f->city ? STMT_EVENTS_LIST_CITY : STMT_EVENTS_LIST;
-	return db_query(db, a, DB_READ, stmt, args, n, out);
+	return db_query(db, a, DB_READ, browse_stmts[stmt], args, n, out);
 }
 
 int
@@ -96,8 +96,8 @@ db_event_get(struct db *db, struct arena *a, long long id, struct db_rows *out)
 {
 	struct db_arg args[] = { DB_INT(id) };
 
-	return db_query(db, a, DB_READ, STMT_EVENT_GET, args, ARRAY_LEN(args),
-	    out);
+	return db_query(db, a, DB_READ, browse_stmts[STMT_EVENT_GET], args,
+	    ARRAY_LEN(args), out);
 }
 
 int
@@ -106,7 +106,7 @@ db_ticket_types(struct db *db, struct arena *a, long long event_id,
 {
 	struct db_arg args[] = { DB_INT(event_id) };
 
-	return db_query(db, a, DB_READ, STMT_TICKET_TYPES, args,
+	return db_query(db, a, DB_READ, browse_stmts[STMT_TICKET_TYPES], args,
 	    ARRAY_LEN(args), out);
 }
 
@@ -116,12 +116,13 @@ db_reviews_latest(struct db *db, struct arena *a, long long event_id,
 {
 	struct db_arg args[] = { DB_INT(event_id), DB_INT(limit) };
 
-	return db_query(db, a, DB_READ, STMT_REVIEWS_LATEST, args,
+	return db_query(db, a, DB_READ, browse_stmts[STMT_REVIEWS_LATEST], args,
 	    ARRAY_LEN(args), out);
 }
 
 int
 db_cities(struct db *db, struct arena *a, struct db_rows *out)
 {
-	return db_query(db, a, DB_READ, STMT_CITIES, NULL, 0, out);
+	return db_query(db, a, DB_READ, browse_stmts[STMT_CITIES], NULL, 0,
+	    out);
 }

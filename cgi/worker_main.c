@@ -61,14 +61,17 @@ expire_holds(struct db *db, struct arena *a)
 
 	if (db_begin(db) != 0)
 		return -1;
-	if (db_query(db, a, DB_PRIMARY, WK_EXPIRED_HOLDS, NULL, 0, &rows) != 0)
+	if (db_query(db, a, DB_PRIMARY, worker_stmts[WK_EXPIRED_HOLDS], NULL, 0,
+	    &rows) != 0)
 		goto fail;
 	for (size_t i = 0; i < rows.nrows; i++) {
 		struct db_arg id[] = { DB_INT(strtoll(db_cell(&rows, i, 0), NULL,
 		    10)) };
 
-		if (db_exec(db, WK_RELEASE_SEATS, id, 1, NULL, NULL) != 0 ||
-		    db_exec(db, WK_MARK_EXPIRED, id, 1, NULL, NULL) != 0)
+		if (db_exec(db, worker_stmts[WK_RELEASE_SEATS], id, 1, NULL,
+		    NULL) != 0 ||
+		    db_exec(db, worker_stmts[WK_MARK_EXPIRED], id, 1, NULL,
+		    NULL) != 0)
 			goto fail;
 		done++;
 	}
@@ -105,7 +108,7 @@ main(void)
 		    "client library\n");
 		return 1;
 	}
-	db = db_open(&cfg, worker_stmts, WK__MAX);
+	db = db_open(&cfg);
 	arena_init(&a, 0);
 	log_info("started");
 	while (!stopping) {

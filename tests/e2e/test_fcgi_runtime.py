@@ -113,6 +113,7 @@ try:
     victim = kids[0]
     time.sleep(2.1)  # past the quick-death pause, so the restart is immediate
     os.kill(victim, signal.SIGKILL)
+    wait_for(lambda: victim not in children(master.pid), 5)
     head, body = fcgi_get()
     tap.ok(head.startswith("Status: 200"), "requests are answered while a worker is dead")
     tap.ok(wait_for(lambda: len(children(master.pid)) == 2 and victim not in children(master.pid), 8),
