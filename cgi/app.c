@@ -7,8 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "csrf.h"
 #include "db.h"
 #include "fcgi_server.h"
+#include "password.h"
+#include "session.h"
 #include "log.h"
 #include "tmpl.h"
 #include "util.h"
@@ -59,6 +62,20 @@ page_context(struct request *r, const char *title)
 	struct tm tm;
 
 	gmtime_r(&now, &tm);
+	if (r->session != NULL) {
+		const struct session *s = r->session;
+		struct tmpl_value *user = tv_object(a);
+
+		tv_set_str(a, user, "name", s->display_name);
+		tv_set_str(a, user, "email", s->email);
+		tv_set_bool(a, user, "verified", s->verified);
+		tv_set_bool(a, user, "is_admin", strcmp(s->role, "admin") == 0);
+		tv_set_bool(a, user, "is_organizer",
+		    strcmp(s->role, "organizer") == 0 ||
+		    strcmp(s->role, "admin") == 0);
+		tv_set(a, ctx, "user", user);
+		tv_set_str(a, ctx, "csrf", csrf_token(r));
+	}
 	tv_set_str(a, ctx, "site_name", r->app->cfg.site_name);
 	tv_set_str(a, ctx, "title", title);
 	tv_set_str(a, ctx, "path", r->path);
@@ -145,9 +162,12 @@ dispatch(struct request *r)
 		return 404;
 	}
 	r->path_params = m.params;
-	if (strcmp(r->method, "POST") == 0 &&
-	    (status = request_read_form(r)) != 0)
-		return status;
+	if (strcmp(r->method, "POST") == 0) {
+		if ((status = request_read_form(r)) != 0)
+			return status;
+		if (csrf_check(r) != 0)
+			return 403;
+	}
 	return app->handlers[app->routes[m.route].handler](r);
 error:
 	/* Keep the Allow header through the error page. */
@@ -167,6 +187,9 @@ handle(FCGX_Request *fcgi, void *arg)
 	status = request_init(&r, fcgi, &w->arena, &w->body);
 	r.app = w->app;
 	r.db = w->db;
+	if (status == 0 && session_load(&r, w->app->writes ? DB_PRIMARY :
+	    DB_READ) != 0)
+		status = 503;
 	if (status == 0)
 		status = dispatch(&r);
 	if (status != 0) {
@@ -174,6 +197,9 @@ handle(FCGX_Request *fcgi, void *arg)
 			log_err("%s %s answered %d", r.method, r.path, status);
 		error_page(&r, status);
 	}
+	/* A page that knows who is looking is for that person only. */
+	if (r.session != NULL)
+		r.resp.cache = CACHE_PRIVATE;
 	response_send(&r.resp, r.https, r.head, fcgi->out);
 }
 
@@ -267,6 +293,16 @@ app_main(struct app *app, int argc, char **argv)
 		    terr.line, terr.reason);
 		return 1;
 	}
+	if (app->cfg.secret_key == NULL) {
+		fprintf(stderr, "%s: TESSERA_SECRET_KEY is not set (at least 32 "
+		    "random characters, the same for every program)\n",
+		    app->name);
+		return 1;
+	}
+	if (app->writes && password_limit_init(app->cfg.hash_concurrency) != 0)
+		return 1;
+	if (app->init != NULL && app->init(app) != 0)
+		return 1;
 	if (mysql_library_init(0, NULL, NULL) != 0) {
 		fprintf(stderr, "%s: cannot initialise the MySQL client library\n",
 		    app->name);

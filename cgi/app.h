@@ -29,6 +29,14 @@ struct app {
 	size_t nroutes;
 	const handler_fn *handlers;
 	int default_workers;
+	/* 1 for programs that write (app, admin): sessions are read from the
+	 * primary and kept alive; 0 for tessera-browse, which reads them from
+	 * a replica and never writes. */
+	int writes;
+	/* Runs once in the master after the configuration and templates are
+	 * loaded, before workers fork (load word lists, set up shared state).
+	 * Non-zero stops the program. May be NULL. */
+	int (*init)(struct app *app);
 
 	/* Filled by app_main at start-up, read-only afterwards. */
 	struct config cfg;
@@ -41,8 +49,9 @@ struct app {
  * status. */
 int app_main(struct app *app, int argc, char **argv);
 
-/* The context every page starts from: site name, page title, year, and
- * what the layout needs. Arena-owned. */
+/* The context every page starts from: site name, page title, year, the
+ * signed-in person ("user": name, email, role flags, "verified") and the
+ * CSRF token ("csrf") for the layout's forms. Arena-owned. */
 struct tmpl_value *page_context(struct request *r, const char *title);
 /* Renders template name with ctx into r->resp as a 200 HTML page.
  * Returns 0, or 500 when the template is missing. */
@@ -50,7 +59,8 @@ int page_render(struct request *r, const char *name, struct tmpl_value *ctx);
 /* The site's absolute URL without a trailing slash: TESSERA_BASE_URL, or
  * the scheme and Host of the request (nginx only passes hosts it serves). */
 const char *site_url(struct request *r);
-/* Answers with a redirect to a local path. Returns 0. */
+/* Answers with a redirect (303 after a POST) to location, which must be
+ * a path on this site or a URL the program built. Returns 0. */
 int page_redirect(struct request *r, int status, const char *location);
 
 #endif

@@ -58,8 +58,21 @@ config_load(struct config *cfg, char *err, size_t errlen)
 	cfg->templates_dir = env_or("TESSERA_TEMPLATES",
 	    TESSERA_DATADIR "/templates");
 	cfg->sql_dir = env_or("TESSERA_SQL_DIR", TESSERA_DATADIR "/sql");
+	cfg->data_dir = env_or("TESSERA_DATA_DIR", TESSERA_DATADIR "/data");
 	cfg->site_name = env_or("TESSERA_SITE_NAME", "Tessera");
 	cfg->base_url = env_or("TESSERA_BASE_URL", NULL);
+	cfg->secret_key = env_or("TESSERA_SECRET_KEY", NULL);
+	if (cfg->secret_key != NULL && strlen(cfg->secret_key) < 32) {
+		snprintf(err, errlen, "TESSERA_SECRET_KEY: must be at least 32 "
+		    "characters");
+		return -1;
+	}
+	cfg->smtp_url = env_or("TESSERA_SMTP_URL", NULL);
+	cfg->smtp_user = env_or("TESSERA_SMTP_USER", NULL);
+	cfg->smtp_password = env_or("TESSERA_SMTP_PASSWORD", NULL);
+	cfg->mail_from = env_or("TESSERA_MAIL_FROM",
+	    "Tessera <no-reply@tessera.test>");
+	cfg->mail_dir = env_or("TESSERA_MAIL_DIR", NULL);
 
 	lag = env_or("TESSERA_REPLICA_MAX_LAG", "5");
 	v = strtol(lag, &end, 10);
@@ -69,6 +82,11 @@ config_load(struct config *cfg, char *err, size_t errlen)
 		return -1;
 	}
 	cfg->replica_max_lag = (int)v;
+	cfg->hash_concurrency = atoi(env_or("TESSERA_HASH_CONCURRENCY", "1"));
+	if (cfg->hash_concurrency < 1 || cfg->hash_concurrency > 64) {
+		snprintf(err, errlen, "TESSERA_HASH_CONCURRENCY: 1 to 64");
+		return -1;
+	}
 	return config_split_replicas(cfg, getenv("TESSERA_DB_REPLICAS"), err,
 	    errlen);
 }

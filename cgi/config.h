@@ -22,7 +22,21 @@ struct config {
 	int replica_max_lag;        /* TESSERA_REPLICA_MAX_LAG, seconds */
 	const char *templates_dir;  /* TESSERA_TEMPLATES */
 	const char *sql_dir;        /* TESSERA_SQL_DIR */
+	const char *data_dir;       /* TESSERA_DATA_DIR: common-passwords.txt */
 	const char *site_name;      /* TESSERA_SITE_NAME */
+	int hash_concurrency;       /* TESSERA_HASH_CONCURRENCY: password hashes
+	                             * at once per program (default 1) */
+	const char *secret_key;     /* TESSERA_SECRET_KEY: at least 32 characters,
+	                             * the same for every program of a site;
+	                             * keys CSRF tokens. NULL when unset. */
+	/* Mail, for tessera-worker. Without a relay, mails are written as
+	 * .eml files into mail_dir for a person to open. */
+	const char *smtp_url;       /* TESSERA_SMTP_URL: smtp://host:587 or
+	                             * smtps://host:465; NULL: no relay */
+	const char *smtp_user;      /* TESSERA_SMTP_USER */
+	const char *smtp_password;  /* TESSERA_SMTP_PASSWORD */
+	const char *mail_from;      /* TESSERA_MAIL_FROM */
+	const char *mail_dir;       /* TESSERA_MAIL_DIR */
 	const char *base_url;       /* TESSERA_BASE_URL, e.g. https://tickets.example;
 	                             * NULL: taken from each request */
 };

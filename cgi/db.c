@@ -22,10 +22,19 @@
 #define FETCH_CHUNK 256
 
 /* Statements the database layer itself runs, beside the program's own. */
-enum internal_stmt { INTERNAL_PING, INTERNAL_REPLICA_STATUS, INTERNAL__MAX };
+enum internal_stmt {
+	INTERNAL_PING,
+	INTERNAL_REPLICA_STATUS,
+	INTERNAL_GTID_WAIT,
+	INTERNAL_LAST_GTID,
+	INTERNAL__MAX
+};
 static const char *const internal_sql[INTERNAL__MAX] = {
 	/* INTERNAL_PING */ "SELECT 1",
 	/* INTERNAL_REPLICA_STATUS */ "SHOW REPLICA STATUS",
+	/* INTERNAL_GTID_WAIT: 0 once applied, -1 after the timeout */
+	"SELECT MASTER_GTID_WAIT(?, 0.5)",
+	/* INTERNAL_LAST_GTID */ "SELECT @@last_gtid",
 };
 
 /* Prepared statements of one connection, keyed by the address of their
@@ -46,6 +55,7 @@ struct db_conn {
 	time_t retry_after;          /* no connect attempt before this */
 	time_t checked_at;           /* replica: last status check */
 	int usable;                  /* replica: fresh enough to read */
+	int has_gtid;                /* replica: has applied db->wait_gtid */
 	long lag;
 	char error[160];
 };
@@ -56,6 +66,7 @@ struct db {
 	struct db_conn replicas[CONFIG_MAX_REPLICAS];
 	int nreplicas;
 	int in_transaction;
+	char wait_gtid[160];         /* this request's read-your-writes GTID */
 };
 
 static void
@@ -198,7 +209,9 @@ bind_args(MYSQL_BIND *binds, const struct db_arg *args, size_t nargs)
 			binds[i].buffer = (void *)&args[i].i;
 			break;
 		case DB_ARG_STR:
-			binds[i].buffer_type = MYSQL_TYPE_STRING;
+		case DB_ARG_BLOB:
+			binds[i].buffer_type = args[i].type == DB_ARG_STR ?
+			    MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
 			binds[i].buffer = (void *)args[i].s;
 			binds[i].buffer_length = args[i].len;
 			binds[i].length = (unsigned long *)&args[i].len;
@@ -420,6 +433,60 @@ replica_check(struct db *db, struct db_conn *c, int force)
 	arena_free(&a);
 }
 
+/* Whether replica c has applied this request's wait_gtid, waiting for it
+ * briefly the first time it is asked. */
+static int
+replica_has_gtid(struct db *db, struct db_conn *c)
+{
+	struct db_arg args[] = { DB_STR(db->wait_gtid) };
+	struct db_rows rows;
+	struct arena a;
+	int lost;
+
+	if (db->wait_gtid[0] == '\0' || c->has_gtid)
+		return 1;
+	arena_init(&a, 1024);
+	if (conn_run(db, c, NULL, internal_sql[INTERNAL_GTID_WAIT], args, 1, &a,
+	    &rows, NULL, NULL, &lost) == 0 && rows.nrows == 1 &&
+	    db_cell(&rows, 0, 0) != NULL && strcmp(db_cell(&rows, 0, 0), "0") == 0)
+		c->has_gtid = 1;
+	arena_free(&a);
+	return c->has_gtid;
+}
+
+void
+db_wait_for_gtid(struct db *db, const char *gtid)
+{
+	snprintf(db->wait_gtid, sizeof(db->wait_gtid), "%s", gtid ? gtid : "");
+	for (int i = 0; i < db->nreplicas; i++)
+		db->replicas[i].has_gtid = 0;
+}
+
+void
+db_request_start(struct db *db)
+{
+	db_wait_for_gtid(db, NULL);
+}
+
+int
+db_last_gtid(struct db *db, char *out, size_t n)
+{
+	struct db_rows rows;
+	struct arena a;
+	int lost, rc = -1;
+
+	arena_init(&a, 1024);
+	if (db->primary.mysql != NULL && conn_run(db, &db->primary, NULL,
+	    internal_sql[INTERNAL_LAST_GTID], NULL, 0, &a, &rows, NULL, NULL,
+	    &lost) == 0 && rows.nrows == 1 && db_cell(&rows, 0, 0) != NULL &&
+	    *db_cell(&rows, 0, 0) != '\0') {
+		snprintf(out, n, "%s", db_cell(&rows, 0, 0));
+		rc = 0;
+	}
+	arena_free(&a);
+	return rc;
+}
+
 struct db *
 db_open(const struct config *cfg)
 {
@@ -456,8 +523,9 @@ db_query(struct db *db, struct arena *a, enum db_target target,
 			struct db_conn *c = &db->replicas[i];
 
 			replica_check(db, c, 0);
-			if (c->usable && conn_run_retry(db, c, stmt, args, nargs, a,
-			    out, NULL, NULL) == 0)
+			if (c->usable && replica_has_gtid(db, c) &&
+			    conn_run_retry(db, c, stmt, args, nargs, a, out, NULL,
+			    NULL) == 0)
 				return 0;
 		}
 	}

@@ -22,7 +22,7 @@ enum db_target {
 	DB_PRIMARY,  /* writes, and reads that must see the latest commit */
 };
 
-enum db_arg_type { DB_ARG_NULL, DB_ARG_INT, DB_ARG_STR };
+enum db_arg_type { DB_ARG_NULL, DB_ARG_INT, DB_ARG_STR, DB_ARG_BLOB };
 
 struct db_arg {
 	enum db_arg_type type;
@@ -35,6 +35,9 @@ struct db_arg {
 #define DB_STR(v) ((struct db_arg){ .type = DB_ARG_STR, .s = (v), \
 	.len = (unsigned long)strlen(v) })
 #define DB_STRN(v, n) ((struct db_arg){ .type = DB_ARG_STR, .s = (v), \
+	.len = (unsigned long)(n) })
+/* Bytes, e.g. a SHA-256 compared with a BINARY column. */
+#define DB_BLOB(v, n) ((struct db_arg){ .type = DB_ARG_BLOB, .s = (const char *)(v), \
 	.len = (unsigned long)(n) })
 #define DB_NULL ((struct db_arg){ .type = DB_ARG_NULL })
 
@@ -83,6 +86,16 @@ int db_exec(struct db *db, const char *stmt, const struct db_arg *args,
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+
+/* For this request, reads on a replica must first see the write with
+ * this GTID (read-your-writes): the replica waits for it briefly, else the
+ * read goes to the primary. NULL or "" clears it; db_request_start() too. */
+void db_wait_for_gtid(struct db *db, const char *gtid);
+/* Called at the start of every request. */
+void db_request_start(struct db *db);
+/* The GTID of this connection's last commit on the primary, into out
+ * (size n). Returns 0, or -1 when there is none. */
+int db_last_gtid(struct db *db, char *out, size_t n);
 
 /* Prepares and runs one trusted statement text on the primary: for
  * migrations, whose SQL comes from the program's own files, never from a

@@ -15,6 +15,7 @@
 
 struct app;
 struct db;
+struct session;
 struct tmpl_value;
 
 struct request {
@@ -35,6 +36,9 @@ struct request {
 	struct params cookies;
 	struct params form;       /* urlencoded POST body */
 	struct params path_params;
+
+	struct session *session;  /* the signed-in person, or NULL */
+	const char *csrf_anon;    /* visitor's CSRF cookie value, once known */
 
 	struct response resp;
 	const char *error_detail; /* shown on the error page, may be NULL */

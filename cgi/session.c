@@ -1,0 +1,239 @@
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "http_cookie.h"
+#include "log.h"
+#include "request.h"
+#include "util.h"
+
+/* A session's last_seen_at is written at most this often, so browsing
+ * does not turn every page view into a write. */
+#define TOUCH_EVERY_SECONDS 600
+
+enum session_stmt {
+	SESS_GET,
+	SESS_TOUCH,
+	SESS_INSERT,
+	SESS_DELETE,
+	SESS_DELETE_OTHERS,
+	SESS__MAX
+};
+
+static const char *const session_stmts[SESS__MAX] = {
+	/* SESS_GET: a live session of an account that may sign in */
+	"SELECT s.id, s.user_id, HEX(s.csrf_secret), "
+	"s.last_seen_at < UTC_TIMESTAMP() - INTERVAL 600 SECOND, "
+	"u.email, u.display_name, u.role, u.email_verified_at IS NOT NULL "
+	"FROM sessions s JOIN users u ON u.id = s.user_id "
+	"WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP() "
+	"AND s.last_seen_at > UTC_TIMESTAMP() - INTERVAL 604800 SECOND "
+	"AND u.disabled_at IS NULL AND u.deleted_at IS NULL",
+	/* SESS_TOUCH */
+	"UPDATE sessions SET last_seen_at = UTC_TIMESTAMP() WHERE id = ?",
+	/* SESS_INSERT: expires SESSION_MAX_SECONDS after sign-in */
+	"INSERT INTO sessions (token_hash, user_id, csrf_secret, expires_at, ip, "
+	"user_agent) VALUES (?, ?, ?, UTC_TIMESTAMP() + INTERVAL 2592000 SECOND, "
+	"LEFT(?, 45), LEFT(?, 255))",
+	/* SESS_DELETE */
+	"DELETE FROM sessions WHERE id = ?",
+	/* SESS_DELETE_OTHERS */
+	"DELETE FROM sessions WHERE user_id = ? AND id <> ?",
+};
+
+static const char *
+cookie_name(const struct request *r)
+{
+	return r->https ? SESSION_COOKIE_SECURE : SESSION_COOKIE;
+}
+
+int
+session_set_cookie(struct request *r, const char *name, const char *value,
+    long long max_age)
+{
+	struct cookie_attrs c = {
+		.name = name,
+		.value = value,
+		.max_age = max_age,
+		.path = "/",
+		.http_only = 1,
+		.secure = r->https,
+		.same_site = "Lax",
+	};
+	char *header = cookie_format(r->arena, &c);
+
+	if (header == NULL) {
+		log_err("%s: cannot set cookie %s", __func__, name);
+		return -1;
+	}
+	response_header(&r->resp, "Set-Cookie", header);
+	return 0;
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int
+unhex(const char *s, unsigned char *out, size_t n)
+{
+	if (s == NULL || strlen(s) != n * 2)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* A GTID list as MariaDB writes it: "0-1-42" or "0-1-42,1-2-7". */
+static int
+is_gtid(const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	return len > 0 && len < 150 && strspn(s, "0123456789-,") == len;
+}
+
+int
+session_load(struct request *r, enum db_target target)
+{
+	const char *token = params_get(&r->cookies, cookie_name(r));
+	const char *sync = params_get(&r->cookies, SYNC_COOKIE);
+	unsigned char hash[CRYPTO_HASH_BYTES];
+	struct db_rows rows;
+	struct session *s;
+
+	r->session = NULL;
+	db_request_start(r->db);
+	if (sync != NULL && is_gtid(sync))
+		db_wait_for_gtid(r->db, sync);
+	if (token == NULL)
+		return 0;
+	if (crypto_token_hash(token, hash) != 0) {
+		session_set_cookie(r, cookie_name(r), "", 0);
+		return 0;
+	}
+	struct db_arg args[] = { DB_BLOB(hash, sizeof(hash)) };
+
+	if (db_query(r->db, r->arena, target, session_stmts[SESS_GET], args,
+	    ARRAY_LEN(args), &rows) != 0)
+		return -1;
+	if (rows.nrows != 1) {
+		session_set_cookie(r, cookie_name(r), "", 0);
+		return 0;
+	}
+	s = arena_calloc(r->arena, 1, sizeof(*s));
+	s->id = strtoll(db_cell(&rows, 0, 0), NULL, 10);
+	s->user_id = strtoll(db_cell(&rows, 0, 1), NULL, 10);
+	if (unhex(db_cell(&rows, 0, 2), s->csrf_secret,
+	    sizeof(s->csrf_secret)) != 0) {
+		log_err("%s: session %lld has a malformed CSRF secret", __func__,
+		    s->id);
+		return 0;
+	}
+	s->email = db_cell(&rows, 0, 4);
+	s->display_name = db_cell(&rows, 0, 5);
+	s->role = db_cell(&rows, 0, 6);
+	s->verified = strcmp(db_cell(&rows, 0, 7), "1") == 0;
+	r->session = s;
+	if (r->app->writes && strcmp(db_cell(&rows, 0, 3), "1") == 0) {
+		struct db_arg id[] = { DB_INT(s->id) };
+
+		db_exec(r->db, session_stmts[SESS_TOUCH], id, 1, NULL, NULL);
+	}
+	return 0;
+}
+
+int
+session_start(struct request *r, long long user_id)
+{
+	unsigned char hash[CRYPTO_HASH_BYTES], csrf[CRYPTO_HASH_BYTES];
+	const char *ua = request_param(r, "HTTP_USER_AGENT");
+	unsigned long long id;
+	struct session *s;
+	char *token;
+
+	if (r->session != NULL) {
+		struct db_arg old[] = { DB_INT(r->session->id) };
+
+		if (db_exec(r->db, session_stmts[SESS_DELETE], old, 1, NULL,
+		    NULL) != 0)
+			return -1;
+		r->session = NULL;
+	}
+	token = crypto_new_token(r->arena, hash);
+	crypto_random(csrf, sizeof(csrf));
+	struct db_arg args[] = {
+		DB_BLOB(hash, sizeof(hash)),
+		DB_INT(user_id),
+		DB_BLOB(csrf, sizeof(csrf)),
+		DB_STR(r->remote_addr),
+		DB_STR(ua ? ua : ""),
+	};
+
+	if (db_exec(r->db, session_stmts[SESS_INSERT], args, ARRAY_LEN(args),
+	    NULL, &id) != 0)
+		return -1;
+	if (session_set_cookie(r, cookie_name(r), token,
+	    SESSION_MAX_SECONDS) != 0)
+		return -1;
+	s = arena_calloc(r->arena, 1, sizeof(*s));
+	s->id = (long long)id;
+	s->user_id = user_id;
+	memcpy(s->csrf_secret, csrf, sizeof(csrf));
+	r->session = s;
+	session_sync_after_write(r);
+	return 0;
+}
+
+int
+session_end(struct request *r)
+{
+	if (r->session != NULL) {
+		struct db_arg id[] = { DB_INT(r->session->id) };
+
+		if (db_exec(r->db, session_stmts[SESS_DELETE], id, 1, NULL,
+		    NULL) != 0)
+			return -1;
+		r->session = NULL;
+		session_sync_after_write(r);
+	}
+	session_set_cookie(r, cookie_name(r), "", 0);
+	return 0;
+}
+
+int
+session_end_all(struct db *db, long long user_id, long long keep_id)
+{
+	struct db_arg args[] = { DB_INT(user_id), DB_INT(keep_id) };
+
+	return db_exec(db, session_stmts[SESS_DELETE_OTHERS], args,
+	    ARRAY_LEN(args), NULL, NULL);
+}
+
+void
+session_sync_after_write(struct request *r)
+{
+	char gtid[160];
+
+	/* A minute is far longer than replication takes; after that the
+	 * cookie only costs a wait that returns at once. */
+	if (db_last_gtid(r->db, gtid, sizeof(gtid)) == 0 && is_gtid(gtid))
+		session_set_cookie(r, SYNC_COOKIE, arena_strdup(r->arena, gtid),
+		    60);
+}

@@ -1,0 +1,72 @@
+/*
+ * Server-side sessions. The cookie holds a random token; the database
+ * holds only its SHA-256, the account, a per-session CSRF secret and the
+ * expiry. A session ends after SESSION_IDLE_SECONDS without a request or
+ * SESSION_MAX_SECONDS after sign-in, whichever is first. The cookie is
+ * HttpOnly and SameSite=Lax, with Secure and the __Host- prefix over HTTPS.
+ *
+ * After a write, the program sets a short-lived "sync" cookie with the
+ * primary's GTID, so the same browser's next reads on a replica wait for
+ * that write first (read-your-writes; see DESIGN.md).
+ */
+#ifndef TESSERA_SESSION_H
+#define TESSERA_SESSION_H
+
+#include "crypto.h"
+#include "db.h"
+
+struct request;
+
+#define SESSION_IDLE_SECONDS (7 * 86400)
+#define SESSION_MAX_SECONDS (30 * 86400)
+#define SESSION_COOKIE "tessera_session"
+#define SESSION_COOKIE_SECURE "__Host-tessera_session"
+#define SYNC_COOKIE "tessera_sync"
+
+/* The signed-in person, as every handler sees it. Arena-owned. */
+struct session {
+	long long id;
+	long long user_id;
+	unsigned char csrf_secret[CRYPTO_HASH_BYTES];
+	const char *email;
+	const char *display_name;
+	const char *role;        /* "attendee", "organizer" or "admin" */
+	int verified;            /* email verified */
+};
+
+/*
+ * Reads the session cookie and, when it names a live session, sets
+ * r->session (else leaves it NULL and, for a dead session, deletes the
+ * cookie). Also applies the sync cookie to the database handle. target is
+ * where to look: DB_PRIMARY in programs that write, DB_READ in the
+ * read-only one. Returns 0, or -1 when the database cannot answer.
+ */
+int session_load(struct request *r, enum db_target target);
+
+/*
+ * Signs the browser in as user_id: ends its current session if it has
+ * one (a fresh token at every sign-in, so a token planted before it is
+ * worthless), creates a new one and sets the cookie. Runs its own
+ * statements on the primary; call it outside a transaction. Returns 0 or
+ * -1.
+ */
+int session_start(struct request *r, long long user_id);
+
+/* Ends the browser's session, if any, and deletes the cookie. */
+int session_end(struct request *r);
+
+/* Ends every session of user_id but keep_id (0: all of them). Runs in the
+ * caller's transaction if one is open. Returns 0 or -1. */
+int session_end_all(struct db *db, long long user_id, long long keep_id);
+
+/* After a committed write: remembers the primary's GTID in the sync
+ * cookie. Failure only costs read-your-writes, so it is not reported. */
+void session_sync_after_write(struct request *r);
+
+/* Sets a cookie with the site's attributes (HttpOnly, SameSite=Lax, Path=/,
+ * Secure over HTTPS); max_age -1 for a browser-session cookie, 0 to delete.
+ * Returns 0, or -1 for a name or value a cookie cannot carry. */
+int session_set_cookie(struct request *r, const char *name,
+    const char *value, long long max_age);
+
+#endif
