@@ -1,25 +1,57 @@
+#include <json-c/json.h>
 #include <mysql.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "mail.h"
+#include "outbox.h"
+#include "tmpl.h"
 #include "util.h"
 
 /*
- * tessera-worker: the background daemon. It runs jobs on a timer against
- * the primary; today that is releasing the seats of holds that were never
- * paid. Several workers may run at once: rows are claimed with SKIP LOCKED,
- * so no two handle the same order.
+ * tessera-worker: the background daemon. Two jobs on the primary:
+ *
+ * - the outbox (outbox.h): due rows are claimed in small batches by a
+ *   short transaction that leases them, then handled one by one outside
+ *   any transaction (sending mail is slow) and their outcome recorded.
+ *   Several workers may run at once: the claim skips rows another worker
+ *   has locked, and a claimed row is not due again until its lease ends.
+ * - releasing the seats of holds that were never paid, every few seconds.
+ *
+ * Delivery is at least once: a row is marked processed after its handler
+ * succeeded, so a worker that dies between the two (killed, or the
+ * database gone at that moment) leaves the row to come back when its
+ * lease ends, and the mail is sent again. A lost sign-up or reset mail
+ * blocks a person; a second copy only annoys, and carries the same
+ * Message-ID, so mail readers can fold the two. A worker asked to stop
+ * (SIGTERM, SIGINT) finishes the row at hand, records it, gives back the
+ * rest of its batch and exits, so a normal stop and start sends each mail
+ * exactly once.
+ *
+ * The stop signals stay blocked all the time and are taken with
+ * sigtimedwait() between rows and while idle, so no database or SMTP call
+ * is ever cut short by one.
  */
 
-#define TICK_SECONDS 5
+/* Idle wait for new outbox rows: POLL_MS give or take a quarter, so that
+ * workers started together do not poll in step. */
+#define POLL_MS 1000
+#define HOLDS_EVERY 5           /* seconds between hold-expiry runs */
 #define EXPIRE_BATCH 100
+#define OUTBOX_BATCH 10
+/* The longest one row may take (an SMTP transaction times out at 30 s),
+ * with room to spare: a row is only started while at least this much of
+ * its lease is left. */
+#define ROW_MAX_SECONDS 60
 
 enum worker_stmt {
 	WK_EXPIRED_HOLDS,
@@ -42,14 +74,52 @@ static const char *const worker_stmts[WK__MAX] = {
 	"UPDATE orders SET status = 'expired' WHERE id = ? AND status = 'held'",
 };
 
-static volatile sig_atomic_t stopping;
+struct worker {
+	struct config cfg;
+	struct db *db;
+	struct arena arena;           /* reset before each batch */
+	struct tmpl_set *mail_tmpl;
+	sigset_t stop_signals;
+	int stopping;
+};
 
-static void
-on_term(int sig)
+/* A topic's handler: 0 when the row is done, or -1 with the reason in
+ * err (the row is retried later). */
+typedef int (*topic_handler)(struct worker *, const struct outbox_row *,
+    struct json_object *, char *, size_t);
+
+static int handle_mail(struct worker *, const struct outbox_row *,
+    struct json_object *, char *, size_t);
+
+static const struct {
+	const char *topic;
+	topic_handler handle;
+} topics[] = {
+	{ "mail", handle_mail },
+};
+
+/* Waits up to ms milliseconds for SIGTERM or SIGINT (0: only looks).
+ * Returns 1 once one has come; it stays that way. */
+static int
+stop_requested(struct worker *w, long ms)
 {
-	(void)sig;
-	stopping = 1;
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	if (!w->stopping && sigtimedwait(&w->stop_signals, NULL, &ts) > 0)
+		w->stopping = 1;
+	return w->stopping;
 }
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ------------------------------------------------------------ holds */
 
 /* Expires one batch of overdue holds in one transaction. Returns how many
  * orders it expired, or -1. */
@@ -83,49 +153,240 @@ fail:
 	return -1;
 }
 
+/* ------------------------------------------------------------ mail */
+
+/* The string member key of obj, or NULL when it is missing or not a
+ * string. */
+static const char *
+json_str(struct json_object *obj, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/*
+ * Topic "mail", payload {"to": address, "template": name, "vars": {...}}
+ * (outbox_mail()): renders the mail, builds the message and delivers it.
+ * The Message-ID comes from the row, so a mail sent again after a crash
+ * is recognisably the same one.
+ */
+static int
+handle_mail(struct worker *w, const struct outbox_row *row,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	struct mail_content content;
+	struct mail_message m;
+	struct json_object *vars = NULL;
+	struct buf msg;
+	char from[MAIL_ADDRESS_MAX + 1], stamp[16];
+	const char *to, *name, *domain;
+	size_t n = 0;
+	int rc = -1;
+
+	to = json_str(payload, "to");
+	name = json_str(payload, "template");
+	if (to == NULL || name == NULL) {
+		snprintf(err, errlen, "mail payload needs string members \"to\" "
+		    "and \"template\"");
+		return -1;
+	}
+	if (json_object_object_get_ex(payload, "vars", &vars) &&
+	    !json_object_is_type(vars, json_type_object)) {
+		snprintf(err, errlen, "mail payload: \"vars\" is not an object");
+		return -1;
+	}
+	if (w->mail_tmpl == NULL) {
+		snprintf(err, errlen, "the mail templates are not loaded");
+		return -1;
+	}
+	if (mail_from_address(w->cfg.mail_from, from, sizeof(from)) != 0) {
+		snprintf(err, errlen, "TESSERA_MAIL_FROM has no plain address");
+		return -1;
+	}
+	domain = strchr(from, '@') + 1;
+	for (const char *p = row->created_at; *p && n < sizeof(stamp) - 1; p++)
+		if (*p >= '0' && *p <= '9')
+			stamp[n++] = *p;
+	stamp[n] = '\0';
+
+	mail_content_init(&content);
+	buf_init(&msg);
+	if (mail_render(w->mail_tmpl, &w->cfg, name, vars, &content, err,
+	    errlen) != 0)
+		goto out;
+	memset(&m, 0, sizeof(m));
+	m.from = w->cfg.mail_from;
+	m.to = to;
+	m.subject = content.subject.data;
+	m.text = content.text.data;
+	m.html = content.html.data;
+	m.message_id = arena_printf(&w->arena, "outbox-%llu.%s@%s", row->id,
+	    stamp, domain);
+	m.date = time(NULL);
+	if (mail_build(&m, &msg, err, errlen) != 0 ||
+	    mail_deliver(&w->cfg, to, &msg, row->id, err, errlen) != 0)
+		goto out;
+	log_info("outbox %llu: mail %s delivered", row->id, name);
+	rc = 0;
+out:
+	buf_free(&msg);
+	mail_content_free(&content);
+	return rc;
+}
+
+/* ------------------------------------------------------------ outbox */
+
+/* Finds the topic's handler, parses the payload and runs the handler.
+ * Returns 0 or -1 with the reason in err. */
+static int
+handle_row(struct worker *w, const struct outbox_row *row, char *err,
+    size_t errlen)
+{
+	enum json_tokener_error jerr;
+	struct json_object *payload;
+	topic_handler handle = NULL;
+	int rc = -1;
+
+	for (size_t i = 0; i < ARRAY_LEN(topics); i++)
+		if (strcmp(row->topic, topics[i].topic) == 0)
+			handle = topics[i].handle;
+	if (handle == NULL) {
+		snprintf(err, errlen, "unknown topic \"%.64s\"", row->topic);
+		return -1;
+	}
+	payload = json_tokener_parse_verbose(row->payload, &jerr);
+	if (payload == NULL)
+		snprintf(err, errlen, "payload is not JSON: %s",
+		    json_tokener_error_desc(jerr));
+	else if (!json_object_is_type(payload, json_type_object))
+		snprintf(err, errlen, "payload is not a JSON object");
+	else
+		rc = handle(w, row, payload, err, errlen);
+	json_object_put(payload);
+	return rc;
+}
+
+/*
+ * Claims one batch and handles it. Before each row it checks for a stop
+ * request and for enough lease left; rows it does not get to are given
+ * back. Returns how many rows it claimed, or -1.
+ */
+static int
+run_outbox(struct worker *w)
+{
+	struct outbox_row *rows;
+	double claimed_at;
+	char err[1024];
+	int n, i;
+
+	arena_reset(&w->arena);
+	claimed_at = now_seconds();
+	if ((n = outbox_claim(w->db, &w->arena, OUTBOX_BATCH, &rows)) <= 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (stop_requested(w, 0) || now_seconds() - claimed_at >
+		    OUTBOX_LEASE_SECONDS - ROW_MAX_SECONDS)
+			break;
+		err[0] = '\0';
+		if (handle_row(w, &rows[i], err, sizeof(err)) == 0) {
+			if (outbox_done(w->db, &rows[i]) == -1)
+				log_err("outbox %llu: handled but not marked "
+				    "processed; it comes back after its lease",
+				    rows[i].id);
+		} else {
+			log_err("outbox %llu (%s), attempt %lld: %s", rows[i].id,
+			    rows[i].topic, rows[i].attempts, err);
+			outbox_fail(w->db, &rows[i], err);
+		}
+	}
+	for (; i < n; i++)
+		outbox_release(w->db, &rows[i]);
+	return n;
+}
+
+/* ------------------------------------------------------------ main */
+
+static int
+worker_init(struct worker *w)
+{
+	char err[512], dir[4096];
+
+	memset(w, 0, sizeof(*w));
+	if (config_load(&w->cfg, err, sizeof(err)) != 0) {
+		log_err("%s", err);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s/mail", w->cfg.templates_dir);
+	if ((w->mail_tmpl = mail_templates_load(dir, err, sizeof(err))) ==
+	    NULL) {
+		log_err("mail templates: %s", err);
+		return -1;
+	}
+	if (w->cfg.smtp_url == NULL && w->cfg.mail_dir == NULL)
+		log_err("neither TESSERA_SMTP_URL nor TESSERA_MAIL_DIR is set: "
+		    "mails wait in the outbox");
+	if (mail_init() != 0) {
+		log_err("cannot initialise libcurl");
+		return -1;
+	}
+	if (mysql_library_init(0, NULL, NULL) != 0) {
+		log_err("cannot initialise the MySQL client library");
+		mail_cleanup();
+		return -1;
+	}
+	w->db = db_open(&w->cfg);
+	arena_init(&w->arena, 0);
+	return 0;
+}
+
 int
 main(void)
 {
-	struct sigaction sa;
-	struct config cfg;
-	struct arena a;
-	struct db *db;
-	char err[256];
+	static struct worker w;
+	struct arena holds;
+	double next_holds = 0;
 
 	log_set_program("tessera-worker");
-	if (config_load(&cfg, err, sizeof(err)) != 0) {
-		fprintf(stderr, "tessera-worker: %s\n", err);
+	if (worker_init(&w) != 0) {
+		tmpl_set_free(w.mail_tmpl);
 		return 1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;  /* no SA_RESTART: the sleep is cut short */
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	sigemptyset(&w.stop_signals);
+	sigaddset(&w.stop_signals, SIGTERM);
+	sigaddset(&w.stop_signals, SIGINT);
+	sigprocmask(SIG_BLOCK, &w.stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	arena_init(&holds, 0);
+	srandom((unsigned)getpid() ^ (unsigned)time(NULL));
+	log_info("started; mail %s", w.cfg.smtp_url != NULL ? "by SMTP" :
+	    w.cfg.mail_dir != NULL ? "into files" : "not configured");
 
-	if (mysql_library_init(0, NULL, NULL) != 0) {
-		fprintf(stderr, "tessera-worker: cannot initialise the MySQL "
-		    "client library\n");
-		return 1;
-	}
-	db = db_open(&cfg);
-	arena_init(&a, 0);
-	log_info("started");
-	while (!stopping) {
-		struct timespec tick = { TICK_SECONDS, 0 };
+	while (!stop_requested(&w, 0)) {
 		int n;
 
-		arena_reset(&a);
-		n = expire_holds(db, &a);
-		if (n > 0)
-			log_info("expired %d unpaid holds", n);
-		if (n == EXPIRE_BATCH)
-			continue;
-		nanosleep(&tick, NULL);
+		if (now_seconds() >= next_holds) {
+			arena_reset(&holds);
+			n = expire_holds(w.db, &holds);
+			if (n > 0)
+				log_info("expired %d unpaid holds", n);
+			next_holds = now_seconds() +
+			    (n == EXPIRE_BATCH ? 0 : HOLDS_EVERY);
+		}
+		n = run_outbox(&w);
+		if (n < OUTBOX_BATCH)
+			stop_requested(&w, POLL_MS * 3 / 4 +
+			    random() % (POLL_MS / 2));
 	}
 	log_info("stopped");
-	arena_free(&a);
-	db_close(db);
+	arena_free(&holds);
+	arena_free(&w.arena);
+	tmpl_set_free(w.mail_tmpl);
+	db_close(w.db);
 	mysql_library_end();
+	mail_cleanup();
 	return 0;
 }

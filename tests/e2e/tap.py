@@ -1,7 +1,7 @@
 """Tiny helpers for Tessera's end-to-end tests: TAP output, an HTTP client
 that never follows redirects, SQL on the test stack's servers, and the
-replica switch. Standard library only. See README in this directory for the
-environment that `./stack test` provides.
+replica and worker switches. Standard library only. See README in this
+directory for the environment that `./stack test` provides.
 
     import tap
     r = tap.get("/events")
@@ -272,3 +272,17 @@ def replica_stop():
 def replica_start():
     """Starts it again and waits until replication runs. True on success."""
     return _stack("replica", "start")
+
+# ------------------------------------------------------------------ worker
+
+
+def worker_stop():
+    """Stops every tessera-worker of the test stack (each finishes the row
+    at hand and gives back the rest of its batch). True on success."""
+    return _stack("worker", "stop")
+
+
+def worker_start(second=False):
+    """Starts the test stack's tessera-worker, or with second=True another
+    one beside it (worker2, log in log/worker2.log). True on success."""
+    return _stack("worker", "start2" if second else "start")

@@ -1,0 +1,233 @@
+#include "outbox.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "db.h"
+#include "log.h"
+
+#define OUTBOX_TOPIC_MAX 64
+
+enum outbox_stmt {
+	OB_INSERT,
+	OB_READ_COMMITTED,
+	OB_CLAIM_SELECT,
+	OB_CLAIM_LEASE,
+	OB_DONE,
+	OB_RETRY,
+	OB_GIVE_UP,
+	OB_RELEASE,
+	OB__MAX
+};
+
+/* Every statement after the insert carries "AND attempts = ?": a worker
+ * only changes a row while its claim is the latest one. */
+static const char *const outbox_stmts[OB__MAX] = {
+	/* OB_INSERT */
+	"INSERT INTO outbox (topic, payload) VALUES (?, ?)",
+	/* OB_READ_COMMITTED: the claim needs no gap locks, which would hold
+	 * up the inserts of the programs while it runs. */
+	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+	/* OB_CLAIM_SELECT */
+	"SELECT id, topic, payload, created_at, attempts FROM outbox "
+	"WHERE processed_at IS NULL AND next_attempt_at <= UTC_TIMESTAMP() "
+	"ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+	/* OB_CLAIM_LEASE */
+	"UPDATE outbox SET attempts = attempts + 1, "
+	"next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND "
+	"WHERE id = ? AND attempts = ?",
+	/* OB_DONE */
+	"UPDATE outbox SET processed_at = UTC_TIMESTAMP() "
+	"WHERE id = ? AND attempts = ? AND processed_at IS NULL",
+	/* OB_RETRY */
+	"UPDATE outbox SET last_error = ?, "
+	"next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND "
+	"WHERE id = ? AND attempts = ? AND processed_at IS NULL",
+	/* OB_GIVE_UP */
+	"UPDATE outbox SET last_error = ?, next_attempt_at = '" OUTBOX_DEAD_AT
+	"' WHERE id = ? AND attempts = ? AND processed_at IS NULL",
+	/* OB_RELEASE */
+	"UPDATE outbox SET attempts = attempts - 1, "
+	"next_attempt_at = UTC_TIMESTAMP() "
+	"WHERE id = ? AND attempts = ? AND processed_at IS NULL",
+};
+
+int
+outbox_add(struct db *db, const char *topic, struct json_object *payload)
+{
+	const char *json;
+	size_t len;
+
+	len = topic != NULL ? strlen(topic) : 0;
+	if (len == 0 || len > OUTBOX_TOPIC_MAX) {
+		log_err("%s: bad topic \"%s\"", __func__, topic ? topic : "");
+		return -1;
+	}
+	/* The string belongs to payload and lives as long as it does. */
+	json = json_object_to_json_string_ext(payload,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (json == NULL) {
+		log_err("%s: %s: cannot serialise the payload", __func__, topic);
+		return -1;
+	}
+	struct db_arg args[] = { DB_STR(topic), DB_STR(json) };
+
+	return db_exec(db, outbox_stmts[OB_INSERT], args, 2, NULL, NULL);
+}
+
+int
+outbox_mail(struct db *db, const char *to, const char *template_name,
+    struct json_object *vars)
+{
+	struct json_object *payload;
+	int rc;
+
+	if (to == NULL || template_name == NULL ||
+	    (vars != NULL && !json_object_is_type(vars, json_type_object))) {
+		log_err("%s: a mail needs an address, a template and an object "
+		    "of vars", __func__);
+		return -1;
+	}
+	payload = json_object_new_object();
+	json_object_object_add(payload, "to", json_object_new_string(to));
+	json_object_object_add(payload, "template",
+	    json_object_new_string(template_name));
+	/* object_add steals a reference: take one so the caller's stays. */
+	json_object_object_add(payload, "vars", vars != NULL ?
+	    json_object_get(vars) : json_object_new_object());
+	rc = outbox_add(db, "mail", payload);
+	json_object_put(payload);
+	return rc;
+}
+
+long
+outbox_backoff(long long attempts)
+{
+	long delay = OUTBOX_BACKOFF_BASE;
+
+	for (long long i = 1; i < attempts && delay < OUTBOX_BACKOFF_MAX; i++)
+		delay *= 2;
+	return delay < OUTBOX_BACKOFF_MAX ? delay : OUTBOX_BACKOFF_MAX;
+}
+
+int
+outbox_claim(struct db *db, struct arena *a, size_t max,
+    struct outbox_row **rows)
+{
+	struct db_rows r;
+	struct outbox_row *out;
+	struct db_arg limit[] = { DB_INT(max) };
+
+	*rows = NULL;
+	if (db_begin(db) != 0)
+		return -1;
+	if (db_exec(db, outbox_stmts[OB_READ_COMMITTED], NULL, 0, NULL,
+	    NULL) != 0 ||
+	    db_query(db, a, DB_PRIMARY, outbox_stmts[OB_CLAIM_SELECT], limit, 1,
+	    &r) != 0)
+		goto fail;
+	out = arena_calloc(a, r.nrows ? r.nrows : 1, sizeof(*out));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct outbox_row *row = &out[i];
+
+		row->id = strtoull(db_cell(&r, i, 0), NULL, 10);
+		row->topic = db_cell(&r, i, 1);
+		row->payload = db_cell(&r, i, 2);
+		row->created_at = db_cell(&r, i, 3);
+		row->attempts = strtoll(db_cell(&r, i, 4), NULL, 10);
+
+		struct db_arg args[] = { DB_INT(OUTBOX_LEASE_SECONDS),
+		    DB_INT(row->id), DB_INT(row->attempts) };
+
+		if (db_exec(db, outbox_stmts[OB_CLAIM_LEASE], args, 3, NULL,
+		    NULL) != 0)
+			goto fail;
+		row->attempts++;
+	}
+	if (db_commit(db) != 0)
+		return -1;
+	*rows = out;
+	return (int)r.nrows;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+/* Runs one of the guarded updates. Returns 0, 1 when no row matched (the
+ * claim is no longer ours), or -1. */
+static int
+outbox_update(struct db *db, enum outbox_stmt stmt,
+    const struct db_arg *args, size_t nargs, const struct outbox_row *row)
+{
+	unsigned long long affected = 0;
+
+	if (db_exec(db, outbox_stmts[stmt], args, nargs, &affected, NULL) != 0)
+		return -1;
+	if (affected == 0) {
+		log_err("outbox %llu: the claim was lost (lease over?)",
+		    row->id);
+		return 1;
+	}
+	return 0;
+}
+
+int
+outbox_done(struct db *db, const struct outbox_row *row)
+{
+	struct db_arg args[] = { DB_INT(row->id), DB_INT(row->attempts) };
+
+	return outbox_update(db, OB_DONE, args, 2, row);
+}
+
+int
+outbox_release(struct db *db, const struct outbox_row *row)
+{
+	struct db_arg args[] = { DB_INT(row->id), DB_INT(row->attempts) };
+
+	return outbox_update(db, OB_RELEASE, args, 2, row);
+}
+
+/* Copies at most max characters of s into a (arena-owned), never cutting
+ * a UTF-8 sequence, so the text fits last_error's VARCHAR. */
+static const char *
+outbox_cut(struct arena *a, const char *s, size_t max)
+{
+	size_t i = 0, chars = 0;
+
+	while (s[i] != '\0' && chars < max) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		chars++;
+	}
+	return arena_strndup(a, s, i);
+}
+
+int
+outbox_fail(struct db *db, const struct outbox_row *row, const char *error)
+{
+	struct arena a;
+	const char *text;
+	int rc;
+
+	arena_init(&a, 0);
+	if (row->attempts >= OUTBOX_MAX_ATTEMPTS) {
+		text = outbox_cut(&a, arena_printf(&a, "gave up after %lld "
+		    "attempts: %s", row->attempts, error), OUTBOX_ERROR_MAX);
+		struct db_arg args[] = { DB_STR(text), DB_INT(row->id),
+		    DB_INT(row->attempts) };
+
+		rc = outbox_update(db, OB_GIVE_UP, args, 3, row);
+	} else {
+		text = outbox_cut(&a, error, OUTBOX_ERROR_MAX);
+		struct db_arg args[] = { DB_STR(text),
+		    DB_INT(outbox_backoff(row->attempts)), DB_INT(row->id),
+		    DB_INT(row->attempts) };
+
+		rc = outbox_update(db, OB_RETRY, args, 4, row);
+	}
+	arena_free(&a);
+	return rc;
+}

@@ -1,0 +1,91 @@
+/*
+ * The transactional outbox (DESIGN.md, "Events between parts"): a domain
+ * change that others react to appends a row in the same transaction as the
+ * change, so the row commits or rolls back with it; tessera-worker claims
+ * due rows, handles them outside any transaction and records the outcome.
+ *
+ * A row is pending while processed_at is NULL. attempts counts the claims
+ * of the row; a claim also pushes next_attempt_at one lease ahead, so the
+ * row comes back by itself when the worker holding it dies. A failure
+ * records last_error and retries after a backoff; after OUTBOX_MAX_ATTEMPTS
+ * the row is dead: processed_at stays NULL, next_attempt_at is
+ * OUTBOX_DEAD_AT and last_error starts with "gave up after".
+ */
+#ifndef TESSERA_OUTBOX_H
+#define TESSERA_OUTBOX_H
+
+#include <stddef.h>
+
+struct arena;
+struct db;
+struct json_object;
+
+#define OUTBOX_LEASE_SECONDS 300
+#define OUTBOX_MAX_ATTEMPTS 10
+#define OUTBOX_BACKOFF_BASE 30          /* seconds after the first failure */
+#define OUTBOX_BACKOFF_MAX (6 * 3600)
+#define OUTBOX_DEAD_AT "9999-12-31 23:59:59"
+#define OUTBOX_ERROR_MAX 1000           /* characters of last_error */
+
+/*
+ * Appends a row with topic and payload (a JSON object, array or value) in
+ * the caller's transaction on the primary: call it between db_begin() and
+ * db_commit(), after the change it belongs to. payload is borrowed: the
+ * caller keeps its reference and puts it when done. Returns 0, or -1
+ * (logged); the caller then rolls back.
+ */
+int outbox_add(struct db *db, const char *topic, struct json_object *payload);
+
+/*
+ * Queues the mail template_name (templates/mail/NAME.*.mustache) to the
+ * single address to, as topic "mail" with the payload
+ * {"to": to, "template": template_name, "vars": vars}. vars is a JSON
+ * object or NULL for none; it is borrowed (outbox_mail takes its own
+ * reference while it builds the payload and drops it before returning),
+ * so the caller still puts it. Same transaction rule and result as
+ * outbox_add().
+ */
+int outbox_mail(struct db *db, const char *to, const char *template_name,
+    struct json_object *vars);
+
+/* A claimed row. Strings are arena-owned. */
+struct outbox_row {
+	unsigned long long id;
+	const char *topic;
+	const char *payload;      /* JSON text as stored */
+	const char *created_at;   /* "YYYY-MM-DD hh:mm:ss", UTC */
+	long long attempts;       /* after this claim; identifies the claim */
+};
+
+/*
+ * Claims up to max due rows, oldest first: one short transaction locks
+ * them with FOR UPDATE SKIP LOCKED (rows another worker is claiming are
+ * skipped, never waited for), counts the attempt, leases them for
+ * OUTBOX_LEASE_SECONDS and commits. Returns how many rows it claimed, in
+ * *rows (arena-owned), or -1 (logged) having claimed none.
+ */
+int outbox_claim(struct db *db, struct arena *a, size_t max,
+    struct outbox_row **rows);
+
+/* Marks a claimed row processed. Returns 0, 1 when the claim had been
+ * lost (the lease ran out and another worker claimed the row), or -1. */
+int outbox_done(struct db *db, const struct outbox_row *row);
+
+/* Records a failed attempt: error (cut to OUTBOX_ERROR_MAX characters)
+ * and a retry after outbox_backoff(), or the dead state once the row has
+ * had OUTBOX_MAX_ATTEMPTS. Returns 0, 1 when the claim had been lost, or
+ * -1. */
+int outbox_fail(struct db *db, const struct outbox_row *row,
+    const char *error);
+
+/* Gives a claimed row back unhandled (a worker stopping, or a lease too
+ * short to finish it): due now, the attempt not counted. Returns 0, 1 when
+ * the claim had been lost, or -1. */
+int outbox_release(struct db *db, const struct outbox_row *row);
+
+/* Seconds to wait after failed attempt number attempts (1-based):
+ * OUTBOX_BACKOFF_BASE doubled per earlier attempt, at most
+ * OUTBOX_BACKOFF_MAX. */
+long outbox_backoff(long long attempts);
+
+#endif
