@@ -1,14 +1,49 @@
+#include <string.h>
+
+#include "admin_pages.h"
 #include "app.h"
+#include "http_url.h"
+#include "session.h"
 #include "util.h"
 
-/*
- * tessera-admin: organizer and site-admin pages. nginx sends it /admin
- * and below only; until those pages exist it answers each with the site's
- * 404 page.
- */
+static const struct route routes[] = {
+	{ "GET", "/admin", ADMIN_HOME },
+	{ "GET", "/admin/users", ADMIN_USERS },
+	{ "POST", "/admin/users/{id:int}/role", ADMIN_USER_ROLE },
+	{ "GET", "/admin/audit", ADMIN_AUDIT },
+};
 
-static const struct route routes[1] = { { NULL, NULL, 0 } };
-static const handler_fn handlers[1] = { NULL };
+static const handler_fn handlers[ADMIN__MAX] = {
+	[ADMIN_HOME] = admin_home,
+	[ADMIN_USERS] = admin_users,
+	[ADMIN_USER_ROLE] = admin_user_role,
+	[ADMIN_AUDIT] = admin_audit,
+};
+
+int
+admin_require(struct request *r, enum admin_need need, int *status)
+{
+	const char *role;
+
+	if (r->session == NULL) {
+		/* Only GETs come back here after signing in. */
+		const char *back = strcmp(r->method, "GET") == 0 ? r->path : "/admin";
+
+		*status = page_redirect(r, 303, arena_printf(r->arena,
+		    "/login?next=%s", url_encode(r->arena, back, strlen(back))));
+		return 0;
+	}
+	role = r->session->role;
+	if (strcmp(role, "admin") == 0 ||
+	    (need == NEED_ORGANIZER && strcmp(role, "organizer") == 0))
+		return 1;
+	r->error_detail = need == NEED_ADMIN ?
+	    "This page is for site admins." :
+	    "This page is for organizers. Ask a site admin to make your account "
+	    "an organizer account.";
+	*status = 403;
+	return 0;
+}
 
 int
 main(int argc, char **argv)
@@ -16,9 +51,10 @@ main(int argc, char **argv)
 	static struct app app = {
 		.name = "tessera-admin",
 		.routes = routes,
-		.nroutes = 0,
+		.nroutes = ARRAY_LEN(routes),
 		.handlers = handlers,
 		.default_workers = 2,
+		.writes = 1,
 	};
 
 	return app_main(&app, argc, argv);

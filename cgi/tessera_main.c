@@ -14,6 +14,8 @@ static const struct {
 	    "apply the numbered migrations in TESSERA_SQL_DIR not yet applied" },
 	{ "render", cli_render,
 	    "TEMPLATE DATA.json [PARTIALS_DIR]: print a rendered template" },
+	{ "create-admin", cli_create_admin,
+	    "EMAIL: make an existing account a site admin" },
 	{ "check", cli_check,
 	    "check the configuration, templates and every database server" },
 };
@@ -23,7 +25,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: tessera COMMAND [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-		fprintf(stderr, "  %-8s %s\n", commands[i].name, commands[i].help);
+		fprintf(stderr, "  %-13s %s\n", commands[i].name, commands[i].help);
 }
 
 int

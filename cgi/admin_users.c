@@ -1,0 +1,159 @@
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "admin_pages.h"
+#include "app.h"
+#include "audit.h"
+#include "buf.h"
+#include "dates.h"
+#include "db_admin.h"
+#include "http_url.h"
+#include "session.h"
+#include "tmpl.h"
+
+#define USERS_PER_PAGE 50
+#define MAX_QUERY_BYTES 100
+
+/* Roles an admin may give from this page; admin itself only from the
+ * command line (tessera create-admin). */
+static const char *const grantable_roles[] = { "attendee", "organizer" };
+
+/* q with LIKE's wildcards escaped, so it matches only as typed. */
+static const char *
+like_prefix(struct arena *a, const char *q)
+{
+	struct buf b;
+	const char *out;
+
+	buf_init(&b);
+	for (; *q != '\0'; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, *q);
+	}
+	out = arena_strdup(a, b.data ? b.data : "");
+	buf_free(&b);
+	return out;
+}
+
+static struct tmpl_value *
+user_rows(struct request *r, const struct db_rows *rows, size_t limit)
+{
+	struct arena *a = r->arena;
+	struct tmpl_value *list = tv_list(a);
+
+	for (size_t i = 0; i < rows->nrows && i < limit; i++) {
+		struct tmpl_value *v = tv_object(a);
+		const char *role = db_cell(rows, i, AU_ROLE);
+		long long id = strtoll(db_cell(rows, i, AU_ID), NULL, 10);
+		time_t created = 0;
+
+		dates_parse_db(db_cell(rows, i, AU_CREATED_AT), &created);
+		tv_set_int(a, v, "id", id);
+		tv_set_str(a, v, "email", db_cell(rows, i, AU_EMAIL));
+		tv_set_str(a, v, "name", db_cell(rows, i, AU_NAME));
+		tv_set_str(a, v, "role", role);
+		tv_set_bool(a, v, "verified",
+		    strcmp(db_cell(rows, i, AU_VERIFIED), "1") == 0);
+		tv_set_str(a, v, "created", dates_local(a, created, "UTC",
+		    "%-d %b %Y"));
+		tv_set_bool(a, v, "is_organizer", strcmp(role, "organizer") == 0);
+		tv_set_bool(a, v, "changeable", strcmp(role, "admin") != 0 &&
+		    id != r->session->user_id);
+		tv_push(a, list, v);
+	}
+	return list;
+}
+
+/* GET /admin/users — accounts, searchable, with their roles. */
+int
+admin_users(struct request *r)
+{
+	struct arena *a = r->arena;
+	const char *q = request_query(r, "q"), *page_s = request_query(r, "page");
+	struct tmpl_value *ctx;
+	struct db_rows rows;
+	int status, page = 1;
+
+	if (!admin_require(r, NEED_ADMIN, &status))
+		return status;
+	if (q != NULL && *q == '\0')
+		q = NULL;
+	if (q != NULL && strlen(q) > MAX_QUERY_BYTES) {
+		r->error_detail = "The search text is too long.";
+		return 400;
+	}
+	if (page_s != NULL) {
+		char *end;
+
+		page = (int)strtol(page_s, &end, 10);
+		if (*end != '\0' || page < 1 || page > 1000) {
+			r->error_detail = "The page number must be 1 to 1000.";
+			return 400;
+		}
+	}
+	if (db_admin_users(r->db, a, q ? like_prefix(a, q) : NULL,
+	    USERS_PER_PAGE + 1, (page - 1) * USERS_PER_PAGE, &rows) != 0)
+		return 503;
+
+	ctx = page_context(r, "Accounts");
+	tv_set(a, ctx, "users", user_rows(r, &rows, USERS_PER_PAGE));
+	tv_set_bool(a, ctx, "has_users", rows.nrows > 0);
+	if (q != NULL) {
+		tv_set_str(a, ctx, "q", q);
+		tv_set_str(a, ctx, "q_url", url_encode(a, q, strlen(q)));
+	}
+	if (page > 1)
+		tv_set_int(a, ctx, "prev_page", page - 1);
+	if (rows.nrows > USERS_PER_PAGE)
+		tv_set_int(a, ctx, "next_page", page + 1);
+	tv_set_bool(a, ctx, "role_changed", request_query(r, "done") != NULL);
+	return page_render(r, "admin_users", ctx);
+}
+
+/* POST /admin/users/{id}/role — grant or take back the organizer role. */
+int
+admin_user_role(struct request *r)
+{
+	long long id = strtoll(request_path_param(r, "id"), NULL, 10);
+	const char *role = params_get(&r->form, "role"), *granted = NULL;
+	struct db_rows rows;
+	int status, changed = 0;
+
+	if (!admin_require(r, NEED_ADMIN, &status))
+		return status;
+	for (size_t i = 0; role != NULL && i < sizeof(grantable_roles) /
+	    sizeof(grantable_roles[0]); i++)
+		if (strcmp(role, grantable_roles[i]) == 0)
+			granted = grantable_roles[i];
+	if (granted == NULL) {
+		r->error_detail = "The role must be attendee or organizer.";
+		return 400;
+	}
+	if (id == r->session->user_id) {
+		r->error_detail = "You cannot change your own role.";
+		return 403;
+	}
+	if (db_begin(r->db) != 0)
+		return 503;
+	if (db_admin_user_email(r->db, r->arena, id, &rows) != 0)
+		goto fail;
+	if (rows.nrows == 0) {
+		db_rollback(r->db);
+		return 404;
+	}
+	if (db_admin_set_role(r->db, id, granted, &changed) != 0)
+		goto fail;
+	if (changed && audit_log(r->db, r->session->user_id,
+	    arena_printf(r->arena, "role.%s", granted), db_cell(&rows, 0, 0),
+	    r->remote_addr, arena_printf(r->arena, "account %lld", id)) != 0)
+		goto fail;
+	if (db_commit(r->db) != 0)
+		return 503;
+	session_sync_after_write(r);
+	return page_redirect(r, 303, "/admin/users?done=role");
+fail:
+	db_rollback(r->db);
+	return 503;
+}

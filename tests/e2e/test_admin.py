@@ -1,0 +1,126 @@
+"""tessera-admin end to end: who may see the admin pages, granting and
+taking back the organizer role (with CSRF and the audit log), the audit
+log page, and `tessera create-admin` on the command line."""
+
+import os
+import re
+import subprocess
+import urllib.parse
+
+import tap
+
+DB = tap.DB_NAME
+BUILD = os.environ.get("TESSERA_TEST_BUILD", os.path.join(tap.SRC, "build"))
+
+
+def value(q):
+    return tap.sql_value("primary", q, database=DB)
+
+
+def sign_in(email):
+    c = tap.Client()
+    token = tap.form_value(c.get("/login").body, "csrf")
+    r = c.post("/login", {"email": email, "password": "tessera-demo", "csrf": token})
+    tap.ok(r.status == 303, "%s signs in (%d)" % (email, r.status))
+    return c
+
+
+def csrf_of(c, path):
+    return tap.form_value(c.get(path).body, "csrf")
+
+
+alice_id = int(value("SELECT id FROM users WHERE email = 'alice@tessera.test'"))
+value("UPDATE users SET role = 'attendee' WHERE id = %d" % alice_id)
+
+# ---------------------------------------------------------------- who may enter
+r = tap.get("/admin")
+tap.is_eq(r.status, 303, "anonymous /admin is sent to sign in")
+tap.is_eq(r.headers.get("Location"), "/login?next=%2Fadmin", "and comes back afterwards")
+tap.is_eq(tap.get("/admin/users").status, 303, "anonymous /admin/users too")
+
+alice = sign_in("alice@tessera.test")
+r = alice.get("/admin")
+tap.ok(r.status == 403 and "<h1>Forbidden</h1>" in r.body, "an attendee gets 403 on /admin")
+tap.is_eq(alice.get("/admin/users").status, 403, "and on /admin/users")
+
+org = sign_in("organizer@tessera.test")
+r = org.get("/admin")
+tap.is_eq(r.status, 200, "an organizer sees /admin")
+org_id = int(value("SELECT id FROM users WHERE email = 'organizer@tessera.test'"))
+mine = int(value("SELECT COUNT(*) FROM events WHERE organizer_id = %d" % org_id))
+tap.is_eq(len(re.findall(r"<tr>\s*<th scope=\"row\">", r.body)), mine,
+          "with exactly their %d events" % mine)
+other = value("SELECT title FROM events WHERE organizer_id <> %d AND title NOT LIKE '%%<%%' "
+              "ORDER BY id LIMIT 1" % org_id)
+tap.ok(other.replace("&", "&amp;").replace("'", "&#39;") not in r.body,
+       "and none of another organizer's")
+tap.is_eq(org.get("/admin/users").status, 403, "an organizer gets 403 on /admin/users")
+tap.is_eq(org.get("/admin/audit").status, 403, "and on the audit log")
+
+# ---------------------------------------------------------------- granting a role
+admin = sign_in("admin@tessera.test")
+r = admin.get("/admin/users?q=alice")
+tap.ok(r.status == 200 and "alice@tessera.test" in r.body, "an admin finds alice")
+path = "/admin/users/%d/role" % alice_id
+
+r = admin.post(path, {"role": "organizer"})
+tap.is_eq(r.status, 403, "a role change without a CSRF token is refused")
+tap.is_eq(value("SELECT role FROM users WHERE id = %d" % alice_id), "attendee", "and changes nothing")
+token = csrf_of(admin, "/admin/users")
+r = admin.post(path, {"role": "organizer", "csrf": token}, headers={"Origin": "http://evil.example"})
+tap.is_eq(r.status, 403, "a cross-origin role change is refused")
+r = alice.post(path, {"role": "organizer", "csrf": csrf_of(alice, "/")})
+tap.is_eq(r.status, 403, "alice cannot make herself an organizer")
+tap.is_eq(value("SELECT role FROM users WHERE id = %d" % alice_id), "attendee", "still an attendee")
+
+r = admin.post(path, {"role": "admin", "csrf": token})
+tap.is_eq(r.status, 400, "the admin role cannot be given from the page")
+r = admin.post(path, {"role": "organizer", "csrf": token})
+tap.is_eq(r.status, 303, "an admin grants the organizer role")
+tap.is_eq(value("SELECT role FROM users WHERE id = %d" % alice_id), "organizer", "alice is an organizer")
+admin_id = int(value("SELECT id FROM users WHERE email = 'admin@tessera.test'"))
+row = tap.sql("primary", "SELECT user_id, action, target, ip FROM audit_log "
+              "WHERE action = 'role.organizer' ORDER BY id DESC LIMIT 1", database=DB)
+tap.is_eq(row and row[0][:3], [str(admin_id), "role.organizer", "alice@tessera.test"],
+          "the audit log records who granted what to whom")
+tap.ok(row and row[0][3] == "127.0.0.1", "and from where")
+tap.ok(tap.wait_replica(), "replica caught up")
+tap.is_eq(alice.get("/admin").status, 200, "alice now sees /admin")
+r = admin.get("/admin/audit")
+tap.ok(r.status == 200 and "role.organizer" in r.body, "the audit log page shows it")
+
+r = admin.post("/admin/users/%d/role" % admin_id, {"role": "attendee", "csrf": token})
+tap.is_eq(r.status, 403, "an admin cannot change their own role")
+r = admin.post("/admin/users/999999999/role", {"role": "organizer", "csrf": token})
+tap.is_eq(r.status, 404, "an unknown account is 404")
+r = admin.post(path, {"role": "attendee", "csrf": token})
+tap.is_eq(value("SELECT role FROM users WHERE id = %d" % alice_id), "attendee",
+          "the role can be taken back")
+
+r = admin.get("/admin/users?q=" + urllib.parse.quote("%"))
+tap.ok(r.status == 200 and "alice@tessera.test" not in r.body,
+       "'%' in the search matches only itself")
+tap.is_eq(admin.get("/admin/users?q=" + "x" * 101).status, 400, "an overlong search is 400")
+tap.is_eq(admin.get("/admin/users?page=0").status, 400, "page 0 is 400")
+
+# ---------------------------------------------------------------- create-admin
+secrets = tap.secrets()
+env = dict(os.environ, TESSERA_DB_PRIMARY="unix:" + tap.SOCKETS["primary"], TESSERA_DB_NAME=DB,
+           TESSERA_DB_USER="tessera_admin", TESSERA_DB_PASSWORD=secrets["ADMIN_PASSWORD"])
+p = subprocess.run([os.path.join(BUILD, "tessera"), "create-admin", "Bob@Tessera.test"], env=env,
+                   capture_output=True, text=True, timeout=60)
+tap.is_eq((p.returncode, p.stdout.strip()), (0, "bob@tessera.test is now an admin"),
+          "tessera create-admin makes an account an admin")
+tap.is_eq(value("SELECT role FROM users WHERE email = 'bob@tessera.test'"), "admin", "bob is an admin")
+tap.ok(value("SELECT COUNT(*) FROM audit_log WHERE action = 'role.admin' AND target = 'bob@tessera.test'") == "1",
+       "and the audit log says so")
+p = subprocess.run([os.path.join(BUILD, "tessera"), "create-admin", "nobody@tessera.test"], env=env,
+                   capture_output=True, text=True, timeout=60)
+tap.ok(p.returncode == 1 and "no account" in p.stderr, "an unknown address is refused clearly")
+bob_id = int(value("SELECT id FROM users WHERE email = 'bob@tessera.test'"))
+admin.post("/admin/users/%d/role" % bob_id, {"role": "attendee", "csrf": token})
+tap.is_eq(value("SELECT role FROM users WHERE id = %d" % bob_id), "admin",
+          "another admin cannot be demoted from the page")
+value("UPDATE users SET role = 'attendee' WHERE id = %d" % bob_id)
+
+tap.done()
