@@ -1,14 +1,72 @@
+#include <limits.h>
+#include <stdio.h>
+
+#include "account_validate.h"
 #include "app.h"
+#include "app_pages.h"
 #include "util.h"
 
 /*
  * tessera-app: what a signed-in person does (accounts, booking, orders,
- * reviews, pictures). nginx sends it those paths only; until their pages
- * exist it answers each with the site's 404 page.
+ * reviews, pictures). nginx sends it those paths only.
  */
 
-static const struct route routes[1] = { { NULL, NULL, 0 } };
-static const handler_fn handlers[1] = { NULL };
+static const struct route routes[] = {
+	{ "GET", "/register", PAGE_REGISTER_FORM },
+	{ "POST", "/register", PAGE_REGISTER },
+	{ "GET", "/login", PAGE_LOGIN_FORM },
+	{ "POST", "/login", PAGE_LOGIN },
+	{ "POST", "/logout", PAGE_LOGOUT },
+	{ "GET", "/verify", PAGE_VERIFY_FORM },
+	{ "POST", "/verify", PAGE_VERIFY },
+	{ "GET", "/password/forgot", PAGE_FORGOT_FORM },
+	{ "POST", "/password/forgot", PAGE_FORGOT },
+	{ "GET", "/password/reset", PAGE_RESET_FORM },
+	{ "POST", "/password/reset", PAGE_RESET },
+	{ "GET", "/me", PAGE_ME },
+	{ "POST", "/me/verify", PAGE_VERIFY_RESEND },
+	{ "POST", "/me/name", PAGE_ME_NAME },
+	{ "POST", "/me/email", PAGE_ME_EMAIL },
+	{ "POST", "/me/password", PAGE_ME_PASSWORD },
+	{ "POST", "/me/delete", PAGE_ME_DELETE },
+};
+
+static const handler_fn handlers[PAGE__MAX] = {
+	[PAGE_REGISTER_FORM] = account_register_form,
+	[PAGE_REGISTER] = account_register,
+	[PAGE_LOGIN_FORM] = account_login_form,
+	[PAGE_LOGIN] = account_login,
+	[PAGE_LOGOUT] = account_login_logout,
+	[PAGE_VERIFY_FORM] = account_verify_form,
+	[PAGE_VERIFY] = account_verify,
+	[PAGE_VERIFY_RESEND] = account_verify_resend,
+	[PAGE_FORGOT_FORM] = account_password_forgot_form,
+	[PAGE_FORGOT] = account_password_forgot,
+	[PAGE_RESET_FORM] = account_password_reset_form,
+	[PAGE_RESET] = account_password_reset,
+	[PAGE_ME] = account_profile,
+	[PAGE_ME_NAME] = account_profile_name,
+	[PAGE_ME_EMAIL] = account_profile_email,
+	[PAGE_ME_PASSWORD] = account_profile_password,
+	[PAGE_ME_DELETE] = account_profile_delete,
+};
+
+/* Loads the common passwords that sign-up and password changes refuse;
+ * without the list the program would accept them, so it does not start. */
+static int
+app_init(struct app *app)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/common-passwords.txt",
+	    app->cfg.data_dir);
+	if (validate_common_load(path) <= 0) {
+		fprintf(stderr, "%s: %s: no list of common passwords\n",
+		    app->name, path);
+		return -1;
+	}
+	return 0;
+}
 
 int
 main(int argc, char **argv)
@@ -16,9 +74,11 @@ main(int argc, char **argv)
 	static struct app app = {
 		.name = "tessera-app",
 		.routes = routes,
-		.nroutes = 0,
+		.nroutes = ARRAY_LEN(routes),
 		.handlers = handlers,
 		.default_workers = 2,
+		.writes = 1,
+		.init = app_init,
 	};
 
 	return app_main(&app, argc, argv);

@@ -1,0 +1,234 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "account_validate.h"
+#include "app.h"
+#include "app_pages.h"
+#include "audit.h"
+#include "csrf.h"
+#include "db_accounts.h"
+#include "http_url.h"
+#include "log.h"
+#include "password.h"
+#include "session.h"
+#include "throttle.h"
+#include "tmpl.h"
+#include "util.h"
+
+#define DEFAULT_NEXT "/me"
+#define MSG_WRONG "The email address or the password is not right. Check " \
+	"both and try again."
+
+/* ?done= flags that lead here, and what each says. */
+enum login_done {
+	DONE_REGISTERED,
+	DONE_VERIFIED,
+	DONE_EMAIL_CHANGED,
+	DONE_SIGNED_OUT,
+	DONE_RESET,
+	DONE_DELETED,
+	DONE__MAX
+};
+
+static const char *const done_keys[DONE__MAX] = {
+	"registered", "verified", "email_changed", "signed_out", "reset",
+	"deleted",
+};
+
+static const char *const done_texts[DONE__MAX] = {
+	/* DONE_REGISTERED */
+	"Thank you for signing up. We have mailed you a link to confirm your "
+	"address; you can sign in already.",
+	/* DONE_VERIFIED */
+	"Your email address is confirmed. Sign in to continue.",
+	/* DONE_EMAIL_CHANGED */
+	"Your new email address is confirmed. Sign in with it from now on.",
+	/* DONE_SIGNED_OUT */
+	"You have signed out.",
+	/* DONE_RESET */
+	"Your password has been changed and every other device signed out. "
+	"Sign in with the new password.",
+	/* DONE_DELETED */
+	"Your account has been deleted. Thank you for having been with us.",
+};
+
+/*
+ * Renders the sign-in form: in is the checked form (NULL for a blank one,
+ * next the path to return to), form_error a message above it.
+ */
+static int
+login_page(struct request *r, const struct form_input *in, const char *next,
+    const char *form_error, int status)
+{
+	struct arena *a = r->arena;
+	struct tmpl_value *ctx = page_context(r, "Sign in");
+	struct form_input blank;
+	int done, rc;
+
+	if (in == NULL) {
+		memset(&blank, 0, sizeof(blank));
+		blank.form = FORM_LOGIN;
+		blank.value[FIELD_NEXT] = next;
+		in = &blank;
+	}
+	done = validate_choice(done_keys, DONE__MAX,
+	    request_query(r, "done"));
+	if (done >= 0 && status == 200)
+		tv_set_str(a, ctx, "done", done_texts[done]);
+	if (form_error != NULL)
+		tv_set_str(a, ctx, "form_error", form_error);
+	tv_set_str(a, ctx, "csrf", csrf_token(r));
+	tv_set(a, ctx, "f", validate_view(a, FORM_LOGIN, in));
+	if (in->value[FIELD_NEXT] != NULL)
+		tv_set_str(a, ctx, "next_q", url_encode(a, in->value[FIELD_NEXT],
+		    strlen(in->value[FIELD_NEXT])));
+	tv_set_bool(a, ctx, "nav_login", 1);
+	if ((rc = page_render(r, "login", ctx)) != 0)
+		return rc;
+	r->resp.status = status;
+	return 0;
+}
+
+int
+account_login_form(struct request *r)
+{
+	const char *next = request_query(r, "next");
+
+	if (!validate_next(r->arena, next))
+		next = NULL;
+	if (r->session != NULL)
+		return page_redirect(r, 303, next ? next : DEFAULT_NEXT);
+	return login_page(r, NULL, next, NULL, 200);
+}
+
+/* A hash of no password, checked when the address has no account so that
+ * the answer takes as long as for one that has. Made once per worker. */
+static const char *
+dummy_hash(void)
+{
+	static char mcf[PASSWORD_MCF_LEN];
+
+	if (mcf[0] == '\0' && password_hash("tessera: no such account",
+	    mcf) != PASSWORD_OK)
+		mcf[0] = '\0';
+	return mcf;
+}
+
+/* Answers 429 for a locked sign-in, saying for how long. */
+static int
+too_many(struct request *r, long retry_after)
+{
+	long minutes = (retry_after + 59) / 60;
+
+	response_header(&r->resp, "Retry-After",
+	    arena_printf(r->arena, "%ld", retry_after));
+	r->error_detail = arena_printf(r->arena, "There have been too many "
+	    "failed attempts to sign in to this account or from your network. "
+	    "Try again in %ld minute%s, or reset your password from the "
+	    "\"Forgot your password?\" link.", minutes, minutes == 1 ? "" : "s");
+	return 429;
+}
+
+int
+account_login(struct request *r)
+{
+	struct form_input in;
+	struct account acc;
+	enum password_result pw;
+	const char *email, *next;
+	long retry_after;
+	int found, status;
+
+	validate_form(r->arena, FORM_LOGIN, &r->form, &in);
+	next = in.value[FIELD_NEXT];
+	if (r->session != NULL) {
+		status = page_redirect(r, 303, next ? next : DEFAULT_NEXT);
+		goto out;
+	}
+	if (in.nerrors > 0) {
+		status = login_page(r, &in, next, NULL, 400);
+		goto out;
+	}
+	email = in.value[FIELD_EMAIL];
+	switch (throttle_check(r->db, r->arena, email, r->remote_addr,
+	    &retry_after)) {
+	case 0:
+		break;
+	case 1:
+		status = too_many(r, retry_after);
+		goto out;
+	default:
+		status = 503;
+		goto out;
+	}
+	if ((found = db_account_by_email(r->db, r->arena, email, &acc)) < 0) {
+		status = 503;
+		goto out;
+	}
+	pw = password_verify(in.value[FIELD_PASSWORD],
+	    found == 0 ? acc.password_hash : dummy_hash());
+	if (pw == PASSWORD_BUSY) {
+		r->error_detail = "Too many people are signing in at this moment. "
+		    "Please try again in a few seconds.";
+		status = 503;
+		goto out;
+	}
+	if (found != 0 || pw != PASSWORD_OK) {
+		if (throttle_failed(r->db, email, r->remote_addr) != 0 ||
+		    audit_log(r->db, found == 0 ? acc.id : 0, "login.failed",
+		    email, r->remote_addr, NULL) != 0) {
+			status = 503;
+			goto out;
+		}
+		status = login_page(r, &in, next, MSG_WRONG, 400);
+		goto out;
+	}
+	if (acc.disabled) {
+		r->error_detail = "This account has been disabled. If you think "
+		    "that is a mistake, write to the site's team.";
+		status = 403;
+		goto out;
+	}
+	if (password_needs_rehash(acc.password_hash)) {
+		char mcf[PASSWORD_MCF_LEN];
+
+		if (password_hash(in.value[FIELD_PASSWORD], mcf) == PASSWORD_OK)
+			db_account_rehash(r->db, acc.id, acc.password_hash, mcf);
+		explicit_bzero(mcf, sizeof(mcf));
+	}
+	if (throttle_clear(r->db, email) != 0 ||
+	    session_start(r, acc.id) != 0 ||
+	    audit_log(r->db, acc.id, "login", NULL, r->remote_addr,
+	    NULL) != 0) {
+		status = 503;
+		goto out;
+	}
+	status = page_redirect(r, 303, next ? next : DEFAULT_NEXT);
+out:
+	validate_wipe(FORM_LOGIN, &r->form);
+	return status;
+}
+
+int
+account_login_logout(struct request *r)
+{
+	if (r->session != NULL &&
+	    audit_log(r->db, r->session->user_id, "logout", NULL,
+	    r->remote_addr, NULL) != 0)
+		return 503;
+	if (session_end(r) != 0)
+		return 503;
+	return page_redirect(r, 303, "/login?done=signed_out");
+}
+
+int
+account_login_redirect(struct request *r, const char *next)
+{
+	if (next == NULL)
+		next = *r->query ? arena_printf(r->arena, "%s?%s", r->path,
+		    r->query) : r->path;
+	if (!validate_next(r->arena, next))
+		return page_redirect(r, 303, "/login");
+	return page_redirect(r, 303, arena_printf(r->arena, "/login?next=%s",
+	    url_encode(r->arena, next, strlen(next))));
+}

@@ -1,0 +1,250 @@
+#include <json-c/json.h>
+#include <string.h>
+
+#include "account_validate.h"
+#include "app.h"
+#include "app_pages.h"
+#include "audit.h"
+#include "csrf.h"
+#include "db_accounts.h"
+#include "outbox.h"
+#include "password.h"
+#include "session.h"
+#include "throttle.h"
+#include "tmpl.h"
+
+static const char *const forgot_done_keys[] = { "sent" };
+
+#define MSG_SENT "If an account uses that address, we have mailed it a " \
+	"link to choose a new password. The link works once, for one hour. " \
+	"No mail after a few minutes? Look in the spam folder, or check the " \
+	"address and ask again."
+#define MSG_LINK_BAD "This password reset link does not work: it may be " \
+	"incomplete, used already or more than an hour old. Ask for a new one " \
+	"below."
+
+static int
+forgot_page(struct request *r, const struct form_input *in,
+    const char *problem, int status)
+{
+	struct arena *a = r->arena;
+	struct tmpl_value *ctx = page_context(r, "Forgot your password?");
+	int rc;
+
+	if (status == 200 && validate_choice(forgot_done_keys, 1,
+	    request_query(r, "done")) == 0)
+		tv_set_str(a, ctx, "done", MSG_SENT);
+	if (problem != NULL)
+		tv_set_str(a, ctx, "problem", problem);
+	tv_set_str(a, ctx, "csrf", csrf_token(r));
+	tv_set(a, ctx, "f", validate_view(a, FORM_FORGOT, in));
+	if ((rc = page_render(r, "password_forgot", ctx)) != 0)
+		return rc;
+	r->resp.status = status;
+	return 0;
+}
+
+int
+account_password_forgot_form(struct request *r)
+{
+	return forgot_page(r, NULL, NULL, 200);
+}
+
+/* Mails acc a reset link, unless it had its share of them lately (the
+ * answer does not say which). Returns 0 or -1. */
+static int
+mail_reset_link(struct request *r, const struct account *acc)
+{
+	struct json_object *vars;
+	struct account locked;
+	const char *token;
+	long retry_after;
+	int rc;
+
+	if (db_begin(r->db) != 0)
+		return -1;
+	if ((rc = db_account_by_id(r->db, r->arena, acc->id, 1,
+	    &locked)) != 0 || (rc = db_token_quota(r->db, r->arena, acc->id,
+	    TOKEN_RESET, &retry_after)) != 0) {
+		db_rollback(r->db);
+		return rc < 0 ? -1 : 0;
+	}
+	if ((token = db_token_new(r->db, r->arena, acc->id, TOKEN_RESET,
+	    NULL)) == NULL)
+		goto fail;
+	vars = json_object_new_object();
+	json_object_object_add(vars, "name",
+	    json_object_new_string(acc->display_name));
+	json_object_object_add(vars, "reset_url", json_object_new_string(
+	    arena_printf(r->arena, "%s/password/reset?token=%s", site_url(r),
+	    token)));
+	rc = outbox_mail(r->db, acc->email, "reset", vars);
+	json_object_put(vars);
+	if (rc != 0 || audit_log(r->db, acc->id, "password.reset_request",
+	    NULL, r->remote_addr, NULL) != 0 || db_commit(r->db) != 0)
+		goto fail;
+	session_sync_after_write(r);
+	return 0;
+fail:
+	db_rollback(r->db);
+	return -1;
+}
+
+/* Gives the same answer whether or not the address has an account. */
+int
+account_password_forgot(struct request *r)
+{
+	struct form_input in;
+	struct account acc;
+	int rc;
+
+	if (validate_form(r->arena, FORM_FORGOT, &r->form, &in) != 0)
+		return forgot_page(r, &in, NULL, 400);
+	rc = db_account_by_email(r->db, r->arena, in.value[FIELD_EMAIL], &acc);
+	if (rc < 0)
+		return 503;
+	if (rc == 0 && !acc.disabled && mail_reset_link(r, &acc) != 0)
+		return 503;
+	return page_redirect(r, 303, "/password/forgot?done=sent");
+}
+
+/* Finds a reset link that may still be followed. Returns 0, 1 when it
+ * cannot, or -1. */
+static int
+find_reset(struct request *r, const char *token, int lock,
+    struct account_token *t)
+{
+	int rc = db_token_find(r->db, r->arena, token, lock, t);
+
+	if (rc != 0)
+		return rc;
+	return t->purpose != TOKEN_RESET || t->used || t->expired;
+}
+
+static int
+reset_page(struct request *r, const struct form_input *in, int status)
+{
+	struct arena *a = r->arena;
+	struct tmpl_value *ctx = page_context(r, "Choose a new password");
+	int rc;
+
+	tv_set_str(a, ctx, "csrf", csrf_token(r));
+	tv_set(a, ctx, "f", validate_view(a, FORM_RESET, in));
+	if ((rc = page_render(r, "password_reset", ctx)) != 0)
+		return rc;
+	r->resp.status = status;
+	return 0;
+}
+
+int
+account_password_reset_form(struct request *r)
+{
+	struct form_input in;
+	struct account_token t;
+	int rc;
+
+	validate_form(r->arena, FORM_RESET, &r->query_params, &in);
+	if (in.error[FIELD_TOKEN] != NULL)
+		return forgot_page(r, NULL, MSG_LINK_BAD, 400);
+	if ((rc = find_reset(r, in.value[FIELD_TOKEN], 0, &t)) != 0)
+		return rc < 0 ? 503 : forgot_page(r, NULL, MSG_LINK_BAD, 410);
+	memset(in.error, 0, sizeof(in.error));
+	in.nerrors = 0;
+	return reset_page(r, &in, 200);
+}
+
+/*
+ * Sets the new password, uses the link, signs out every other session of
+ * the account and tells its owner by mail, in one transaction. Following
+ * the link also proves the address, so it counts as confirmed. Returns 0
+ * with *user_id set, -1 when the link cannot be followed (any more), or
+ * 503.
+ */
+static int
+reset_commit(struct request *r, const char *token, const char *mcf,
+    long long *user_id)
+{
+	struct account_token t;
+	struct json_object *vars;
+	long long keep;
+	int rc;
+
+	if (db_begin(r->db) != 0)
+		return 503;
+	if ((rc = find_reset(r, token, 1, &t)) != 0 ||
+	    (rc = db_token_use(r->db, t.id)) != 0) {
+		db_rollback(r->db);
+		return rc < 0 ? 503 : -1;
+	}
+	keep = r->session != NULL && r->session->user_id == t.user_id ?
+	    r->session->id : 0;
+	vars = json_object_new_object();
+	json_object_object_add(vars, "name",
+	    json_object_new_string(t.display_name));
+	rc = db_account_set_password(r->db, t.user_id, mcf) != 0 ||
+	    db_account_set_verified(r->db, t.user_id) != 0 ||
+	    db_tokens_retire(r->db, t.user_id, TOKEN_RESET) != 0 ||
+	    session_end_all(r->db, t.user_id, keep) != 0 ||
+	    outbox_mail(r->db, t.email, "password_changed", vars) != 0 ||
+	    audit_log(r->db, t.user_id, "password.reset", NULL, r->remote_addr,
+	    NULL) != 0 || db_commit(r->db) != 0;
+	json_object_put(vars);
+	if (rc != 0) {
+		db_rollback(r->db);
+		return 503;
+	}
+	session_sync_after_write(r);
+	/* The lock protected the old password; the owner may sign in now. */
+	throttle_clear(r->db, t.email);
+	*user_id = t.user_id;
+	return 0;
+}
+
+int
+account_password_reset(struct request *r)
+{
+	struct form_input in;
+	struct account_token t;
+	char mcf[PASSWORD_MCF_LEN] = "";
+	long long user_id = 0;
+	int status;
+
+	validate_form(r->arena, FORM_RESET, &r->form, &in);
+	if (in.error[FIELD_TOKEN] != NULL) {
+		status = forgot_page(r, NULL, MSG_LINK_BAD, 400);
+		goto out;
+	}
+	/* A dead link is told before the cost of a hash. */
+	if ((status = find_reset(r, in.value[FIELD_TOKEN], 0, &t)) != 0) {
+		status = status < 0 ? 503 :
+		    forgot_page(r, NULL, MSG_LINK_BAD, 410);
+		goto out;
+	}
+	if (in.nerrors > 0) {
+		status = reset_page(r, &in, 400);
+		goto out;
+	}
+	switch (password_hash(in.value[FIELD_NEW_PASSWORD], mcf)) {
+	case PASSWORD_OK:
+		break;
+	case PASSWORD_BUSY:
+		status = 503;
+		goto out;
+	default:
+		status = 500;
+		goto out;
+	}
+	if ((status = reset_commit(r, in.value[FIELD_TOKEN], mcf,
+	    &user_id)) != 0) {
+		if (status < 0)
+			status = forgot_page(r, NULL, MSG_LINK_BAD, 410);
+		goto out;
+	}
+	status = page_redirect(r, 303, r->session != NULL &&
+	    r->session->user_id == user_id ? "/me?done=password" :
+	    "/login?done=reset");
+out:
+	explicit_bzero(mcf, sizeof(mcf));
+	validate_wipe(FORM_RESET, &r->form);
+	return status;
+}

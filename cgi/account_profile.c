@@ -1,0 +1,358 @@
+#include <json-c/json.h>
+#include <string.h>
+
+#include "account_validate.h"
+#include "app.h"
+#include "app_pages.h"
+#include "audit.h"
+#include "csrf.h"
+#include "db_accounts.h"
+#include "outbox.h"
+#include "password.h"
+#include "session.h"
+#include "throttle.h"
+#include "tmpl.h"
+
+#define MSG_WRONG_PASSWORD "This is not your current password."
+#define MSG_SAME_EMAIL "This is your address already."
+
+/* ?done= flags that lead back here, and what each says. */
+enum profile_done {
+	DONE_NAME,
+	DONE_EMAIL_SENT,
+	DONE_EMAIL_CHANGED,
+	DONE_PASSWORD,
+	DONE_VERIFIED,
+	DONE_RESENT,
+	DONE__MAX
+};
+
+static const char *const done_keys[DONE__MAX] = {
+	"name", "email_sent", "email_changed", "password", "verified",
+	"resent",
+};
+
+static const char *const done_texts[DONE__MAX] = {
+	/* DONE_NAME */
+	"Your display name has been changed.",
+	/* DONE_EMAIL_SENT */
+	"We have mailed a link to your new address. Your account moves to it "
+	"once you follow the link; until then it keeps the current one.",
+	/* DONE_EMAIL_CHANGED */
+	"Your new email address is confirmed.",
+	/* DONE_PASSWORD */
+	"Your password has been changed, and your other devices signed out.",
+	/* DONE_VERIFIED */
+	"Your email address is confirmed.",
+	/* DONE_RESENT */
+	"We have mailed you a new confirmation link.",
+};
+
+/* The forms of the page, each shown blank or, for the one just sent,
+ * with what was typed and the messages. */
+static const struct {
+	enum form form;
+	const char *key;
+} me_forms[] = {
+	{ FORM_NAME, "f_name" },
+	{ FORM_EMAIL, "f_email" },
+	{ FORM_PASSWORD, "f_password" },
+	{ FORM_DELETE, "f_delete" },
+};
+
+/*
+ * Renders /me for the signed-in person: in is the form just sent (NULL
+ * for none), shown again with its messages under status.
+ */
+static int
+profile_page(struct request *r, const struct form_input *in, int status)
+{
+	struct arena *a = r->arena;
+	const struct session *s = r->session;
+	struct tmpl_value *ctx = page_context(r, "Your account");
+	struct form_input name;
+	int done, rc;
+
+	memset(&name, 0, sizeof(name));
+	name.form = FORM_NAME;
+	name.value[FIELD_DISPLAY_NAME] = s->display_name;
+	done = validate_choice(done_keys, DONE__MAX, request_query(r, "done"));
+	if (done >= 0 && status == 200)
+		tv_set_str(a, ctx, "done", done_texts[done]);
+	tv_set_str(a, ctx, "csrf", csrf_token(r));
+	tv_set_str(a, ctx, "email", s->email);
+	tv_set_str(a, ctx, "display_name", s->display_name);
+	tv_set_bool(a, ctx, "verified", s->verified);
+	tv_set_str(a, ctx, "pending_email",
+	    db_token_pending_email(r->db, a, s->user_id));
+	for (size_t i = 0; i < sizeof(me_forms) / sizeof(me_forms[0]); i++) {
+		const struct form_input *f = NULL;
+
+		if (in != NULL && in->form == me_forms[i].form)
+			f = in;
+		else if (me_forms[i].form == FORM_NAME)
+			f = &name;
+		tv_set(a, ctx, me_forms[i].key,
+		    validate_view(a, me_forms[i].form, f));
+	}
+	tv_set_bool(a, ctx, "nav_me", 1);
+	if ((rc = page_render(r, "me", ctx)) != 0)
+		return rc;
+	r->resp.status = status;
+	return 0;
+}
+
+int
+account_profile(struct request *r)
+{
+	if (r->session == NULL)
+		return account_login_redirect(r, "/me");
+	return profile_page(r, NULL, 200);
+}
+
+/*
+ * Checks the signed-in person's current password before a change that
+ * needs it, throttled like a sign-in so a stolen session cannot be used
+ * to guess it. Fills *acc. Returns 0 when it is right; 400 having shown
+ * the form again when it is not; or the status to answer with.
+ */
+static int
+confirm_password(struct request *r, struct form_input *in,
+    struct account *acc)
+{
+	long retry_after;
+	enum password_result pw;
+	int rc;
+
+	if ((rc = db_account_by_id(r->db, r->arena, r->session->user_id, 0,
+	    acc)) != 0)
+		return rc < 0 ? 503 : 404;
+	switch (throttle_check(r->db, r->arena, acc->email, r->remote_addr,
+	    &retry_after)) {
+	case 0:
+		break;
+	case 1:
+		response_header(&r->resp, "Retry-After",
+		    arena_printf(r->arena, "%ld", retry_after));
+		r->error_detail = arena_printf(r->arena, "Too many wrong "
+		    "passwords. Try again in %ld minute%s.",
+		    (retry_after + 59) / 60,
+		    (retry_after + 59) / 60 == 1 ? "" : "s");
+		return 429;
+	default:
+		return 503;
+	}
+	pw = password_verify(in->value[FIELD_PASSWORD], acc->password_hash);
+	if (pw == PASSWORD_OK)
+		return 0;
+	if (pw == PASSWORD_BUSY)
+		return 503;
+	if (throttle_failed(r->db, acc->email, r->remote_addr) != 0 ||
+	    audit_log(r->db, acc->id, "password.confirm_failed", NULL,
+	    r->remote_addr, NULL) != 0)
+		return 503;
+	in->error[FIELD_PASSWORD] = MSG_WRONG_PASSWORD;
+	in->nerrors++;
+	if ((rc = profile_page(r, in, 400)) != 0)
+		return rc;
+	return 400;
+}
+
+/* Common start of the /me forms: the person must be signed in, and the
+ * form must pass. Returns 0 to go on, or -1 having answered (*status). */
+static int
+profile_form(struct request *r, enum form form, struct form_input *in,
+    int *status)
+{
+	if (r->session == NULL) {
+		*status = account_login_redirect(r, "/me");
+		return -1;
+	}
+	if (validate_form(r->arena, form, &r->form, in) != 0) {
+		*status = profile_page(r, in, 400);
+		return -1;
+	}
+	return 0;
+}
+
+int
+account_profile_name(struct request *r)
+{
+	struct form_input in;
+	int status;
+
+	if (profile_form(r, FORM_NAME, &in, &status) != 0)
+		return status;
+	if (db_account_set_name(r->db, r->session->user_id,
+	    in.value[FIELD_DISPLAY_NAME]) != 0)
+		return 503;
+	session_sync_after_write(r);
+	return page_redirect(r, 303, "/me?done=name");
+}
+
+/*
+ * Starts an email change: mails a link to the new address, which the
+ * account takes only once it is followed (account_verify). Whether the
+ * new address belongs to another account is not told here; following
+ * the link is.
+ */
+int
+account_profile_email(struct request *r)
+{
+	struct form_input in;
+	struct account acc;
+	struct json_object *vars;
+	const char *token, *to;
+	long retry_after;
+	int status, rc;
+
+	if (profile_form(r, FORM_EMAIL, &in, &status) != 0)
+		goto out;
+	to = in.value[FIELD_EMAIL];
+	if (strcmp(to, r->session->email) == 0) {
+		in.error[FIELD_EMAIL] = MSG_SAME_EMAIL;
+		in.nerrors++;
+		status = profile_page(r, &in, 400);
+		goto out;
+	}
+	if ((status = confirm_password(r, &in, &acc)) != 0) {
+		if (status == 400)
+			status = 0;
+		goto out;
+	}
+	if (db_begin(r->db) != 0) {
+		status = 503;
+		goto out;
+	}
+	if ((rc = db_account_by_id(r->db, r->arena, acc.id, 1, &acc)) != 0 ||
+	    (rc = db_token_quota(r->db, r->arena, acc.id, TOKEN_EMAIL_CHANGE,
+	    &retry_after)) != 0) {
+		db_rollback(r->db);
+		status = rc < 0 ? 503 : 429;
+		if (status == 429) {
+			response_header(&r->resp, "Retry-After",
+			    arena_printf(r->arena, "%ld", retry_after));
+			r->error_detail = "We have mailed links for a new "
+			    "address several times lately. Wait a few minutes "
+			    "and try again.";
+		}
+		goto out;
+	}
+	if ((token = db_token_new(r->db, r->arena, acc.id, TOKEN_EMAIL_CHANGE,
+	    to)) == NULL) {
+		db_rollback(r->db);
+		status = 503;
+		goto out;
+	}
+	vars = json_object_new_object();
+	json_object_object_add(vars, "name",
+	    json_object_new_string(acc.display_name));
+	json_object_object_add(vars, "new_email", json_object_new_string(to));
+	json_object_object_add(vars, "verify_url", json_object_new_string(
+	    arena_printf(r->arena, "%s/verify?token=%s", site_url(r), token)));
+	rc = outbox_mail(r->db, to, "email_change", vars);
+	json_object_put(vars);
+	if (rc != 0 || audit_log(r->db, acc.id, "account.email_change_request",
+	    to, r->remote_addr, NULL) != 0 || db_commit(r->db) != 0) {
+		db_rollback(r->db);
+		status = 503;
+		goto out;
+	}
+	session_sync_after_write(r);
+	status = page_redirect(r, 303, "/me?done=email_sent");
+out:
+	validate_wipe(FORM_EMAIL, &r->form);
+	return status;
+}
+
+/* Changes the password, signs out the account's other sessions and tells
+ * its owner by mail. */
+int
+account_profile_password(struct request *r)
+{
+	struct form_input in;
+	struct account acc;
+	struct json_object *vars;
+	char mcf[PASSWORD_MCF_LEN] = "";
+	int status, rc;
+
+	if (profile_form(r, FORM_PASSWORD, &in, &status) != 0)
+		goto out;
+	if ((status = confirm_password(r, &in, &acc)) != 0) {
+		if (status == 400)
+			status = 0;
+		goto out;
+	}
+	switch (password_hash(in.value[FIELD_NEW_PASSWORD], mcf)) {
+	case PASSWORD_OK:
+		break;
+	case PASSWORD_BUSY:
+		status = 503;
+		goto out;
+	default:
+		status = 500;
+		goto out;
+	}
+	if (db_begin(r->db) != 0) {
+		status = 503;
+		goto out;
+	}
+	vars = json_object_new_object();
+	json_object_object_add(vars, "name",
+	    json_object_new_string(acc.display_name));
+	rc = db_account_set_password(r->db, acc.id, mcf) != 0 ||
+	    session_end_all(r->db, acc.id, r->session->id) != 0 ||
+	    outbox_mail(r->db, acc.email, "password_changed", vars) != 0 ||
+	    audit_log(r->db, acc.id, "password.change", NULL, r->remote_addr,
+	    NULL) != 0 || db_commit(r->db) != 0;
+	json_object_put(vars);
+	if (rc != 0) {
+		db_rollback(r->db);
+		status = 503;
+		goto out;
+	}
+	session_sync_after_write(r);
+	status = page_redirect(r, 303, "/me?done=password");
+out:
+	explicit_bzero(mcf, sizeof(mcf));
+	validate_wipe(FORM_PASSWORD, &r->form);
+	return status;
+}
+
+/*
+ * Deletes the account (db_account_anonymise) and signs out all of its
+ * sessions, this one included.
+ */
+int
+account_profile_delete(struct request *r)
+{
+	struct form_input in;
+	struct account acc;
+	int status;
+
+	if (profile_form(r, FORM_DELETE, &in, &status) != 0)
+		goto out;
+	if ((status = confirm_password(r, &in, &acc)) != 0) {
+		if (status == 400)
+			status = 0;
+		goto out;
+	}
+	if (db_begin(r->db) != 0) {
+		status = 503;
+		goto out;
+	}
+	if (db_account_anonymise(r->db, acc.id) != 0 ||
+	    session_end_all(r->db, acc.id, 0) != 0 ||
+	    audit_log(r->db, acc.id, "account.delete", NULL, r->remote_addr,
+	    NULL) != 0 || db_commit(r->db) != 0) {
+		db_rollback(r->db);
+		status = 503;
+		goto out;
+	}
+	throttle_clear(r->db, acc.email);
+	session_end(r);
+	status = page_redirect(r, 303, "/login?done=deleted");
+out:
+	validate_wipe(FORM_DELETE, &r->form);
+	return status;
+}

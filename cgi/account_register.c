@@ -1,0 +1,123 @@
+#include <string.h>
+
+#include "account_validate.h"
+#include "app.h"
+#include "app_pages.h"
+#include "audit.h"
+#include "csrf.h"
+#include "db_accounts.h"
+#include "http_url.h"
+#include "password.h"
+#include "session.h"
+#include "tmpl.h"
+
+/* Renders the sign-up form; in is the checked form, or NULL for a blank
+ * one that returns to next after signing in. */
+static int
+register_page(struct request *r, const struct form_input *in,
+    const char *next, int status)
+{
+	struct arena *a = r->arena;
+	struct tmpl_value *ctx = page_context(r, "Create an account");
+	struct form_input blank;
+	int rc;
+
+	if (in == NULL) {
+		memset(&blank, 0, sizeof(blank));
+		blank.form = FORM_REGISTER;
+		blank.value[FIELD_NEXT] = next;
+		in = &blank;
+	}
+	tv_set_str(a, ctx, "csrf", csrf_token(r));
+	tv_set(a, ctx, "f", validate_view(a, FORM_REGISTER, in));
+	tv_set_bool(a, ctx, "has_errors", in->nerrors > 0);
+	tv_set_bool(a, ctx, "nav_register", 1);
+	if ((rc = page_render(r, "register", ctx)) != 0)
+		return rc;
+	r->resp.status = status;
+	return 0;
+}
+
+int
+account_register_form(struct request *r)
+{
+	const char *next = request_query(r, "next");
+
+	if (r->session != NULL)
+		return page_redirect(r, 303, "/me");
+	if (!validate_next(r->arena, next))
+		next = NULL;
+	return register_page(r, NULL, next, 200);
+}
+
+/*
+ * Creates the account and mails the link to confirm its address, in one
+ * transaction. An address that is taken gets the same answer as a new
+ * one, so the form tells nobody which addresses have accounts; its owner
+ * can still sign in or reset the password.
+ */
+int
+account_register(struct request *r)
+{
+	struct form_input in;
+	struct account acc;
+	char mcf[PASSWORD_MCF_LEN] = "";
+	const char *next;
+	int status;
+
+	validate_form(r->arena, FORM_REGISTER, &r->form, &in);
+	next = in.value[FIELD_NEXT];
+	if (r->session != NULL) {
+		status = page_redirect(r, 303, "/me");
+		goto out;
+	}
+	if (in.nerrors > 0) {
+		status = register_page(r, &in, NULL, 400);
+		goto out;
+	}
+	switch (password_hash(in.value[FIELD_NEW_PASSWORD], mcf)) {
+	case PASSWORD_OK:
+		break;
+	case PASSWORD_BUSY:
+		r->error_detail = "Too many people are signing up at this "
+		    "moment. Please try again in a few seconds.";
+		status = 503;
+		goto out;
+	default:
+		status = 500;
+		goto out;
+	}
+	memset(&acc, 0, sizeof(acc));
+	acc.email = in.value[FIELD_EMAIL];
+	acc.display_name = in.value[FIELD_DISPLAY_NAME];
+	if (db_begin(r->db) != 0) {
+		status = 503;
+		goto out;
+	}
+	switch (db_account_insert(r->db, acc.email, acc.display_name, mcf,
+	    &acc.id)) {
+	case 0:
+		if (account_verify_mail(r, &acc) != 0 ||
+		    audit_log(r->db, acc.id, "account.register", acc.email,
+		    r->remote_addr, NULL) != 0 || db_commit(r->db) != 0)
+			goto fail;
+		session_sync_after_write(r);
+		break;
+	case 1:
+		db_rollback(r->db);
+		break;
+	default:
+		goto fail;
+	}
+	status = page_redirect(r, 303, next == NULL ? "/login?done=registered" :
+	    arena_printf(r->arena, "/login?done=registered&next=%s",
+	    url_encode(r->arena, next, strlen(next))));
+	goto out;
+fail:
+	db_rollback(r->db);
+	status = 503;
+out:
+	explicit_bzero(mcf, sizeof(mcf));
+	validate_wipe(FORM_REGISTER, &r->form);
+	return status;
+}

@@ -1,0 +1,80 @@
+/*
+ * tessera-app: the pages of a person's own account, and the few helpers
+ * that other pages of the program (booking, uploads) share with them.
+ */
+#ifndef TESSERA_APP_PAGES_H
+#define TESSERA_APP_PAGES_H
+
+#include "request.h"
+
+struct account;
+
+enum app_page {
+	PAGE_REGISTER_FORM,
+	PAGE_REGISTER,
+	PAGE_LOGIN_FORM,
+	PAGE_LOGIN,
+	PAGE_LOGOUT,
+	PAGE_VERIFY_FORM,
+	PAGE_VERIFY,
+	PAGE_VERIFY_RESEND,
+	PAGE_FORGOT_FORM,
+	PAGE_FORGOT,
+	PAGE_RESET_FORM,
+	PAGE_RESET,
+	PAGE_ME,
+	PAGE_ME_NAME,
+	PAGE_ME_EMAIL,
+	PAGE_ME_PASSWORD,
+	PAGE_ME_DELETE,
+	PAGE__MAX
+};
+
+/* account_register.c: GET and POST /register */
+int account_register_form(struct request *r);
+int account_register(struct request *r);
+
+/* account_login.c: GET and POST /login, POST /logout */
+int account_login_form(struct request *r);
+int account_login(struct request *r);
+int account_login_logout(struct request *r);
+/*
+ * For a page that needs a signed-in person when there is none: answers
+ * with a redirect to the sign-in page that comes back to next (a local
+ * path; the request's own path when NULL) afterwards. Returns 0, for the
+ * handler to return.
+ */
+int account_login_redirect(struct request *r, const char *next);
+
+/* account_verify.c: GET and POST /verify (the mailed link, for a new
+ * account's address and for a changed one), POST /me/verify (mail the
+ * link again) */
+int account_verify_form(struct request *r);
+int account_verify(struct request *r);
+int account_verify_resend(struct request *r);
+/*
+ * For pages that only a verified address may use (booking, uploads):
+ * returns 0 when the signed-in person has confirmed their address, else
+ * 403 with r->error_detail saying how to. Check for a session first.
+ */
+int account_verify_required(struct request *r);
+/*
+ * Adds a verification link for acc to the open transaction and queues the
+ * mail with it. Returns 0, or -1 (the caller rolls back).
+ */
+int account_verify_mail(struct request *r, const struct account *acc);
+
+/* account_password.c: /password/forgot and /password/reset */
+int account_password_forgot_form(struct request *r);
+int account_password_forgot(struct request *r);
+int account_password_reset_form(struct request *r);
+int account_password_reset(struct request *r);
+
+/* account_profile.c: GET /me and its forms */
+int account_profile(struct request *r);
+int account_profile_name(struct request *r);
+int account_profile_email(struct request *r);
+int account_profile_password(struct request *r);
+int account_profile_delete(struct request *r);
+
+#endif
