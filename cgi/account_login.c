@@ -129,6 +129,12 @@ too_many(struct request *r, long retry_after)
 	return 429;
 }
 
+/*
+ * Signs in. The throttle is asked before any hash is computed, so a locked
+ * account costs nothing; an unknown address costs a hash all the same, so
+ * the answer's timing does not tell which addresses have accounts. On
+ * success: a new session (a new cookie) and 303 to next, else /me.
+ */
 int
 account_login(struct request *r)
 {

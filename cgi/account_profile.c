@@ -175,6 +175,7 @@ profile_form(struct request *r, enum form form, struct form_input *in,
 	return 0;
 }
 
+/* Changes the display name; it takes effect on every page at once. */
 int
 account_profile_name(struct request *r)
 {

@@ -125,11 +125,17 @@ error_page(struct request *r, int status)
 			title = error_texts[i].title;
 			message = error_texts[i].message;
 		}
+	const char *retry = NULL;
+
+	/* Only the handler's Retry-After survives: the page replaces the rest. */
+	for (int i = 0; i < r->resp.nheaders; i++)
+		if (strcmp(r->resp.headers[i].name, "Retry-After") == 0)
+			retry = r->resp.headers[i].value;
 	r->resp.nheaders = 0;
 	r->resp.cache = CACHE_PRIVATE;
 	r->resp.content_type = "text/html; charset=utf-8";
 	if (status == 503 || status == 429)
-		response_header(&r->resp, "Retry-After", "30");
+		response_header(&r->resp, "Retry-After", retry ? retry : "30");
 	ctx = page_context(r, title);
 	tv_set_int(r->arena, ctx, "status", status);
 	tv_set_str(r->arena, ctx, "message", message);
@@ -201,6 +207,9 @@ handle(FCGX_Request *fcgi, void *arg)
 	if (r.session != NULL)
 		r.resp.cache = CACHE_PRIVATE;
 	response_send(&r.resp, r.https, r.head, fcgi->out);
+	/* Forms carry passwords; the arena is reused, so wipe the body. */
+	if (r.body != NULL)
+		explicit_bzero(r.body, r.body_len);
 }
 
 static int

@@ -148,6 +148,8 @@ exec_count(struct db *db, enum account_stmt stmt, const struct db_arg *args,
 	return (long long)affected;
 }
 
+/* Runs a one-argument account query. Returns 0 with *out filled, 1 when
+ * no row matched, or -1. */
 static int
 read_account(struct db *db, struct arena *a, enum account_stmt stmt,
     const struct db_arg *arg, struct account *out)

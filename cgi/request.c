@@ -114,6 +114,8 @@ request_read_form(struct request *r)
 		return 400;
 	}
 	body[len] = '\0';
+	r->body = body;
+	r->body_len = (size_t)len;
 	st = params_parse(r->arena, body, (size_t)len, &params_default_limits,
 	    &r->form);
 	if (st != PARAMS_OK)

@@ -35,6 +35,8 @@ struct request {
 	struct params query_params;
 	struct params cookies;
 	struct params form;       /* urlencoded POST body */
+	char *body;               /* the raw body, wiped after the response */
+	size_t body_len;
 	struct params path_params;
 
 	struct session *session;  /* the signed-in person, or NULL */

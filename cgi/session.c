@@ -195,6 +195,10 @@ session_start(struct request *r, long long user_id)
 	s = arena_calloc(r->arena, 1, sizeof(*s));
 	s->id = (long long)id;
 	s->user_id = user_id;
+	/* Not read back: callers redirect after signing in, and the next
+	 * request loads the whole session. */
+	s->email = s->display_name = "";
+	s->role = "attendee";
 	memcpy(s->csrf_secret, csrf, sizeof(csrf));
 	r->session = s;
 	session_sync_after_write(r);
