@@ -6,18 +6,7 @@
 
 #include "arena.h"
 #include "log.h"
-
-static int
-url_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
+#include "util.h"
 
 /*
  * Returns 1 if s[0..len) is well-formed UTF-8 containing no NUL byte, else
@@ -96,8 +85,8 @@ url_decode(struct arena *a, const char *s, size_t len, int plus_is_space,
 		if (s[i] == '%') {
 			if (len - i < 3)
 				return -1;
-			hi = url_hexval((unsigned char)s[i + 1]);
-			lo = url_hexval((unsigned char)s[i + 2]);
+			hi = hex_digit((unsigned char)s[i + 1]);
+			lo = hex_digit((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			buf[n++] = (char)(hi << 4 | lo);

@@ -16,4 +16,7 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 
+/* The value of a hexadecimal digit, either case; -1 for anything else. */
+int hex_digit(int c);
+
 #endif
