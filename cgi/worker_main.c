@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mail.h"
 #include "outbox.h"
+#include "purge.h"
 #include "tmpl.h"
 #include "util.h"
 
@@ -26,6 +27,8 @@
  *   Several workers may run at once: the claim skips rows another worker
  *   has locked, and a claimed row is not due again until its lease ends.
  * - releasing the seats of holds that were never paid, every few seconds.
+ * - deleting expired sessions and tokens (purge.h), at start and every few
+ *   minutes.
  *
  * Delivery is at least once: a row is marked processed after its handler
  * succeeded, so a worker that dies between the two (killed, or the
@@ -46,6 +49,7 @@
  * workers started together do not poll in step. */
 #define POLL_MS 1000
 #define HOLDS_EVERY 5           /* seconds between hold-expiry runs */
+#define PURGE_EVERY 300         /* seconds between purges */
 #define EXPIRE_BATCH 100
 #define OUTBOX_BATCH 10
 /* The longest one row may take (an SMTP transaction times out at 30 s),
@@ -348,7 +352,7 @@ main(void)
 {
 	static struct worker w;
 	struct arena holds;
-	double next_holds = 0;
+	double next_holds = 0, next_purge = 0;
 
 	log_set_program("tessera-worker");
 	if (worker_init(&w) != 0) {
@@ -375,6 +379,14 @@ main(void)
 				log_info("expired %d unpaid holds", n);
 			next_holds = now_seconds() +
 			    (n == EXPIRE_BATCH ? 0 : HOLDS_EVERY);
+		}
+		if (now_seconds() >= next_purge) {
+			long gone = purge_expired(w.db);
+
+			if (gone > 0)
+				log_info("purged %ld expired sessions and tokens",
+				    gone);
+			next_purge = now_seconds() + PURGE_EVERY;
 		}
 		n = run_outbox(&w);
 		if (n < OUTBOX_BATCH)

@@ -39,6 +39,14 @@ tap.is_eq(r.headers.get("Location"), "/login?next=%2Fadmin", "and comes back aft
 tap.is_eq(tap.get("/admin/users").status, 303, "anonymous /admin/users too")
 
 alice = sign_in("alice@tessera.test")
+alice_name = value("SELECT display_name FROM users WHERE id = %d" % alice_id)
+r = alice.get("/")
+tap.ok(r.status == 200 and alice_name in r.body and "Sign out" in r.body,
+       "right after signing in, the public pages (replica) know who is there")
+tap.ok("private" in (r.headers.get("Cache-Control") or ""),
+       "and such a page is private to that person")
+tap.ok("public" in (tap.get("/").headers.get("Cache-Control") or ""),
+       "while the anonymous page may be cached")
 r = alice.get("/admin")
 tap.ok(r.status == 403 and "<h1>Forbidden</h1>" in r.body, "an attendee gets 403 on /admin")
 tap.is_eq(alice.get("/admin/users").status, 403, "and on /admin/users")
