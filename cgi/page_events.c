@@ -9,6 +9,7 @@
 #include "db_events.h"
 #include "http_url.h"
 #include "tmpl.h"
+#include "util.h"
 #include "view_event.h"
 
 #define PER_PAGE 20
@@ -191,19 +192,55 @@ page_url(struct arena *a, const struct events_query *eq, int page)
 	return url;
 }
 
+/*
+ * The cities of the filter change only when an event is added or ends, so
+ * each worker keeps the list for a while instead of asking on every page.
+ */
+#define CITIES_KEEP_SECONDS 30
+
+struct city_cache {
+	time_t fetched;
+	char **names;         /* heap, owned by the cache */
+	size_t count;
+};
+
+static struct city_cache cities;
+
+/* Refreshes the cache when it is older than CITIES_KEEP_SECONDS. Returns
+ * 0, or -1 when the database cannot answer and there is no list yet. */
+static int
+cities_refresh(struct request *r)
+{
+	struct db_rows rows;
+	time_t now = time(NULL);
+
+	if (cities.names != NULL && now - cities.fetched < CITIES_KEEP_SECONDS)
+		return 0;
+	if (db_cities(r->db, r->arena, &rows) != 0)
+		return cities.names != NULL ? 0 : -1;
+	for (size_t i = 0; i < cities.count; i++)
+		free(cities.names[i]);
+	free(cities.names);
+	cities.names = xcalloc(rows.nrows + 1, sizeof(char *));
+	cities.count = 0;
+	for (size_t i = 0; i < rows.nrows; i++)
+		if (db_cell(&rows, i, 0) != NULL)
+			cities.names[cities.count++] = xstrdup(db_cell(&rows, i, 0));
+	cities.fetched = now;
+	return 0;
+}
+
 static struct tmpl_value *
-city_options(struct arena *a, const struct db_rows *rows, const char *chosen)
+city_options(struct arena *a, const char *chosen)
 {
 	struct tmpl_value *list = tv_list(a);
 
-	for (size_t i = 0; i < rows->nrows; i++) {
+	for (size_t i = 0; i < cities.count; i++) {
 		struct tmpl_value *v = tv_object(a);
-		const char *city = db_cell(rows, i, 0);
 
-		if (city == NULL)
-			continue;
-		tv_set_str(a, v, "name", city);
-		tv_set_bool(a, v, "selected", chosen && strcmp(city, chosen) == 0);
+		tv_set_str(a, v, "name", cities.names[i]);
+		tv_set_bool(a, v, "selected", chosen &&
+		    strcmp(cities.names[i], chosen) == 0);
 		tv_push(a, list, v);
 	}
 	return list;
@@ -216,7 +253,7 @@ page_events(struct request *r)
 	struct arena *a = r->arena;
 	struct events_query eq;
 	struct event_filter f;
-	struct db_rows rows, cities;
+	struct db_rows rows;
 	struct tmpl_value *ctx;
 	int status;
 
@@ -226,7 +263,7 @@ page_events(struct request *r)
 		rows.nrows = 0;
 	else if (db_events_list(r->db, a, &f, &rows) != 0)
 		return 503;
-	if (db_cities(r->db, a, &cities) != 0)
+	if (cities_refresh(r) != 0)
 		return 503;
 
 	ctx = page_context(r, eq.q ? arena_printf(a, "Events matching “%s”",
@@ -234,7 +271,7 @@ page_events(struct request *r)
 	tv_set(a, ctx, "events", view_event_cards(a, &rows, PER_PAGE));
 	tv_set_bool(a, ctx, "no_results", rows.nrows == 0);
 	tv_set_bool(a, ctx, "q_too_short", eq.q_too_short);
-	tv_set(a, ctx, "cities", city_options(a, &cities, eq.city));
+	tv_set(a, ctx, "cities", city_options(a, eq.city));
 	if (eq.q)
 		tv_set_str(a, ctx, "q", eq.q);
 	if (eq.city)
