@@ -236,6 +236,21 @@ for prop in ["VERSION:2.0", "PRODID:", "BEGIN:VEVENT", "UID:event-%d@" % eid,
 start = first("SELECT DATE_FORMAT(starts_at, '%%Y%%m%%dT%%H%%i%%sZ') FROM events WHERE id = %d" % eid)
 tap.ok("DTSTART:%s\r\n" % start in unfolded, "DTSTART is the start in UTC (%s)" % start)
 
+# ---------------------------------------------------------------- text browser
+import shutil
+import subprocess
+if shutil.which("w3m"):
+    out = subprocess.run(["w3m", "-dump", "-cols", "80", tap.URL + "/events/%d" % eid],
+                         capture_output=True, text=True, timeout=60).stdout
+    tap.ok(ev[1] in out and "Tickets" in out and "About this event" in out,
+           "the event page reads in a text browser (w3m)")
+    tap.ok("Skip to content" in out and "Events" in out, "with its navigation")
+    out = subprocess.run(["w3m", "-dump", "-cols", "80", tap.URL + "/events?q=" + urllib.parse.quote(word)],
+                         capture_output=True, text=True, timeout=60).stdout
+    tap.ok(title in out and "Find events" in out, "search results and the filter form read in w3m")
+else:
+    tap.ok(False, "w3m is installed for the text-browser check")
+
 # ---------------------------------------------------------------- health
 r = tap.get("/healthz")
 tap.is_eq(r.status, 200, "/healthz is 200 with the primary up")
