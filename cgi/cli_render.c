@@ -64,7 +64,9 @@ render_data(struct arena *a, const char *path)
 		fprintf(stderr, "tessera render: %s: empty file\n", path);
 		goto out;
 	}
-	obj = json_tokener_parse_ex(tok, b.data, (int)b.len);
+	/* The terminating NUL goes in too: it tells the tokener the input
+	 * ended, which a bare number at the end of the file needs. */
+	obj = json_tokener_parse_ex(tok, b.data, (int)b.len + 1);
 	jerr = json_tokener_get_error(tok);
 	if (jerr == json_tokener_continue) {
 		fprintf(stderr, "tessera render: %s: unexpected end of JSON\n",
