@@ -112,27 +112,88 @@ dates_iso(struct arena *a, time_t t)
 }
 
 /*
- * The C library converts to a named zone only through TZ, so the worker
- * switches TZ when the zone differs from the last one used. Workers are
- * single-threaded processes, which makes this safe.
+ * The C library converts to a named zone only through TZ, and re-reads the
+ * zone's file whenever TZ changes, which a page listing events in several
+ * zones would do for every row. So each worker remembers the offset and
+ * abbreviation of (zone, quarter hour): zone offsets only ever change at
+ * instants that are whole quarter hours in UTC, so one answer holds for
+ * the whole quarter. Workers are single-threaded processes, which makes
+ * the TZ switching and the cache safe.
  */
+#define ZONE_SLOTS 1024
+#define ZONE_BUCKET_SECONDS 900
+
+struct zone_slot {
+	char tz[64];
+	time_t bucket;
+	long gmtoff;
+	char abbr[16];
+};
+
+static struct zone_slot zone_cache[ZONE_SLOTS];
+
+static size_t
+zone_hash(const char *tz, time_t bucket)
+{
+	size_t h = (size_t)bucket * 2654435761u;
+
+	for (; *tz != '\0'; tz++)
+		h = h * 31 + (unsigned char)*tz;
+	return h % ZONE_SLOTS;
+}
+
+/* Fills slot for tz at t by asking the C library, switching TZ. */
+static void
+zone_lookup(struct zone_slot *slot, const char *tz, time_t t, time_t bucket)
+{
+	const char *current = getenv("TZ");
+	struct tm tm;
+
+	if (current == NULL || strcmp(current, tz) != 0) {
+		setenv("TZ", tz, 1);
+		tzset();
+	}
+	localtime_r(&t, &tm);
+	snprintf(slot->tz, sizeof(slot->tz), "%s", tz);
+	slot->bucket = bucket;
+	slot->gmtoff = tm.tm_gmtoff;
+	snprintf(slot->abbr, sizeof(slot->abbr), "%s",
+	    tm.tm_zone ? tm.tm_zone : "");
+}
+
+void
+dates_local_tm(struct arena *a, time_t t, const char *tz, struct tm *out)
+{
+	time_t bucket = t / ZONE_BUCKET_SECONDS, local;
+	struct zone_slot *slot;
+
+	if (tz == NULL || *tz == '\0' || strlen(tz) >= sizeof(slot->tz) ||
+	    strstr(tz, "..") != NULL || tz[0] == '/')
+		tz = "UTC";
+	slot = &zone_cache[zone_hash(tz, bucket)];
+	if (slot->bucket != bucket || strcmp(slot->tz, tz) != 0)
+		zone_lookup(slot, tz, t, bucket);
+	local = t + slot->gmtoff;
+	gmtime_r(&local, out);
+	out->tm_gmtoff = slot->gmtoff;
+	out->tm_zone = arena_strdup(a, slot->abbr);
+}
+
+char *
+dates_format(struct arena *a, const struct tm *tm, const char *fmt)
+{
+	char out[128];
+
+	if (strftime(out, sizeof(out), fmt, tm) == 0)
+		out[0] = '\0';
+	return arena_strdup(a, out);
+}
+
 char *
 dates_local(struct arena *a, time_t t, const char *tz, const char *fmt)
 {
-	static char current[64];
-	char out[128];
 	struct tm tm;
 
-	if (tz == NULL || *tz == '\0' || strlen(tz) >= sizeof(current) ||
-	    strstr(tz, "..") != NULL || tz[0] == '/')
-		tz = "UTC";
-	if (strcmp(current, tz) != 0) {
-		setenv("TZ", tz, 1);
-		tzset();
-		snprintf(current, sizeof(current), "%s", tz);
-	}
-	localtime_r(&t, &tm);
-	if (strftime(out, sizeof(out), fmt, &tm) == 0)
-		out[0] = '\0';
-	return arena_strdup(a, out);
+	dates_local_tm(a, t, tz, &tm);
+	return dates_format(a, &tm, fmt);
 }

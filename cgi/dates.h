@@ -22,8 +22,13 @@ char *dates_db(struct arena *a, time_t t);
 char *dates_ics(struct arena *a, time_t t);
 /* UTC time t as an ISO 8601 string for <time datetime="...">. */
 char *dates_iso(struct arena *a, time_t t);
-/* t shown in time zone tz (IANA name) with strftime format fmt. An unknown
- * zone shows UTC. */
+/* t as broken-down time in zone tz (IANA name); an unknown zone gives UTC.
+ * tm_zone (the abbreviation, for %Z) is arena-owned. */
+void dates_local_tm(struct arena *a, time_t t, const char *tz,
+    struct tm *out);
+/* tm with strftime format fmt. */
+char *dates_format(struct arena *a, const struct tm *tm, const char *fmt);
+/* dates_format(dates_local_tm(t, tz), fmt). */
 char *dates_local(struct arena *a, time_t t, const char *tz, const char *fmt);
 
 #endif

@@ -66,25 +66,26 @@ rating_value(struct arena *a, long long sum, long long count)
 	return v;
 }
 
-/* Sets when/when_iso/ends/... for an event starting at starts_at. */
+/* Sets when, when_iso, until, until_iso and past for an event. */
 static void
 set_times(struct arena *a, struct tmpl_value *v, const char *starts_at,
     const char *ends_at, const char *tz)
 {
 	time_t start = 0, end = 0;
+	struct tm s, e;
 
 	dates_parse_db(starts_at, &start);
 	dates_parse_db(ends_at, &end);
-	tv_set_str(a, v, "when", dates_local(a, start, tz, DATE_FORMAT));
+	dates_local_tm(a, start, tz, &s);
+	tv_set_str(a, v, "when", dates_format(a, &s, DATE_FORMAT));
 	tv_set_str(a, v, "when_iso", dates_iso(a, start));
-	tv_set_str(a, v, "day", dates_local(a, start, tz, "%-d"));
-	tv_set_str(a, v, "month", dates_local(a, start, tz, "%b"));
 	if (end > start) {
 		/* Same local day: only the end time; else the full date. */
-		int same_day = strcmp(dates_local(a, start, tz, "%Y-%m-%d"),
-		    dates_local(a, end, tz, "%Y-%m-%d")) == 0;
+		int same_day;
 
-		tv_set_str(a, v, "until", dates_local(a, end, tz,
+		dates_local_tm(a, end, tz, &e);
+		same_day = s.tm_year == e.tm_year && s.tm_yday == e.tm_yday;
+		tv_set_str(a, v, "until", dates_format(a, &e,
 		    same_day ? TIME_FORMAT : DATE_FORMAT));
 		tv_set_str(a, v, "until_iso", dates_iso(a, end));
 	}

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -37,6 +38,40 @@ main(void)
 	    "daylight saving time applied");
 	is_str(dates_local(&a, t, "../etc/passwd", "%H:%M"), "12:00",
 	    "a bad zone name falls back to UTC");
+	/* Europe/Berlin springs forward at 01:00 UTC on 29 March 2026. */
+	ok(dates_parse_db("2026-03-29 00:59:59", &t) == 0, "just before DST");
+	is_str(dates_local(&a, t, "Europe/Berlin", "%H:%M:%S %Z"),
+	    "01:59:59 CET", "the last second of winter time");
+	is_str(dates_local(&a, t + 1, "Europe/Berlin", "%H:%M:%S %Z"),
+	    "03:00:00 CEST", "the first second of summer time");
+	is_str(dates_local(&a, t, "Europe/Lisbon", "%H:%M %Z"), "00:59 WET",
+	    "zones alternate without mixing up their offsets");
+	is_str(dates_local(&a, t, "Europe/Berlin", "%H:%M %Z"), "01:59 CET",
+	    "and the first zone is answered again from the cache");
+	{
+		/* Against the C library itself, over most of a year of
+		 * quarter-odd offsets and two DST changes in St. John's. */
+		int same = 1;
+
+		for (int i = 0; i < 3000 && same; i++) {
+			const char *z = i % 2 ? "Asia/Kolkata" : "America/St_Johns";
+			time_t when = t + (time_t)i * 7919;
+			char want[32];
+			struct tm tm;
+
+			setenv("TZ", z, 1);
+			tzset();
+			localtime_r(&when, &tm);
+			strftime(want, sizeof(want), "%z %Z %H:%M", &tm);
+			if (strcmp(dates_local(&a, when, z, "%z %Z %H:%M"),
+			    want) != 0) {
+				same = 0;
+				printf("# %s at %lld: want %s\n", z,
+				    (long long)when, want);
+			}
+		}
+		ok(same, "cached offsets agree with the C library");
+	}
 	ok(dates_parse_db("2026-12-05", &t) != 0, "date alone is not a time");
 	ok(dates_parse_db(NULL, &t) != 0, "NULL is not a time");
 	arena_free(&a);
