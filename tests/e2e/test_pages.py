@@ -267,6 +267,28 @@ tap.ok(killed > 0, "killed tessera-browse's database connections (%d)" % killed)
 statuses = [tap.get("/events/%d" % eid).status for _ in range(12)]
 tap.is_eq(statuses, [200] * 12, "pages still answer: workers reconnect after the server dropped them")
 
+# ---------------------------------------------------------------- replica behind
+# With the replica's SQL thread stopped it falls behind: a new event exists
+# only on the primary, and pages must read it from there.
+marker = "Zyxwvutsq%d" % int(time.time())
+tap.sql("replica", "STOP REPLICA SQL_THREAD")
+tap.sql("primary", "INSERT INTO events (organizer_id, title, description, venue, city, timezone, "
+        "starts_at, ends_at, status) SELECT MIN(id), 'Lag check %s', 'Only on the primary for now.', "
+        "'Hall', 'Berlin', 'Europe/Berlin', UTC_TIMESTAMP() + INTERVAL 3 DAY, "
+        "UTC_TIMESTAMP() + INTERVAL 3 DAY + INTERVAL 2 HOUR, 'published' FROM users" % marker,
+        database=tap.DB_NAME)
+time.sleep(1.2)  # each worker rechecks a replica's state once a second
+lag_id = first("SELECT id FROM events WHERE title = 'Lag check %s'" % marker)
+r = tap.get("/events/%s" % lag_id)
+tap.is_eq(r.status, 200, "an event not yet on a stalled replica is read from the primary")
+r = tap.get("/events?q=" + marker)
+tap.ok(int(lag_id) in card_ids(r.body), "and found by search")
+tap.ok("unusable" in tap.get("/healthz").body, "/healthz says the stalled replica is unusable")
+tap.sql("replica", "START REPLICA SQL_THREAD")
+tap.ok(tap.wait_replica(), "the replica catches up once its SQL thread runs again")
+tap.sql("primary", "DELETE FROM events WHERE id = %s" % lag_id, database=tap.DB_NAME)
+tap.wait_replica()
+
 # ---------------------------------------------------------------- replica down
 if tap.replica_stop():
     r = tap.get("/")
