@@ -320,6 +320,7 @@ def check_pages_and_cache():
         "Content-Type": "application/x-www-form-urlencoded",
         "Content-Length": str(2 * 1024 * 1024)})
     tap.is_eq(r.status, 413, "bodies over 1 MB are refused by nginx")
+    tap.ok("<h1>Too large</h1>" in r.body, "with the site's own page")
 
 # ------------------------------------------------------------------ outages
 
