@@ -10,6 +10,7 @@
 #include "csrf.h"
 #include "db.h"
 #include "fcgi_server.h"
+#include "metrics.h"
 #include "password.h"
 #include "session.h"
 #include "log.h"
@@ -149,12 +150,30 @@ error_page(struct request *r, int status)
 	r->resp.status = status;
 }
 
+/* GET /metrics, for the local Prometheus only: nginx allows 127.0.0.1,
+ * and so does this, in case a program is reached some other way. */
+static int
+metrics_page(struct request *r)
+{
+	if (strcmp(r->remote_addr, "127.0.0.1") != 0 &&
+	    strcmp(r->remote_addr, "::1") != 0)
+		return 404;
+	buf_reset(r->resp.body);
+	metrics_format(r->resp.body, r->app->name);
+	r->resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
+	return 0;
+}
+
 static int
 dispatch(struct request *r)
 {
 	const struct app *app = r->app;
 	struct route_match m;
 	int status;
+
+	if (strcmp(r->path, "/metrics") == 0 && (strcmp(r->method, "GET") == 0 ||
+	    r->head))
+		return metrics_page(r);
 
 	switch (router_match(app->routes, app->nroutes, r->method, r->path,
 	    r->arena, &m)) {
@@ -186,9 +205,11 @@ static void
 handle(FCGX_Request *fcgi, void *arg)
 {
 	struct worker_state *w = arg;
+	struct timespec started, ended;
 	struct request r;
 	int status;
 
+	clock_gettime(CLOCK_MONOTONIC, &started);
 	arena_reset(&w->arena);
 	status = request_init(&r, fcgi, &w->arena, &w->body);
 	r.app = w->app;
@@ -210,6 +231,9 @@ handle(FCGX_Request *fcgi, void *arg)
 	/* Forms carry passwords; the arena is reused, so wipe the body. */
 	if (r.body != NULL)
 		explicit_bzero(r.body, r.body_len);
+	clock_gettime(CLOCK_MONOTONIC, &ended);
+	metrics_record(r.resp.status, (double)(ended.tv_sec - started.tv_sec) +
+	    (double)(ended.tv_nsec - started.tv_nsec) / 1e9);
 }
 
 static int
@@ -311,6 +335,8 @@ app_main(struct app *app, int argc, char **argv)
 	if (app->writes && password_limit_init(app->cfg.hash_concurrency) != 0)
 		return 1;
 	if (app->init != NULL && app->init(app) != 0)
+		return 1;
+	if (metrics_init() != 0)
 		return 1;
 	if (mysql_library_init(0, NULL, NULL) != 0) {
 		fprintf(stderr, "%s: cannot initialise the MySQL client library\n",

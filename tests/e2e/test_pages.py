@@ -307,4 +307,33 @@ if tap.replica_stop():
 else:
     tap.ok(False, "could stop the replica")
 
+# ---------------------------------------------------------------- metrics
+def metrics():
+    r = tap.get("/metrics")
+    vals = {}
+    for line in r.body.splitlines():
+        m = re.match(r'(tessera_\w+)\{program="tessera-browse"(?:,code="(\w+)")?(?:,le="([^"]+)")?\} (\S+)$', line)
+        if m:
+            vals[(m.group(1), m.group(2) or m.group(3))] = float(m.group(4))
+    return r, vals
+
+
+r, before = metrics()
+tap.is_eq(r.status, 200, "/metrics answers localhost")
+tap.ok((r.headers.get("Content-Type") or "").startswith("text/plain; version=0.0.4"),
+       "in Prometheus' text format")
+for _ in range(5):
+    tap.get("/events")
+tap.get("/nowhere")
+_, after = metrics()
+key2, key4 = ("tessera_http_requests_total", "2xx"), ("tessera_http_requests_total", "4xx")
+tap.ok(after.get(key2, 0) - before.get(key2, 0) >= 5, "2xx answers are counted across all workers")
+tap.ok(after.get(key4, 0) - before.get(key4, 0) >= 1, "and 4xx answers")
+total = sum(v for (k, c), v in after.items() if k == "tessera_http_requests_total")
+tap.ok(abs(after.get(("tessera_http_request_duration_seconds_count", None), -1) - total) <= 1,
+       "the duration histogram counts the same requests")
+tap.ok(after.get(("tessera_http_request_duration_seconds_bucket", "+Inf"), -1) ==
+       after.get(("tessera_http_request_duration_seconds_count", None), -2),
+       "its +Inf bucket holds them all")
+
 tap.done()
