@@ -224,16 +224,9 @@ account_password_reset(struct request *r)
 		status = reset_page(r, &in, 400);
 		goto out;
 	}
-	switch (password_hash(in.value[FIELD_NEW_PASSWORD], mcf)) {
-	case PASSWORD_OK:
-		break;
-	case PASSWORD_BUSY:
-		status = 503;
+	if ((status = account_hash_password(r, in.value[FIELD_NEW_PASSWORD],
+	    mcf)) != 0)
 		goto out;
-	default:
-		status = 500;
-		goto out;
-	}
 	if ((status = reset_commit(r, in.value[FIELD_TOKEN], mcf,
 	    &user_id)) != 0) {
 		if (status < 0)
@@ -247,4 +240,20 @@ out:
 	explicit_bzero(mcf, sizeof(mcf));
 	validate_wipe(FORM_RESET, &r->form);
 	return status;
+}
+
+int
+account_hash_password(struct request *r, const char *pw,
+    char mcf[PASSWORD_MCF_LEN])
+{
+	switch (password_hash(pw, mcf)) {
+	case PASSWORD_OK:
+		return 0;
+	case PASSWORD_BUSY:
+		r->error_detail = "Too many people are setting passwords at this "
+		    "moment. Please try again in a few seconds.";
+		return 503;
+	default:
+		return 500;
+	}
 }

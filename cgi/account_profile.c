@@ -284,16 +284,9 @@ account_profile_password(struct request *r)
 			status = 0;
 		goto out;
 	}
-	switch (password_hash(in.value[FIELD_NEW_PASSWORD], mcf)) {
-	case PASSWORD_OK:
-		break;
-	case PASSWORD_BUSY:
-		status = 503;
+	if ((status = account_hash_password(r, in.value[FIELD_NEW_PASSWORD],
+	    mcf)) != 0)
 		goto out;
-	default:
-		status = 500;
-		goto out;
-	}
 	if (db_begin(r->db) != 0) {
 		status = 503;
 		goto out;

@@ -75,18 +75,9 @@ account_register(struct request *r)
 		status = register_page(r, &in, NULL, 400);
 		goto out;
 	}
-	switch (password_hash(in.value[FIELD_NEW_PASSWORD], mcf)) {
-	case PASSWORD_OK:
-		break;
-	case PASSWORD_BUSY:
-		r->error_detail = "Too many people are signing up at this "
-		    "moment. Please try again in a few seconds.";
-		status = 503;
+	if ((status = account_hash_password(r, in.value[FIELD_NEW_PASSWORD],
+	    mcf)) != 0)
 		goto out;
-	default:
-		status = 500;
-		goto out;
-	}
 	memset(&acc, 0, sizeof(acc));
 	acc.email = in.value[FIELD_EMAIL];
 	acc.display_name = in.value[FIELD_DISPLAY_NAME];

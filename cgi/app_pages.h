@@ -5,6 +5,7 @@
 #ifndef TESSERA_APP_PAGES_H
 #define TESSERA_APP_PAGES_H
 
+#include "password.h"
 #include "request.h"
 
 struct account;
@@ -45,6 +46,12 @@ int account_login_logout(struct request *r);
  * handler to return.
  */
 int account_login_redirect(struct request *r, const char *next);
+
+/* Hashes a new password into mcf. Returns 0, or the status to answer:
+ * 503 (with r->error_detail) when no hashing turn came in time, 500 on
+ * a hashing failure. */
+int account_hash_password(struct request *r, const char *pw,
+    char mcf[PASSWORD_MCF_LEN]);
 
 /* account_verify.c: GET and POST /verify (the mailed link, for a new
  * account's address and for a changed one), POST /me/verify (mail the
