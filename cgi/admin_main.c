@@ -11,6 +11,8 @@ static const struct route routes[] = {
 	{ "GET", "/admin/users", ADMIN_USERS },
 	{ "POST", "/admin/users/{id:int}/role", ADMIN_USER_ROLE },
 	{ "GET", "/admin/audit", ADMIN_AUDIT },
+	{ "GET", "/admin/status", ADMIN_STATUS },
+	{ "POST", "/admin/outbox/{id:int}/retry", ADMIN_OUTBOX_RETRY },
 };
 
 static const handler_fn handlers[ADMIN__MAX] = {
@@ -18,6 +20,8 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_USERS] = admin_users,
 	[ADMIN_USER_ROLE] = admin_user_role,
 	[ADMIN_AUDIT] = admin_audit,
+	[ADMIN_STATUS] = admin_status,
+	[ADMIN_OUTBOX_RETRY] = admin_outbox_retry,
 };
 
 int

@@ -12,6 +12,8 @@ enum admin_page {
 	ADMIN_USERS,
 	ADMIN_USER_ROLE,
 	ADMIN_AUDIT,
+	ADMIN_STATUS,
+	ADMIN_OUTBOX_RETRY,
 	ADMIN__MAX
 };
 
@@ -26,5 +28,7 @@ int admin_home(struct request *r);
 int admin_users(struct request *r);
 int admin_user_role(struct request *r);
 int admin_audit(struct request *r);
+int admin_status(struct request *r);
+int admin_outbox_retry(struct request *r);
 
 #endif

@@ -111,6 +111,30 @@ tap.ok(r.status == 200 and "alice@tessera.test" not in r.body,
 tap.is_eq(admin.get("/admin/users?q=" + "x" * 101).status, 400, "an overlong search is 400")
 tap.is_eq(admin.get("/admin/users?page=0").status, 400, "page 0 is 400")
 
+# ---------------------------------------------------------------- status
+tap.sql("primary", "INSERT INTO outbox (topic, payload, attempts, next_attempt_at, last_error) "
+        "VALUES ('e2e.unknown', '{}', 10, '9999-12-31 23:59:59', "
+        "'gave up after 10 attempts: <b>no handler</b>')", database=DB)
+dead_id = value("SELECT MAX(id) FROM outbox WHERE topic = 'e2e.unknown'")
+r = admin.get("/admin/status")
+tap.is_eq(r.status, 200, "an admin sees /admin/status")
+tap.ok(re.search(r"primary</td>\s*<td>ok", r.body), "with the primary ok")
+tap.ok(re.search(r"replica</td>\s*<td>ok, \d+ s behind", r.body), "and the replica usable")
+tap.ok("&lt;b&gt;no handler&lt;/b&gt;" in r.body and "given up" in r.body,
+       "a given-up outbox row is shown with its error, escaped")
+tap.is_eq(org.get("/admin/status").status, 403, "an organizer may not see it")
+retry = "/admin/outbox/%s/retry" % dead_id
+tap.is_eq(admin.post(retry, {}).status, 403, "a retry without a CSRF token is refused")
+r = admin.post(retry, {"csrf": csrf_of(admin, "/admin/status")})
+tap.is_eq(r.status, 303, "an admin retries the row")
+tap.is_eq(value("SELECT next_attempt_at < '9999-01-01' FROM outbox WHERE id = %s" % dead_id), "1",
+          "which is no longer given up")
+tap.is_eq(value("SELECT COUNT(*) FROM audit_log WHERE action = 'outbox.retry' "
+                "AND target = 'outbox %s'" % dead_id), "1", "and the audit log says who retried it")
+tap.is_eq(admin.post("/admin/outbox/999999999/retry", {"csrf": csrf_of(admin, "/admin/status")}).status,
+          404, "an unknown row is 404")
+value("DELETE FROM outbox WHERE id = %s" % dead_id)
+
 # ---------------------------------------------------------------- create-admin
 secrets = tap.secrets()
 env = dict(os.environ, TESSERA_DB_PRIMARY="unix:" + tap.SOCKETS["primary"], TESSERA_DB_NAME=DB,
