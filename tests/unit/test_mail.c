@@ -11,9 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-/* By its path: autoconf's config.h of the build directory comes first on
- * the include path. */
-#include "../cgi/config.h"
+#include "config.h"
 #include "mail.h"
 #include "tap.h"
 #include "tmpl.h"
@@ -560,7 +558,7 @@ test_render_templates(void)
 	/* __FILE__ is this file's path as the compiler was given it,
 	 * relative to the build directory that make check runs in. */
 	slash = strrchr(__FILE__, '/');
-	snprintf(dir, sizeof(dir), "%.*s/../templates/mail",
+	snprintf(dir, sizeof(dir), "%.*s/../../templates/mail",
 	    slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".");
 	if (getenv("TESSERA_TEMPLATES") != NULL)
 		snprintf(dir, sizeof(dir), "%s/mail", getenv("TESSERA_TEMPLATES"));
