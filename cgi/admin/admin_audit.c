@@ -1,7 +1,7 @@
 #include <time.h>
 
 #include "admin_pages.h"
-#include "app.h"
+#include "program.h"
 #include "dates.h"
 #include "db_admin.h"
 #include "tmpl.h"

@@ -1,7 +1,7 @@
 #include <string.h>
 
 #include "admin_pages.h"
-#include "app.h"
+#include "program.h"
 #include "http_url.h"
 #include "session.h"
 #include "util.h"
@@ -52,7 +52,7 @@ admin_require(struct request *r, enum admin_need need, int *status)
 int
 main(int argc, char **argv)
 {
-	static struct app app = {
+	static struct program program = {
 		.name = "tessera-admin",
 		.routes = routes,
 		.nroutes = ARRAY_LEN(routes),
@@ -61,5 +61,5 @@ main(int argc, char **argv)
 		.writes = 1,
 	};
 
-	return app_main(&app, argc, argv);
+	return program_main(&program, argc, argv);
 }

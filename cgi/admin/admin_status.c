@@ -2,7 +2,7 @@
 #include <time.h>
 
 #include "admin_pages.h"
-#include "app.h"
+#include "program.h"
 #include "audit.h"
 #include "dates.h"
 #include "db.h"

@@ -3,7 +3,7 @@
 #include <time.h>
 
 #include "admin_pages.h"
-#include "app.h"
+#include "program.h"
 #include "audit.h"
 #include "buf.h"
 #include "dates.h"

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "account_validate.h"
-#include "app.h"
+#include "program.h"
 #include "app_pages.h"
 #include "audit.h"
 #include "csrf.h"
@@ -76,7 +76,7 @@ mail_reset_link(struct request *r, const struct account *acc)
 	json_object_object_add(vars, "name",
 	    json_object_new_string(acc->display_name));
 	json_object_object_add(vars, "reset_url", json_object_new_string(
-	    arena_printf(r->arena, "%s/password/reset?token=%s", site_url(r),
+	    arena_printf(r->arena, "%s/password/reset?token=%s", request_site_url(r),
 	    token)));
 	rc = outbox_mail(r->db, acc->email, "reset", vars);
 	json_object_put(vars);

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "account_validate.h"
-#include "app.h"
+#include "program.h"
 #include "app_pages.h"
 #include "audit.h"
 #include "csrf.h"
@@ -250,7 +250,7 @@ account_profile_email(struct request *r)
 	    json_object_new_string(acc.display_name));
 	json_object_object_add(vars, "new_email", json_object_new_string(to));
 	json_object_object_add(vars, "verify_url", json_object_new_string(
-	    arena_printf(r->arena, "%s/verify?token=%s", site_url(r), token)));
+	    arena_printf(r->arena, "%s/verify?token=%s", request_site_url(r), token)));
 	rc = outbox_mail(r->db, to, "email_change", vars);
 	json_object_put(vars);
 	if (rc != 0 || audit_log(r->db, acc.id, "account.email_change_request",

@@ -1,7 +1,7 @@
 #include <string.h>
 
 #include "account_validate.h"
-#include "app.h"
+#include "program.h"
 #include "app_pages.h"
 #include "audit.h"
 #include "csrf.h"

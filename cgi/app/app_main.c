@@ -2,7 +2,7 @@
 #include <stdio.h>
 
 #include "account_validate.h"
-#include "app.h"
+#include "program.h"
 #include "app_pages.h"
 #include "util.h"
 
@@ -54,15 +54,15 @@ static const handler_fn handlers[PAGE__MAX] = {
 /* Loads the common passwords that sign-up and password changes refuse;
  * without the list the program would accept them, so it does not start. */
 static int
-app_init(struct app *app)
+app_init(struct program *p)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/common-passwords.txt",
-	    app->cfg.data_dir);
+	    p->cfg.data_dir);
 	if (validate_common_load(path) <= 0) {
 		fprintf(stderr, "%s: %s: no list of common passwords\n",
-		    app->name, path);
+		    p->name, path);
 		return -1;
 	}
 	return 0;
@@ -71,7 +71,7 @@ app_init(struct app *app)
 int
 main(int argc, char **argv)
 {
-	static struct app app = {
+	static struct program program = {
 		.name = "tessera-app",
 		.routes = routes,
 		.nroutes = ARRAY_LEN(routes),
@@ -81,5 +81,5 @@ main(int argc, char **argv)
 		.init = app_init,
 	};
 
-	return app_main(&app, argc, argv);
+	return program_main(&program, argc, argv);
 }

@@ -1,4 +1,4 @@
-#include "app.h"
+#include "program.h"
 #include "browse.h"
 #include "db_events.h"
 #include "util.h"
@@ -22,7 +22,7 @@ static const handler_fn handlers[PAGE__MAX] = {
 int
 main(int argc, char **argv)
 {
-	static struct app app = {
+	static struct program program = {
 		.name = "tessera-browse",
 		.routes = routes,
 		.nroutes = ARRAY_LEN(routes),
@@ -30,5 +30,5 @@ main(int argc, char **argv)
 		.default_workers = 4,
 	};
 
-	return app_main(&app, argc, argv);
+	return program_main(&program, argc, argv);
 }

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "app.h"
+#include "program.h"
 #include "browse.h"
 #include "dates.h"
 #include "db_events.h"

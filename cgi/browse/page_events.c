@@ -2,7 +2,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "program.h"
 #include "browse.h"
 #include "buf.h"
 #include "dates.h"

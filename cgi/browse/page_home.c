@@ -1,4 +1,4 @@
-#include "app.h"
+#include "program.h"
 #include "browse.h"
 #include "db_events.h"
 #include "tmpl.h"

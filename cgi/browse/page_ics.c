@@ -2,7 +2,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "program.h"
 #include "browse.h"
 #include "dates.h"
 #include "db_events.h"
@@ -13,7 +13,7 @@
 static const char *
 uid_domain(struct request *r)
 {
-	const char *url = site_url(r), *p = strstr(url, "://");
+	const char *url = request_site_url(r), *p = strstr(url, "://");
 
 	return p ? p + 3 : url;
 }
@@ -59,7 +59,7 @@ page_event_ics(struct request *r)
 	ics_text(out, "SUMMARY", db_cell(&ev, 0, EV_TITLE));
 	ics_text(out, "DESCRIPTION", db_cell(&ev, 0, EV_DESCRIPTION));
 	ics_text(out, "LOCATION", location);
-	ics_line(out, "URL", arena_printf(a, "%s/events/%lld", site_url(r),
+	ics_line(out, "URL", arena_printf(a, "%s/events/%lld", request_site_url(r),
 	    id));
 	ics_line(out, "STATUS", cancelled ? "CANCELLED" : "CONFIRMED");
 	ics_line(out, "END", "VEVENT");

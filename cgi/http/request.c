@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "http_cookie.h"
 #include "log.h"
 
@@ -133,4 +134,13 @@ const char *
 request_path_param(const struct request *r, const char *name)
 {
 	return params_get(&r->path_params, name);
+}
+
+const char *
+request_site_url(struct request *r)
+{
+	if (r->cfg != NULL && r->cfg->base_url != NULL)
+		return r->cfg->base_url;
+	return arena_printf(r->arena, "%s://%s", r->https ? "https" : "http",
+	    *r->host ? r->host : "localhost");
 }

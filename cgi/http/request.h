@@ -13,16 +13,21 @@
 #include "http_params.h"
 #include "response.h"
 
-struct app;
+struct config;
 struct db;
+struct program;
 struct session;
 struct tmpl_value;
 
 struct request {
 	struct arena *arena;
 	FCGX_Request *fcgi;
-	const struct app *app;
+	const struct program *program; /* the program glue's own state */
+	const struct config *cfg;
 	struct db *db;
+	/* 1 in programs that write (app, admin): sessions come from the
+	 * primary and are kept alive. */
+	int writes;
 
 	const char *method;       /* "GET", "HEAD", "POST", ... */
 	const char *path;         /* as sent, still percent-encoded */
@@ -55,6 +60,10 @@ int request_init(struct request *r, FCGX_Request *fcgi, struct arena *a,
 int request_read_form(struct request *r);
 /* A FastCGI parameter, or NULL. */
 const char *request_param(const struct request *r, const char *name);
+
+/* The site's absolute URL without a trailing slash: TESSERA_BASE_URL, or
+ * the scheme and Host of the request (nginx only passes hosts it serves). */
+const char *request_site_url(struct request *r);
 
 const char *request_query(const struct request *r, const char *name);
 const char *request_path_param(const struct request *r, const char *name);

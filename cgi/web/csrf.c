@@ -2,7 +2,6 @@
 
 #include <string.h>
 
-#include "app.h"
 #include "crypto.h"
 #include "log.h"
 #include "request.h"
@@ -15,7 +14,7 @@
 static char *
 token_for(struct request *r, char kind, const void *binding, size_t len)
 {
-	const char *key = r->app->cfg.secret_key;
+	const char *key = r->cfg->secret_key;
 	unsigned char msg[1 + 64], mac[CRYPTO_HASH_BYTES];
 
 	if (key == NULL || len > sizeof(msg) - 1)
@@ -75,7 +74,7 @@ from_elsewhere(struct request *r)
 	if (site != NULL && strcmp(site, "same-origin") != 0 &&
 	    strcmp(site, "none") != 0)
 		return 1;
-	return origin != NULL && strcmp(origin, site_url(r)) != 0;
+	return origin != NULL && strcmp(origin, request_site_url(r)) != 0;
 }
 
 int
@@ -85,7 +84,7 @@ csrf_check(struct request *r)
 
 	r->error_detail = "This form has expired or did not come from this "
 	    "site. Go back, reload the page and try again.";
-	if (r->app->cfg.secret_key == NULL) {
+	if (r->cfg->secret_key == NULL) {
 		log_err("%s: TESSERA_SECRET_KEY is not set", __func__);
 		return -1;
 	}

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
 #include "http_cookie.h"
 #include "log.h"
 #include "request.h"
@@ -140,7 +139,7 @@ session_load(struct request *r, enum db_target target)
 	s->role = db_cell(&rows, 0, 6);
 	s->verified = strcmp(db_cell(&rows, 0, 7), "1") == 0;
 	r->session = s;
-	if (r->app->writes && strcmp(db_cell(&rows, 0, 3), "1") == 0) {
+	if (r->writes && strcmp(db_cell(&rows, 0, 3), "1") == 0) {
 		struct db_arg id[] = { DB_INT(s->id) };
 
 		db_exec(r->db, session_stmts[SESS_TOUCH], id, 1, NULL, NULL);

@@ -1,4 +1,4 @@
-#include "app.h"
+#include "program.h"
 
 #include <getopt.h>
 #include <mysql.h>
@@ -20,7 +20,7 @@
 /* Per-worker state: created in the worker after fork, reused for every
  * request the worker answers. */
 struct worker_state {
-	struct app *app;
+	struct program *program;
 	struct arena arena;
 	struct buf body;
 	struct db *db;
@@ -77,7 +77,7 @@ page_context(struct request *r, const char *title)
 		tv_set(a, ctx, "user", user);
 		tv_set_str(a, ctx, "csrf", csrf_token(r));
 	}
-	tv_set_str(a, ctx, "site_name", r->app->cfg.site_name);
+	tv_set_str(a, ctx, "site_name", r->program->cfg.site_name);
 	tv_set_str(a, ctx, "title", title);
 	tv_set_str(a, ctx, "path", r->path);
 	tv_set_int(a, ctx, "year", tm.tm_year + 1900);
@@ -88,20 +88,11 @@ int
 page_render(struct request *r, const char *name, struct tmpl_value *ctx)
 {
 	buf_reset(r->resp.body);
-	if (tmpl_render(r->app->templates, name, ctx, r->resp.body) != 0) {
+	if (tmpl_render(r->program->templates, name, ctx, r->resp.body) != 0) {
 		log_err("%s: no template \"%s\"", __func__, name);
 		return 500;
 	}
 	return 0;
-}
-
-const char *
-site_url(struct request *r)
-{
-	if (r->app->cfg.base_url != NULL)
-		return r->app->cfg.base_url;
-	return arena_printf(r->arena, "%s://%s", r->https ? "https" : "http",
-	    *r->host ? r->host : "localhost");
 }
 
 int
@@ -159,7 +150,7 @@ metrics_page(struct request *r)
 	    strcmp(r->remote_addr, "::1") != 0)
 		return 404;
 	buf_reset(r->resp.body);
-	metrics_format(r->resp.body, r->app->name);
+	metrics_format(r->resp.body, r->program->name);
 	r->resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
 	return 0;
 }
@@ -167,7 +158,7 @@ metrics_page(struct request *r)
 static int
 dispatch(struct request *r)
 {
-	const struct app *app = r->app;
+	const struct program *prog = r->program;
 	struct route_match m;
 	int status;
 
@@ -175,7 +166,7 @@ dispatch(struct request *r)
 	    r->head))
 		return metrics_page(r);
 
-	switch (router_match(app->routes, app->nroutes, r->method, r->path,
+	switch (router_match(prog->routes, prog->nroutes, r->method, r->path,
 	    r->arena, &m)) {
 	case ROUTE_FOUND:
 		break;
@@ -193,7 +184,7 @@ dispatch(struct request *r)
 		if (csrf_check(r) != 0)
 			return 403;
 	}
-	return app->handlers[app->routes[m.route].handler](r);
+	return prog->handlers[prog->routes[m.route].handler](r);
 error:
 	/* Keep the Allow header through the error page. */
 	error_page(r, status);
@@ -212,9 +203,11 @@ handle(FCGX_Request *fcgi, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	arena_reset(&w->arena);
 	status = request_init(&r, fcgi, &w->arena, &w->body);
-	r.app = w->app;
+	r.program = w->program;
+	r.cfg = &w->program->cfg;
+	r.writes = w->program->writes;
 	r.db = w->db;
-	if (status == 0 && session_load(&r, w->app->writes ? DB_PRIMARY :
+	if (status == 0 && session_load(&r, r.writes ? DB_PRIMARY :
 	    DB_READ) != 0)
 		status = 503;
 	if (status == 0)
@@ -244,7 +237,7 @@ worker_init(void *arg)
 	arena_init(&w->arena, 64 * 1024);
 	buf_init(&w->body);
 	buf_reserve(&w->body, 32 * 1024);
-	w->db = db_open(&w->app->cfg);
+	w->db = db_open(&w->program->cfg);
 	return 0;
 }
 
@@ -267,7 +260,7 @@ usage(const char *name)
 }
 
 int
-app_main(struct app *app, int argc, char **argv)
+program_main(struct program *p, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
@@ -276,7 +269,7 @@ app_main(struct app *app, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct fcgi_server_opts opts = {
-		.workers = app->default_workers,
+		.workers = p->default_workers,
 		.backlog = 1024,
 		.socket_mode = 0660,
 		.worker_init = worker_init,
@@ -288,7 +281,7 @@ app_main(struct app *app, int argc, char **argv)
 	char err[256];
 	int ch;
 
-	log_set_program(app->name);
+	log_set_program(p->name);
 	while ((ch = getopt_long(argc, argv, "l:w:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'l':
@@ -298,55 +291,55 @@ app_main(struct app *app, int argc, char **argv)
 			opts.workers = atoi(optarg);
 			if (opts.workers < 1 || opts.workers > 256) {
 				fprintf(stderr, "%s: --workers must be 1 to 256\n",
-				    app->name);
+				    p->name);
 				return 2;
 			}
 			break;
 		default:
-			usage(app->name);
+			usage(p->name);
 			return 2;
 		}
 	}
 	if (opts.listen == NULL) {
-		usage(app->name);
+		usage(p->name);
 		return 2;
 	}
-	if (router_check(app->routes, app->nroutes) != 0) {
-		fprintf(stderr, "%s: bad route table\n", app->name);
+	if (router_check(p->routes, p->nroutes) != 0) {
+		fprintf(stderr, "%s: bad route table\n", p->name);
 		return 1;
 	}
-	if (config_load(&app->cfg, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s: %s\n", app->name, err);
+	if (config_load(&p->cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", p->name, err);
 		return 1;
 	}
-	app->templates = tmpl_set_new();
-	if (tmpl_set_load_dir(app->templates, app->cfg.templates_dir,
+	p->templates = tmpl_set_new();
+	if (tmpl_set_load_dir(p->templates, p->cfg.templates_dir,
 	    &terr) != 0) {
-		fprintf(stderr, "%s: template %s:%d: %s\n", app->name, terr.file,
+		fprintf(stderr, "%s: template %s:%d: %s\n", p->name, terr.file,
 		    terr.line, terr.reason);
 		return 1;
 	}
-	if (app->cfg.secret_key == NULL) {
+	if (p->cfg.secret_key == NULL) {
 		fprintf(stderr, "%s: TESSERA_SECRET_KEY is not set (at least 32 "
 		    "random characters, the same for every program)\n",
-		    app->name);
+		    p->name);
 		return 1;
 	}
-	if (app->writes && password_limit_init(app->cfg.hash_concurrency) != 0)
+	if (p->writes && password_limit_init(p->cfg.hash_concurrency) != 0)
 		return 1;
-	if (app->init != NULL && app->init(app) != 0)
+	if (p->init != NULL && p->init(p) != 0)
 		return 1;
 	if (metrics_init() != 0)
 		return 1;
 	if (mysql_library_init(0, NULL, NULL) != 0) {
 		fprintf(stderr, "%s: cannot initialise the MySQL client library\n",
-		    app->name);
+		    p->name);
 		return 1;
 	}
-	worker.app = app;
+	worker.program = p;
 	if (fcgi_server_run(&opts) != 0)
 		return 1;
-	tmpl_set_free(app->templates);
+	tmpl_set_free(p->templates);
 	mysql_library_end();
 	return 0;
 }

@@ -2,10 +2,11 @@
  * What every FastCGI program shares: start-up (flags, configuration,
  * templates compiled once), the per-worker state (arena, response buffer,
  * database handle), routing a request to its handler, error pages and page
- * rendering through the layout.
+ * rendering through the layout. The folder a program lives in (browse/,
+ * app/, admin/) holds its route table, its handlers and its main().
  */
-#ifndef TESSERA_APP_H
-#define TESSERA_APP_H
+#ifndef TESSERA_PROGRAM_H
+#define TESSERA_PROGRAM_H
 
 #include <stddef.h>
 
@@ -23,7 +24,7 @@ struct tmpl_value;
  */
 typedef int (*handler_fn)(struct request *r);
 
-struct app {
+struct program {
 	const char *name;            /* program name, for logs */
 	const struct route *routes;  /* route.handler indexes handlers */
 	size_t nroutes;
@@ -36,7 +37,7 @@ struct app {
 	/* Runs once in the master after the configuration and templates are
 	 * loaded, before workers fork (load word lists, set up shared state).
 	 * Non-zero stops the program. May be NULL. */
-	int (*init)(struct app *app);
+	int (*init)(struct program *p);
 
 	/* Filled by app_main at start-up, read-only afterwards. */
 	struct config cfg;
@@ -47,7 +48,7 @@ struct app {
  * templates (a template that does not compile stops the program with its
  * file, line and reason), then serves until SIGTERM. Returns the exit
  * status. */
-int app_main(struct app *app, int argc, char **argv);
+int program_main(struct program *p, int argc, char **argv);
 
 /* The context every page starts from: site name, page title, year, the
  * signed-in person ("user": name, email, role flags, "verified") and the
@@ -56,9 +57,6 @@ struct tmpl_value *page_context(struct request *r, const char *title);
 /* Renders template name with ctx into r->resp as a 200 HTML page.
  * Returns 0, or 500 when the template is missing. */
 int page_render(struct request *r, const char *name, struct tmpl_value *ctx);
-/* The site's absolute URL without a trailing slash: TESSERA_BASE_URL, or
- * the scheme and Host of the request (nginx only passes hosts it serves). */
-const char *site_url(struct request *r);
 /* Answers with a redirect (303 after a POST) to location, which must be
  * a path on this site or a URL the program built. Returns 0. */
 int page_redirect(struct request *r, int status, const char *location);
