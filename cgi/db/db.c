@@ -65,7 +65,9 @@ struct db {
 	struct db_conn primary;
 	struct db_conn replicas[CONFIG_MAX_REPLICAS];
 	int nreplicas;
-	int in_transaction;
+	enum { TX_NONE, TX_OPEN, TX_BROKEN } tx;
+	enum db_status tx_error;     /* TX_BROKEN: what broke it */
+	enum db_status last;         /* the last statement's outcome */
 	char wait_gtid[160];         /* this request's read-your-writes GTID */
 };
 
@@ -86,14 +88,61 @@ conn_disconnect(struct db *db, struct db_conn *c)
 	c->usable = 0;
 }
 
-/* Errors after which the connection is gone and worth one reconnect. */
-static int
-is_connection_error(unsigned int err)
+/* What a server error code means to the caller. */
+static enum db_status
+status_of(unsigned int err)
 {
-	return err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST ||
-	    err == CR_CONNECTION_ERROR || err == CR_CONN_HOST_ERROR ||
-	    err == ER_CONNECTION_KILLED || err == ER_SERVER_SHUTDOWN ||
-	    err == CR_COMMANDS_OUT_OF_SYNC;
+	switch (err) {
+	case 0:
+		return DB_OK;
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_COMMANDS_OUT_OF_SYNC:
+	case ER_CONNECTION_KILLED:
+	case ER_SERVER_SHUTDOWN:
+	case ER_QUERY_INTERRUPTED:
+		return DB_CONN_LOST;
+	case ER_DUP_ENTRY:
+	case ER_DUP_ENTRY_WITH_KEY_NAME:
+		return DB_DUPLICATE;
+	case ER_LOCK_DEADLOCK:
+		return DB_DEADLOCK;
+	case ER_LOCK_WAIT_TIMEOUT:
+		return DB_LOCK_TIMEOUT;
+	case ER_NO_REFERENCED_ROW:
+	case ER_NO_REFERENCED_ROW_2:
+	case ER_ROW_IS_REFERENCED:
+	case ER_ROW_IS_REFERENCED_2:
+	case ER_BAD_NULL_ERROR:
+	case ER_CONSTRAINT_FAILED:
+	case ER_DATA_TOO_LONG:
+	case ER_WARN_DATA_OUT_OF_RANGE:
+	case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
+	case ER_TRUNCATED_WRONG_VALUE:
+	case ER_NO_DEFAULT_FOR_FIELD:
+		return DB_CONSTRAINT;
+	default:
+		return DB_ERROR;
+	}
+}
+
+const char *
+db_status_name(enum db_status st)
+{
+	static const char *const names[DB__STATUS_MAX] = {
+		[DB_OK] = "ok",
+		[DB_DUPLICATE] = "duplicate key",
+		[DB_DEADLOCK] = "deadlock",
+		[DB_LOCK_TIMEOUT] = "lock wait timeout",
+		[DB_CONN_LOST] = "connection lost",
+		[DB_CONSTRAINT] = "constraint violated",
+		[DB_ERROR] = "database error",
+		[DB_ABORTED] = "rolled back by the caller",
+	};
+
+	return (unsigned)st < DB__STATUS_MAX && names[st] ? names[st] : "?";
 }
 
 static int
@@ -302,30 +351,28 @@ fail:
 }
 
 /*
- * Executes a prepared statement on one connection. Returns 0, or -1 with
- * *conn_lost set when the connection went away (the caller may retry on a
- * new one).
+ * Executes a prepared statement on one connection. Returns DB_OK or what
+ * went wrong; after DB_CONN_LOST the connection is closed (the caller may
+ * retry on a new one). Errors but a lost connection are logged here.
  */
-static int
+static enum db_status
 conn_run(struct db *db, struct db_conn *c, MYSQL_STMT **slot, const char *sql,
     const struct db_arg *args, size_t nargs, struct arena *a,
     struct db_rows *out, unsigned long long *affected,
-    unsigned long long *insert_id, int *conn_lost)
+    unsigned long long *insert_id)
 {
 	MYSQL_BIND binds[32];
 	MYSQL_STMT *st;
 	unsigned int err = 0;
+	enum db_status status;
 
-	*conn_lost = 0;
 	if (nargs > ARRAY_LEN(binds)) {
 		log_err("%s: too many arguments (%zu) for \"%s\"", __func__, nargs,
 		    sql);
-		return -1;
+		return DB_ERROR;
 	}
-	if (conn_connect(db, c) != 0) {
-		*conn_lost = 1;
-		return -1;
-	}
+	if (conn_connect(db, c) != 0)
+		return DB_CONN_LOST;
 	if ((st = conn_prepare(c, slot, sql, &err)) == NULL)
 		goto error;
 	bind_args(binds, args, nargs);
@@ -346,35 +393,54 @@ conn_run(struct db *db, struct db_conn *c, MYSQL_STMT **slot, const char *sql,
 		*affected = mysql_stmt_affected_rows(st);
 	if (insert_id != NULL)
 		*insert_id = mysql_stmt_insert_id(st);
-	return 0;
+	return DB_OK;
 error:
-	if (is_connection_error(err)) {
-		*conn_lost = 1;
+	/* A statement that failed without a code (a fetch that ran out of
+	 * memory, say) is an error all the same. */
+	status = err == 0 ? DB_ERROR : status_of(err);
+	if (status == DB_CONN_LOST)
 		conn_disconnect(db, c);
-	} else {
+	else if (status != DB_DUPLICATE)
 		log_err("%s: %s: \"%s\": %s", __func__, c->address, sql, c->error);
-	}
-	return -1;
+	return status;
 }
 
-/* Runs a statement, reconnecting once if the connection had gone away
- * (a server restart, or wait_timeout after a quiet night). */
-static int
+/*
+ * Runs a statement, reconnecting once if the connection had gone away
+ * (a server restart, or wait_timeout after a quiet night). Inside a
+ * transaction on the primary there is no second try: the transaction died
+ * with its connection, so it is marked broken and every later statement
+ * and the commit fail until db_rollback(). A deadlock (the server has
+ * rolled the transaction back) and a lock wait timeout break it too, so
+ * that no part of it can be committed alone.
+ */
+static enum db_status
 conn_run_retry(struct db *db, struct db_conn *c, const char *stmt,
     const struct db_arg *args, size_t nargs, struct arena *a,
     struct db_rows *out, unsigned long long *affected,
     unsigned long long *insert_id)
 {
-	int lost, was_connected = c->mysql != NULL;
+	int in_tx = c == &db->primary && db->tx != TX_NONE;
+	int was_connected = c->mysql != NULL;
+	enum db_status st;
 
-	if (conn_run(db, c, NULL, stmt, args, nargs, a, out,
-	    affected, insert_id, &lost) == 0)
-		return 0;
-	if (!lost || !was_connected || (c == &db->primary && db->in_transaction))
-		return -1;
-	c->retry_after = 0;
-	return conn_run(db, c, NULL, stmt, args, nargs, a,
-	    out, affected, insert_id, &lost);
+	if (in_tx && db->tx == TX_BROKEN)
+		return db->last = db->tx_error;
+	st = conn_run(db, c, NULL, stmt, args, nargs, a, out, affected,
+	    insert_id);
+	if (st == DB_CONN_LOST && was_connected && !in_tx) {
+		c->retry_after = 0;
+		st = conn_run(db, c, NULL, stmt, args, nargs, a, out, affected,
+		    insert_id);
+	}
+	if (in_tx && (st == DB_CONN_LOST || st == DB_DEADLOCK ||
+	    st == DB_LOCK_TIMEOUT)) {
+		log_err("%s: transaction broken by %s at \"%.60s\"", __func__,
+		    db_status_name(st), stmt);
+		db->tx = TX_BROKEN;
+		db->tx_error = st;
+	}
+	return db->last = st;
 }
 
 static long
@@ -405,7 +471,6 @@ replica_check(struct db *db, struct db_conn *c, int force)
 	struct arena a;
 	struct db_rows rows;
 	time_t now = time(NULL);
-	int lost;
 
 	if (!force && c->mysql != NULL && now - c->checked_at <
 	    REPLICA_CHECK_INTERVAL)
@@ -417,8 +482,8 @@ replica_check(struct db *db, struct db_conn *c, int force)
 	c->lag = -1;
 	arena_init(&a, 4096);
 	if (conn_run(db, c, NULL,
-	    internal_sql[INTERNAL_REPLICA_STATUS], NULL, 0, &a, &rows, NULL, NULL,
-	    &lost) == 0) {
+	    internal_sql[INTERNAL_REPLICA_STATUS], NULL, 0, &a, &rows, NULL,
+	    NULL) == DB_OK) {
 		c->lag = lag_from_status(&rows);
 		c->usable = c->lag >= 0 && c->lag <= db->cfg->replica_max_lag;
 		if (c->lag < 0)
@@ -441,13 +506,12 @@ replica_has_gtid(struct db *db, struct db_conn *c)
 	struct db_arg args[] = { DB_STR(db->wait_gtid) };
 	struct db_rows rows;
 	struct arena a;
-	int lost;
 
 	if (db->wait_gtid[0] == '\0' || c->has_gtid)
 		return 1;
 	arena_init(&a, 1024);
 	if (conn_run(db, c, NULL, internal_sql[INTERNAL_GTID_WAIT], args, 1, &a,
-	    &rows, NULL, NULL, &lost) == 0 && rows.nrows == 1 &&
+	    &rows, NULL, NULL) == DB_OK && rows.nrows == 1 &&
 	    db_cell(&rows, 0, 0) != NULL && strcmp(db_cell(&rows, 0, 0), "0") == 0)
 		c->has_gtid = 1;
 	arena_free(&a);
@@ -473,12 +537,12 @@ db_last_gtid(struct db *db, char *out, size_t n)
 {
 	struct db_rows rows;
 	struct arena a;
-	int lost, rc = -1;
+	int rc = -1;
 
 	arena_init(&a, 1024);
 	if (db->primary.mysql != NULL && conn_run(db, &db->primary, NULL,
-	    internal_sql[INTERNAL_LAST_GTID], NULL, 0, &a, &rows, NULL, NULL,
-	    &lost) == 0 && rows.nrows == 1 && db_cell(&rows, 0, 0) != NULL &&
+	    internal_sql[INTERNAL_LAST_GTID], NULL, 0, &a, &rows, NULL,
+	    NULL) == DB_OK && rows.nrows == 1 && db_cell(&rows, 0, 0) != NULL &&
 	    *db_cell(&rows, 0, 0) != '\0') {
 		snprintf(out, n, "%s", db_cell(&rows, 0, 0));
 		rc = 0;
@@ -513,11 +577,16 @@ db_close(struct db *db)
 	free(db);
 }
 
-int
+enum db_status
 db_query(struct db *db, struct arena *a, enum db_target target,
     const char *stmt, const struct db_arg *args, size_t nargs,
     struct db_rows *out)
 {
+	enum db_status st;
+
+	/* Inside a transaction every read sees the transaction's own view. */
+	if (db->tx != TX_NONE)
+		target = DB_PRIMARY;
 	if (target == DB_READ) {
 		for (int i = 0; i < db->nreplicas; i++) {
 			struct db_conn *c = &db->replicas[i];
@@ -525,25 +594,26 @@ db_query(struct db *db, struct arena *a, enum db_target target,
 			replica_check(db, c, 0);
 			if (c->usable && replica_has_gtid(db, c) &&
 			    conn_run_retry(db, c, stmt, args, nargs, a, out, NULL,
-			    NULL) == 0)
-				return 0;
+			    NULL) == DB_OK)
+				return db->last = DB_OK;
 		}
 	}
-	if (conn_run_retry(db, &db->primary, stmt, args, nargs, a, out, NULL,
-	    NULL) == 0)
-		return 0;
+	st = conn_run_retry(db, &db->primary, stmt, args, nargs, a, out, NULL,
+	    NULL);
+	if (st != DB_CONN_LOST)
+		return st;
 	if (target == DB_READ) {
 		/* The primary is down: a stale page beats no page. */
 		for (int i = 0; i < db->nreplicas; i++)
 			if (conn_run_retry(db, &db->replicas[i], stmt, args, nargs,
-			    a, out, NULL, NULL) == 0)
-				return 0;
+			    a, out, NULL, NULL) == DB_OK)
+				return db->last = DB_OK;
 	}
 	log_err("%s: no server could run \"%.60s\"", __func__, stmt);
-	return -1;
+	return db->last = DB_CONN_LOST;
 }
 
-int
+enum db_status
 db_exec(struct db *db, const char *stmt, const struct db_arg *args,
     size_t nargs, unsigned long long *affected, unsigned long long *insert_id)
 {
@@ -551,67 +621,164 @@ db_exec(struct db *db, const char *stmt, const struct db_arg *args,
 	    affected, insert_id);
 }
 
+enum db_status
+db_last_status(const struct db *db)
+{
+	return db->last;
+}
+
 int
+db_in_transaction(const struct db *db)
+{
+	return db->tx != TX_NONE;
+}
+
+enum db_status
 db_begin(struct db *db)
 {
 	struct db_conn *c = &db->primary;
 
+	if (db->tx != TX_NONE) {
+		log_err("%s: a transaction is already open", __func__);
+		return db->last = DB_ERROR;
+	}
 	if (conn_connect(db, c) != 0)
-		return -1;
+		return db->last = DB_CONN_LOST;
 	if (mysql_autocommit(c->mysql, 0) != 0) {
 		/* The connection may have gone quietly; try a fresh one. */
 		conn_disconnect(db, c);
 		c->retry_after = 0;
 		if (conn_connect(db, c) != 0 || mysql_autocommit(c->mysql, 0) != 0)
-			return -1;
+			return db->last = DB_CONN_LOST;
 	}
-	db->in_transaction = 1;
-	return 0;
+	db->tx = TX_OPEN;
+	db->tx_error = DB_OK;
+	return db->last = DB_OK;
 }
 
-static int
-end_transaction(struct db *db, int commit)
+/* Back to autocommit after a commit or rollback; a connection that cannot
+ * be switched back is closed, so no later statement runs in a transaction
+ * by mistake. */
+static void
+back_to_autocommit(struct db *db, struct db_conn *c)
 {
-	struct db_conn *c = &db->primary;
-	int rc = -1;
-
-	db->in_transaction = 0;
-	if (c->mysql == NULL)
-		return -1;
-	if ((commit ? mysql_commit(c->mysql) : mysql_rollback(c->mysql)) == 0)
-		rc = 0;
-	else
-		log_err("%s: %s: %s", __func__, commit ? "commit" : "rollback",
-		    mysql_error(c->mysql));
-	if (mysql_autocommit(c->mysql, 1) != 0)
+	if (c->mysql != NULL && mysql_autocommit(c->mysql, 1) != 0)
 		conn_disconnect(db, c);
-	return rc;
 }
 
-int
+enum db_status
 db_commit(struct db *db)
 {
-	return end_transaction(db, 1);
+	struct db_conn *c = &db->primary;
+	enum db_status st;
+
+	if (db->tx == TX_NONE) {
+		log_err("%s: no transaction is open", __func__);
+		return db->last = DB_ERROR;
+	}
+	if (db->tx == TX_BROKEN)
+		return db->last = db->tx_error;
+	if (c->mysql == NULL) {
+		st = DB_CONN_LOST;
+	} else if (mysql_commit(c->mysql) == 0) {
+		db->tx = TX_NONE;
+		back_to_autocommit(db, c);
+		return db->last = DB_OK;
+	} else {
+		st = status_of(mysql_errno(c->mysql));
+		if (st == DB_OK)
+			st = DB_ERROR;
+		log_err("%s: %s", __func__, mysql_error(c->mysql));
+		if (st == DB_CONN_LOST)
+			conn_disconnect(db, c);
+	}
+	/* Whatever the commit did not make durable is gone: the transaction
+	 * stays broken until the caller rolls back. */
+	db->tx = TX_BROKEN;
+	db->tx_error = st;
+	return db->last = st;
 }
 
 void
 db_rollback(struct db *db)
 {
-	end_transaction(db, 0);
+	struct db_conn *c = &db->primary;
+
+	if (db->tx == TX_NONE)
+		return;
+	db->tx = TX_NONE;
+	if (c->mysql == NULL)
+		return;
+	if (mysql_rollback(c->mysql) != 0) {
+		/* Closing the connection rolls back what the server still had. */
+		log_err("%s: %s", __func__, mysql_error(c->mysql));
+		conn_disconnect(db, c);
+		return;
+	}
+	back_to_autocommit(db, c);
+}
+
+/* A short random pause before running a transaction again, so the two
+ * sides of a deadlock do not meet again in step. */
+static void
+tx_backoff(int attempt)
+{
+	struct timespec ts = { 0, 0 };
+	long ms = (long)(attempt * 10) + (long)(random() % 20);
+
+	ts.tv_nsec = ms * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+enum db_status
+db_tx(struct db *db, db_tx_fn fn, void *arg)
+{
+	enum db_status st = DB_ERROR;
+
+	for (int attempt = 1; attempt <= DB_TX_ATTEMPTS; attempt++) {
+		if ((st = db_begin(db)) != DB_OK)
+			return st;
+		st = fn(db, arg);
+		if (st == DB_OK)
+			st = db_commit(db);
+		else if (db->tx == TX_BROKEN)
+			st = db->tx_error;
+		if (st == DB_OK)
+			return st;
+		db_rollback(db);
+		if (st != DB_DEADLOCK && st != DB_LOCK_TIMEOUT)
+			return db->last = st;
+		if (attempt < DB_TX_ATTEMPTS) {
+			log_info("%s: %s, running the transaction again (attempt %d)",
+			    __func__, db_status_name(st), attempt + 1);
+			tx_backoff(attempt);
+		}
+	}
+	log_err("%s: gave up after %d attempts: %s", __func__, DB_TX_ATTEMPTS,
+	    db_status_name(st));
+	return db->last = st;
+}
+
+int
+db_request_end(struct db *db)
+{
+	if (db->tx == TX_NONE)
+		return 0;
+	db_rollback(db);
+	return 1;
 }
 
 int
 db_exec_sql(struct db *db, const char *sql, char *err, size_t errlen)
 {
 	MYSQL_STMT *st = NULL;
-	int lost, rc;
+	enum db_status rc;
 
-	rc = conn_run(db, &db->primary, &st, sql, NULL, 0, NULL, NULL, NULL, NULL,
-	    &lost);
-	snprintf(err, errlen, "%s", rc == 0 ? "" : db->primary.error);
+	rc = conn_run(db, &db->primary, &st, sql, NULL, 0, NULL, NULL, NULL, NULL);
+	snprintf(err, errlen, "%s", rc == DB_OK ? "" : db->primary.error);
 	if (st != NULL)
 		mysql_stmt_close(st);
-	return rc;
+	return rc == DB_OK ? 0 : -1;
 }
 
 int
@@ -620,7 +787,6 @@ db_health(struct db *db, struct db_server_health *primary,
 {
 	struct arena a;
 	struct db_rows rows;
-	int lost;
 
 	arena_init(&a, 4096);
 	memset(primary, 0, sizeof(*primary));
@@ -629,13 +795,13 @@ db_health(struct db *db, struct db_server_health *primary,
 	db->primary.retry_after = 0;
 	primary->reachable = conn_run(db, &db->primary,
 	    NULL, internal_sql[INTERNAL_PING],
-	    NULL, 0, &a, &rows, NULL, NULL, &lost) == 0;
-	if (!primary->reachable && lost && db->primary.mysql == NULL) {
+	    NULL, 0, &a, &rows, NULL, NULL) == DB_OK;
+	if (!primary->reachable && db->primary.mysql == NULL) {
 		/* A stale connection fails once; the retry tells the truth. */
 		db->primary.retry_after = 0;
 		primary->reachable = conn_run(db, &db->primary,
-		    NULL, internal_sql[INTERNAL_PING], NULL, 0, &a, &rows, NULL, NULL,
-		    &lost) == 0;
+		    NULL, internal_sql[INTERNAL_PING], NULL, 0, &a, &rows, NULL,
+		    NULL) == DB_OK;
 	}
 	primary->usable = primary->reachable;
 	snprintf(primary->error, sizeof(primary->error), "%s",

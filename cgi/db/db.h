@@ -6,7 +6,13 @@
  * again after a reconnect, keyed by the text's address. Reads go to a
  * replica that is running and not lagging past the configured limit, else
  * to the primary, else, when the primary is down too, to any replica that
- * answers. Writes go to the primary. Only prepared statements are sent.
+ * answers. Writes, and every read inside a transaction, go to the primary.
+ * Only prepared statements are sent.
+ *
+ * Every call says what happened as an enum db_status. DB_OK is 0, so
+ * "!= 0" still reads as "failed"; callers that can do something about a
+ * failure (a duplicate key is an answer, a deadlock is worth another
+ * try) look at which one it is.
  */
 #ifndef TESSERA_DB_H
 #define TESSERA_DB_H
@@ -16,6 +22,21 @@
 
 #include "arena.h"
 #include "config.h"
+
+enum db_status {
+	DB_OK = 0,
+	DB_DUPLICATE,      /* a unique key already holds that value */
+	DB_DEADLOCK,       /* chosen as a deadlock's victim: rolled back */
+	DB_LOCK_TIMEOUT,   /* waited too long for a row lock */
+	DB_CONN_LOST,      /* no server answered, or the connection died */
+	DB_CONSTRAINT,     /* foreign key, CHECK, NOT NULL, value too long */
+	DB_ERROR,          /* anything else (logged) */
+	DB_ABORTED,        /* a db_tx function chose to roll back */
+	DB__STATUS_MAX
+};
+
+/* "duplicate key", "deadlock", ...: for logs. */
+const char *db_status_name(enum db_status st);
 
 enum db_target {
 	DB_READ,     /* a fresh replica, else the primary */
@@ -69,23 +90,54 @@ struct db;
 struct db *db_open(const struct config *cfg);
 void db_close(struct db *db);
 
-/* Runs a statement that returns rows. Returns 0, or -1 when no server
- * could answer (logged; the caller answers 503). */
-int db_query(struct db *db, struct arena *a, enum db_target target,
+/* Runs a statement that returns rows. DB_CONN_LOST when no server could
+ * answer (the caller answers 503). */
+enum db_status db_query(struct db *db, struct arena *a, enum db_target target,
     const char *stmt, const struct db_arg *args, size_t nargs,
     struct db_rows *out);
 
 /* Runs a statement on the primary that returns no rows. affected and
- * insert_id may be NULL. Returns 0, or -1 (logged). */
-int db_exec(struct db *db, const char *stmt, const struct db_arg *args,
-    size_t nargs, unsigned long long *affected, unsigned long long *insert_id);
+ * insert_id may be NULL. */
+enum db_status db_exec(struct db *db, const char *stmt,
+    const struct db_arg *args, size_t nargs, unsigned long long *affected,
+    unsigned long long *insert_id);
 
-/* Transactions on the primary. While one is open, db_query with
- * DB_PRIMARY and db_exec run inside it and a lost connection is not
- * retried (the transaction is gone with it). Each returns 0 or -1. */
-int db_begin(struct db *db);
-int db_commit(struct db *db);
+/* The outcome of the last statement, commit or transaction: for a domain
+ * function that returned -1 and a caller that wants to know why. */
+enum db_status db_last_status(const struct db *db);
+
+/*
+ * Transactions on the primary. While one is open, every statement runs
+ * inside it. A lost connection, a deadlock or a lock wait timeout breaks
+ * it: from then on every statement and db_commit() fail with that status
+ * until db_rollback(), so no part of it is ever committed on its own (a
+ * reconnect would otherwise carry on in autocommit). Nested transactions
+ * are refused.
+ */
+enum db_status db_begin(struct db *db);
+enum db_status db_commit(struct db *db);
 void db_rollback(struct db *db);
+int db_in_transaction(const struct db *db);
+
+/* How many times db_tx runs a transaction that lost a deadlock or a lock
+ * wait before it gives up. */
+#define DB_TX_ATTEMPTS 3
+
+/* A transaction's body: DB_OK to commit, anything else to roll back
+ * (DB_ABORTED when the body itself decided so). It may run more than once,
+ * so it must start from the same state every time. */
+typedef enum db_status (*db_tx_fn)(struct db *db, void *arg);
+
+/* Runs fn in a transaction and commits it. When the server rolled it back
+ * for a deadlock or a lock wait timeout (in fn or at the commit), runs it
+ * again, up to DB_TX_ATTEMPTS times in all. Returns DB_OK once committed,
+ * else what stopped it (fn's own status, or the database's). */
+enum db_status db_tx(struct db *db, db_tx_fn fn, void *arg);
+
+/* Called after every request: rolls back a transaction the handler left
+ * open, releasing its locks before the next request. Returns 1 when there
+ * was one (the caller logs it), else 0. */
+int db_request_end(struct db *db);
 
 /* For this request, reads on a replica must first see the write with
  * this GTID (read-your-writes): the replica waits for it briefly, else the

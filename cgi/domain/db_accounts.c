@@ -38,8 +38,8 @@ enum account_stmt {
 	"t.expires_at <= UTC_TIMESTAMP(), u.email, u.display_name "
 
 static const char *const account_stmts[ACC__MAX] = {
-	/* ACC_INSERT: a taken address is a skipped row, not an error */
-	"INSERT IGNORE INTO users (email, display_name, password_hash, "
+	/* ACC_INSERT: a taken address fails on the unique key */
+	"INSERT INTO users (email, display_name, password_hash, "
 	"password_changed_at) VALUES (?, ?, ?, UTC_TIMESTAMP())",
 	/* ACC_BY_EMAIL */
 	"SELECT " ACCOUNT_COLS "FROM users "
@@ -62,8 +62,8 @@ static const char *const account_stmts[ACC__MAX] = {
 	/* ACC_REHASH */
 	"UPDATE users SET password_hash = ? "
 	"WHERE id = ? AND password_hash = ? AND deleted_at IS NULL",
-	/* ACC_SET_EMAIL: a taken address is a skipped row, not an error */
-	"UPDATE IGNORE users SET email = ?, email_verified_at = UTC_TIMESTAMP() "
+	/* ACC_SET_EMAIL: a taken address fails on the unique key */
+	"UPDATE users SET email = ?, email_verified_at = UTC_TIMESTAMP() "
 	"WHERE id = ? AND deleted_at IS NULL",
 	/* ACC_ANONYMISE */
 	"UPDATE users SET email = CONCAT('deleted-', id, '@invalid'), "
@@ -178,15 +178,18 @@ db_account_insert(struct db *db, const char *email, const char *name,
 	struct db_arg args[] = {
 		DB_STR(email), DB_STR(name), DB_STR(password_hash),
 	};
-	unsigned long long affected = 0, insert_id = 0;
+	unsigned long long insert_id = 0;
 
-	if (db_exec(db, account_stmts[ACC_INSERT], args, ARRAY_LEN(args),
-	    &affected, &insert_id) != 0)
-		return -1;
-	if (affected == 0)
+	switch (db_exec(db, account_stmts[ACC_INSERT], args, ARRAY_LEN(args),
+	    NULL, &insert_id)) {
+	case DB_OK:
+		*id = (long long)insert_id;
+		return 0;
+	case DB_DUPLICATE:
 		return 1;
-	*id = (long long)insert_id;
-	return 0;
+	default:
+		return -1;
+	}
 }
 
 int
@@ -262,11 +265,18 @@ int
 db_account_set_email(struct db *db, long long id, const char *email)
 {
 	struct db_arg args[] = { DB_STR(email), DB_INT(id) };
-	long long n = exec_count(db, ACC_SET_EMAIL, args, ARRAY_LEN(args));
+	unsigned long long n = 0;
 
-	if (n < 0)
+	switch (db_exec(db, account_stmts[ACC_SET_EMAIL], args, ARRAY_LEN(args),
+	    &n, NULL)) {
+	case DB_OK:
+		/* No row: the account was deleted meanwhile. */
+		return n == 0 ? 1 : 0;
+	case DB_DUPLICATE:
+		return 1;
+	default:
 		return -1;
-	return n == 0 ? 1 : 0;
+	}
 }
 
 int

@@ -77,7 +77,7 @@ int db_account_set_verified(struct db *db, long long id);
 int db_account_rehash(struct db *db, long long id, const char *old_hash,
     const char *new_hash);
 /* Replaces the address (and marks it verified). Returns 0, 1 when another
- * account has it, or -1. */
+ * account has it (or this one was deleted meanwhile), or -1. */
 int db_account_set_email(struct db *db, long long id, const char *email);
 
 /*

@@ -212,6 +212,14 @@ handle(FCGX_Request *fcgi, void *arg)
 		status = 503;
 	if (status == 0)
 		status = dispatch(&r);
+	/* A transaction still open is a handler's bug: what it claimed to
+	 * have done is rolled back here, its locks go with it, and the page
+	 * says so instead of claiming success. */
+	if (db_request_end(r.db)) {
+		log_err("%s %s left a transaction open: rolled back", r.method,
+		    r.path);
+		status = 500;
+	}
 	if (status != 0) {
 		if (status >= 500)
 			log_err("%s %s answered %d", r.method, r.path, status);
