@@ -17,10 +17,7 @@ admin_home(struct request *r)
 	struct arena *a = r->arena;
 	struct tmpl_value *ctx, *list;
 	struct db_rows rows;
-	int status;
 
-	if (!admin_require(r, NEED_ORGANIZER, &status))
-		return status;
 	if (db_admin_events_of(r->db, a, r->session->user_id, &rows) != 0)
 		return 503;
 	list = tv_list(a);
@@ -44,6 +41,6 @@ admin_home(struct request *r)
 	ctx = page_context(r, "Admin");
 	tv_set(a, ctx, "events", list);
 	tv_set_bool(a, ctx, "has_events", rows.nrows > 0);
-	tv_set_bool(a, ctx, "site_admin", strcmp(r->session->role, "admin") == 0);
+	tv_set_bool(a, ctx, "site_admin", role_includes(r->session->role, ROLE_ADMIN));
 	return page_render(r, "admin_home", ctx);
 }

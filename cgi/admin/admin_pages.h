@@ -1,6 +1,7 @@
 /*
- * tessera-admin: the pages of organizers and site admins. Every handler
- * checks the role it needs before anything else (admin_require).
+ * tessera-admin: the pages of organizers and site admins. Each route
+ * declares the role it needs (admin_main.c); the dispatcher checks it
+ * before the handler runs.
  */
 #ifndef TESSERA_ADMIN_PAGES_H
 #define TESSERA_ADMIN_PAGES_H
@@ -16,13 +17,6 @@ enum admin_page {
 	ADMIN_OUTBOX_RETRY,
 	ADMIN__MAX
 };
-
-enum admin_need { NEED_ORGANIZER, NEED_ADMIN };
-
-/* 1 when the signed-in person has the role. Else 0, with *status set to
- * what the handler returns: 0 after answering with a redirect to the
- * sign-in page (nobody signed in), or 403. */
-int admin_require(struct request *r, enum admin_need need, int *status);
 
 int admin_home(struct request *r);
 int admin_users(struct request *r);

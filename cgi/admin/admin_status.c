@@ -35,10 +35,8 @@ admin_status(struct request *r)
 	struct arena *a = r->arena;
 	struct tmpl_value *ctx, *servers, *failing;
 	struct db_rows counts, rows;
-	int status, n;
+	int n;
 
-	if (!admin_require(r, NEED_ADMIN, &status))
-		return status;
 	n = db_health(r->db, &primary, replicas);
 	if (db_admin_outbox_counts(r->db, a, &counts) != 0 ||
 	    db_admin_outbox_failing(r->db, a, FAILING_ROWS, &rows) != 0)
@@ -77,32 +75,27 @@ admin_status(struct request *r)
 	return page_render(r, "admin_status", ctx);
 }
 
+/* Retries outbox row *arg, in page_change's transaction. */
+static int
+outbox_retry_change(struct request *r, void *arg)
+{
+	long long id = *(long long *)arg;
+	int changed = 0;
+
+	if (db_admin_outbox_retry(r->db, id, &changed) != 0)
+		return -1;
+	if (!changed)
+		return 404;
+	return audit_log(r->db, r->session->user_id, "outbox.retry",
+	    arena_printf(r->arena, "outbox %lld", id), r->remote_addr, NULL);
+}
+
 /* POST /admin/outbox/{id}/retry — try a failed or given-up row again now. */
 int
 admin_outbox_retry(struct request *r)
 {
 	long long id = strtoll(request_path_param(r, "id"), NULL, 10);
-	int status, changed = 0;
 
-	if (!admin_require(r, NEED_ADMIN, &status))
-		return status;
-	if (db_begin(r->db) != 0)
-		return 503;
-	if (db_admin_outbox_retry(r->db, id, &changed) != 0)
-		goto fail;
-	if (!changed) {
-		db_rollback(r->db);
-		return 404;
-	}
-	if (audit_log(r->db, r->session->user_id, "outbox.retry",
-	    arena_printf(r->arena, "outbox %lld", id), r->remote_addr,
-	    NULL) != 0)
-		goto fail;
-	if (db_commit(r->db) != 0)
-		return 503;
-	session_sync_after_write(r);
-	return page_redirect(r, 303, "/admin/status?done=retry");
-fail:
-	db_rollback(r->db);
-	return 503;
+	return page_change(r, outbox_retry_change, &id,
+	    "/admin/status?done=retry");
 }

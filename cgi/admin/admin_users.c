@@ -9,15 +9,17 @@
 #include "dates.h"
 #include "db_admin.h"
 #include "http_url.h"
+#include "roles.h"
 #include "session.h"
 #include "tmpl.h"
 
 #define USERS_PER_PAGE 50
 #define MAX_QUERY_BYTES 100
+#define MAX_PAGE 1000
 
 /* Roles an admin may give from this page; admin itself only from the
  * command line (tessera create-admin). */
-static const char *const grantable_roles[] = { "attendee", "organizer" };
+static const enum role grantable_roles[] = { ROLE_ATTENDEE, ROLE_ORGANIZER };
 
 /* q with LIKE's wildcards escaped, so it matches only as typed. */
 static const char *
@@ -71,28 +73,19 @@ int
 admin_users(struct request *r)
 {
 	struct arena *a = r->arena;
-	const char *q = request_query(r, "q"), *page_s = request_query(r, "page");
+	const char *q = request_query(r, "q");
 	struct tmpl_value *ctx;
 	struct db_rows rows;
-	int status, page = 1;
+	int page;
 
-	if (!admin_require(r, NEED_ADMIN, &status))
-		return status;
 	if (q != NULL && *q == '\0')
 		q = NULL;
 	if (q != NULL && strlen(q) > MAX_QUERY_BYTES) {
 		r->error_detail = "The search text is too long.";
 		return 400;
 	}
-	if (page_s != NULL) {
-		char *end;
-
-		page = (int)strtol(page_s, &end, 10);
-		if (*end != '\0' || page < 1 || page > 1000) {
-			r->error_detail = "The page number must be 1 to 1000.";
-			return 400;
-		}
-	}
+	if ((page = request_page_number(r, MAX_PAGE)) < 0)
+		return 400;
 	if (db_admin_users(r->db, a, q ? like_prefix(a, q) : NULL,
 	    USERS_PER_PAGE + 1, (page - 1) * USERS_PER_PAGE, &rows) != 0)
 		return 503;
@@ -112,48 +105,54 @@ admin_users(struct request *r)
 	return page_render(r, "admin_users", ctx);
 }
 
+struct role_change {
+	long long id;
+	enum role role;
+};
+
+/* Gives account c->id the role c->role, in page_change's transaction. */
+static int
+role_change(struct request *r, void *arg)
+{
+	const struct role_change *c = arg;
+	const char *name = role_name(c->role);
+	struct db_rows rows;
+	int changed = 0;
+
+	if (db_admin_user_email(r->db, r->arena, c->id, &rows) != 0)
+		return -1;
+	if (rows.nrows == 0)
+		return 404;
+	if (db_admin_set_role(r->db, c->id, name, &changed) != 0)
+		return -1;
+	if (!changed)
+		return 0;
+	return audit_log(r->db, r->session->user_id,
+	    arena_printf(r->arena, "role.%s", name), db_cell(&rows, 0, 0),
+	    r->remote_addr, arena_printf(r->arena, "account %lld", c->id));
+}
+
 /* POST /admin/users/{id}/role — grant or take back the organizer role. */
 int
 admin_user_role(struct request *r)
 {
-	long long id = strtoll(request_path_param(r, "id"), NULL, 10);
-	const char *role = params_get(&r->form, "role"), *granted = NULL;
-	struct db_rows rows;
-	int status, changed = 0;
+	const char *role = params_get(&r->form, "role");
+	struct role_change c = {
+		.id = strtoll(request_path_param(r, "id"), NULL, 10),
+		.role = ROLE__MAX,
+	};
 
-	if (!admin_require(r, NEED_ADMIN, &status))
-		return status;
 	for (size_t i = 0; role != NULL && i < sizeof(grantable_roles) /
 	    sizeof(grantable_roles[0]); i++)
-		if (strcmp(role, grantable_roles[i]) == 0)
-			granted = grantable_roles[i];
-	if (granted == NULL) {
+		if (strcmp(role, role_name(grantable_roles[i])) == 0)
+			c.role = grantable_roles[i];
+	if (c.role == ROLE__MAX) {
 		r->error_detail = "The role must be attendee or organizer.";
 		return 400;
 	}
-	if (id == r->session->user_id) {
+	if (c.id == r->session->user_id) {
 		r->error_detail = "You cannot change your own role.";
 		return 403;
 	}
-	if (db_begin(r->db) != 0)
-		return 503;
-	if (db_admin_user_email(r->db, r->arena, id, &rows) != 0)
-		goto fail;
-	if (rows.nrows == 0) {
-		db_rollback(r->db);
-		return 404;
-	}
-	if (db_admin_set_role(r->db, id, granted, &changed) != 0)
-		goto fail;
-	if (changed && audit_log(r->db, r->session->user_id,
-	    arena_printf(r->arena, "role.%s", granted), db_cell(&rows, 0, 0),
-	    r->remote_addr, arena_printf(r->arena, "account %lld", id)) != 0)
-		goto fail;
-	if (db_commit(r->db) != 0)
-		return 503;
-	session_sync_after_write(r);
-	return page_redirect(r, 303, "/admin/users?done=role");
-fail:
-	db_rollback(r->db);
-	return 503;
+	return page_change(r, role_change, &c, "/admin/users?done=role");
 }

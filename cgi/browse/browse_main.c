@@ -4,11 +4,11 @@
 #include "util.h"
 
 static const struct route routes[] = {
-	{ "GET", "/", PAGE_HOME },
-	{ "GET", "/events", PAGE_EVENTS },
-	{ "GET", "/events/{id:int}", PAGE_EVENT },
-	{ "GET", "/events/{id:int}.ics", PAGE_EVENT_ICS },
-	{ "GET", "/healthz", PAGE_HEALTHZ },
+	PAGE_GET("/", PAGE_HOME, ACCESS_ANYONE),
+	PAGE_GET("/events", PAGE_EVENTS, ACCESS_ANYONE),
+	PAGE_GET("/events/{id:int}", PAGE_EVENT, ACCESS_ANYONE),
+	PAGE_GET("/events/{id:int}.ics", PAGE_EVENT_ICS, ACCESS_ANYONE),
+	PAGE_GET("/healthz", PAGE_HEALTHZ, ACCESS_ANYONE),
 };
 
 static const handler_fn handlers[PAGE__MAX] = {

@@ -1,5 +1,6 @@
 #include "request.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -83,45 +84,88 @@ request_init(struct request *r, FCGX_Request *fcgi, struct arena *a,
 	return 0;
 }
 
-int
-request_read_form(struct request *r)
+/* Whether the request's Content-Type is type, parameters aside. */
+static int
+content_type_is(struct request *r, const char *type)
 {
 	const char *ctype = param_or_empty(r, "CONTENT_TYPE");
+	size_t n = strlen(type);
+
+	return strncasecmp(ctype, type, n) == 0 &&
+	    (ctype[n] == '\0' || ctype[n] == ';' || ctype[n] == ' ');
+}
+
+int
+request_read_body(struct request *r, size_t max)
+{
 	const char *clen = param_or_empty(r, "CONTENT_LENGTH");
-	enum params_status st;
 	char *body, *end;
 	long len;
 	int got;
 
-	if (strncasecmp(ctype, "application/x-www-form-urlencoded", 33) != 0 ||
-	    (ctype[33] != '\0' && ctype[33] != ';')) {
-		r->error_detail = "Forms must be sent as "
-		    "application/x-www-form-urlencoded.";
-		return 415;
-	}
 	len = *clen ? strtol(clen, &end, 10) : 0;
 	if (*clen && (*end != '\0' || len < 0)) {
 		r->error_detail = "The request has a malformed Content-Length.";
 		return 400;
 	}
-	if (len > (long)params_default_limits.max_bytes) {
-		r->error_detail = "The form is larger than this site accepts.";
+	if ((unsigned long)len > max || len > INT_MAX - 1) {
+		r->error_detail = "What was sent is larger than this address "
+		    "accepts.";
 		return 413;
 	}
 	body = arena_alloc(r->arena, (size_t)len + 1);
 	got = len > 0 ? FCGX_GetStr(body, (int)len, r->fcgi->in) : 0;
 	if (got != len) {
-		r->error_detail = "The form arrived incomplete.";
+		r->error_detail = "The request arrived incomplete.";
 		return 400;
 	}
 	body[len] = '\0';
 	r->body = body;
 	r->body_len = (size_t)len;
-	st = params_parse(r->arena, body, (size_t)len, &params_default_limits,
-	    &r->form);
+	return 0;
+}
+
+int
+request_read_form(struct request *r, size_t max)
+{
+	struct params_limits lim = params_default_limits;
+	enum params_status st;
+	int status;
+
+	if (!content_type_is(r, "application/x-www-form-urlencoded")) {
+		r->error_detail = "Forms must be sent as "
+		    "application/x-www-form-urlencoded.";
+		return 415;
+	}
+	if ((status = request_read_body(r, max)) != 0) {
+		if (status == 413)
+			r->error_detail = "The form is larger than this site "
+			    "accepts.";
+		return status;
+	}
+	lim.max_bytes = max;
+	st = params_parse(r->arena, r->body, r->body_len, &lim, &r->form);
 	if (st != PARAMS_OK)
 		r->error_detail = "The form has malformed or oversized fields.";
 	return params_status_to_http(st);
+}
+
+int
+request_page_number(struct request *r, int max)
+{
+	const char *s = request_query(r, "page");
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return 1;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || s[0] < '1' || s[0] > '9' || v < 1 || v > max) {
+		r->error_detail = arena_printf(r->arena, "The page number must be "
+		    "a whole number from 1 to %d.", max);
+		return -1;
+	}
+	return (int)v;
 }
 
 const char *

@@ -49,15 +49,22 @@ struct request {
 
 	struct response resp;
 	const char *error_detail; /* shown on the error page, may be NULL */
+	const char *change_location; /* where a committed change leads */
 };
 
 /* Fills r from the FastCGI environment and parses the query string and
  * cookies. Returns 0, or the HTTP status to answer with (400, 413). */
 int request_init(struct request *r, FCGX_Request *fcgi, struct arena *a,
     struct buf *body);
-/* Reads and parses an application/x-www-form-urlencoded body into
- * r->form. Returns 0, or 400, 413 or 415. */
-int request_read_form(struct request *r);
+/* Reads the body, at most max bytes, into r->body and r->body_len as it
+ * was sent. Returns 0, or 400 or 413. */
+int request_read_body(struct request *r, size_t max);
+/* Reads and parses an application/x-www-form-urlencoded body of at most
+ * max bytes into r->form. Returns 0, or 400, 413 or 415. */
+int request_read_form(struct request *r, size_t max);
+/* The ?page= number of a list: 1 when absent, else a whole number from 1
+ * to max; -1 (r->error_detail set, answer 400) for anything else. */
+int request_page_number(struct request *r, int max);
 /* A FastCGI parameter, or NULL. */
 const char *request_param(const struct request *r, const char *name);
 

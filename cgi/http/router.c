@@ -353,3 +353,17 @@ router_check(const struct route *routes, size_t nroutes)
 	}
 	return rc;
 }
+
+const char *
+router_body_name(enum route_body body)
+{
+	switch (body) {
+	case BODY_FORM:
+		return "form";
+	case BODY_MULTIPART:
+		return "multipart";
+	case BODY_RAW:
+		return "raw";
+	}
+	return "?";
+}

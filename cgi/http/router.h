@@ -4,12 +4,14 @@
  * Each program owns a static const table:
  *
  *	static const struct route routes[] = {
- *		{ "GET",  "/",                     PAGE_HOME },
- *		{ "GET",  "/events",               PAGE_EVENTS },
- *		{ "GET",  "/events/{id:int}",      PAGE_EVENT },
- *		{ "GET",  "/events/{id:int}.ics",  PAGE_ICS },
- *		{ "POST", "/events/{id:int}/book", PAGE_BOOK },
+ *		ROUTE("GET",  "/",                     PAGE_HOME),
+ *		ROUTE("GET",  "/events",               PAGE_EVENTS),
+ *		ROUTE("GET",  "/events/{id:int}",      PAGE_EVENT),
+ *		ROUTE("GET",  "/events/{id:int}.ics",  PAGE_ICS),
+ *		ROUTE("POST", "/events/{id:int}/book", PAGE_BOOK),
  *	};
+ *
+ * (the programs' tables say more per route, see web/program.h).
  *
  * Pattern syntax: '/' followed by segments separated by '/'; a pattern
  * may end in '/' to require a trailing slash. A segment is literal text or
@@ -28,6 +30,10 @@
  *
  * Routes are tried in table order; the first whose method and pattern
  * both match wins. A GET route also answers HEAD.
+ *
+ * A route also says who may use it and what body it takes; the table is
+ * the one list of what a program answers, and nginx's locations are
+ * checked against it (tessera-* --routes, tests/e2e/test_routes.py).
  */
 #ifndef TESSERA_ROUTER_H
 #define TESSERA_ROUTER_H
@@ -40,11 +46,30 @@ struct arena;
 
 #define ROUTER_MAX_PARAMS 8
 
+/* What a route accepts as a request body. */
+enum route_body {
+	BODY_FORM = 0,		/* application/x-www-form-urlencoded */
+	BODY_MULTIPART,		/* multipart/form-data: uploads */
+	BODY_RAW,		/* any type, the exact bytes kept (webhooks) */
+};
+
+/* The body limit of a route that does not set its own. */
+#define ROUTE_FORM_MAX_BYTES (64 * 1024)
+
 struct route {
 	const char *method;	/* "GET", "POST", ... */
 	const char *pattern;
 	int handler;		/* the program's own page enum */
+	/* Who may use it: the program glue's enum access (web/program.h);
+	 * the router does not read it. 0 is anyone. */
+	int access;
+	enum route_body body;	/* for methods with a body */
+	size_t body_max;	/* bytes; 0: ROUTE_FORM_MAX_BYTES */
 };
+
+/* A route anyone may use, with a form body if any. */
+#define ROUTE(method, pattern, handler) \
+	{ (method), (pattern), (handler), 0, BODY_FORM, 0 }
 
 struct route_match {
 	size_t route;		/* ROUTE_FOUND: index into the table */
@@ -59,6 +84,8 @@ enum route_status {
 };
 
 int router_check(const struct route *routes, size_t nroutes);
+/* "form", "multipart" or "raw". */
+const char *router_body_name(enum route_body body);
 enum route_status router_match(const struct route *routes, size_t nroutes,
     const char *method, const char *path, struct arena *a,
     struct route_match *m);

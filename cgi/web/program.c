@@ -1,6 +1,7 @@
 #include "program.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <mysql.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +11,10 @@
 #include "csrf.h"
 #include "db.h"
 #include "fcgi_server.h"
+#include "http_url.h"
 #include "metrics.h"
 #include "password.h"
+#include "roles.h"
 #include "session.h"
 #include "log.h"
 #include "tmpl.h"
@@ -70,10 +73,9 @@ page_context(struct request *r, const char *title)
 		tv_set_str(a, user, "name", s->display_name);
 		tv_set_str(a, user, "email", s->email);
 		tv_set_bool(a, user, "verified", s->verified);
-		tv_set_bool(a, user, "is_admin", strcmp(s->role, "admin") == 0);
+		tv_set_bool(a, user, "is_admin", role_includes(s->role, ROLE_ADMIN));
 		tv_set_bool(a, user, "is_organizer",
-		    strcmp(s->role, "organizer") == 0 ||
-		    strcmp(s->role, "admin") == 0);
+		    role_includes(s->role, ROLE_ORGANIZER));
 		tv_set(a, ctx, "user", user);
 		tv_set_str(a, ctx, "csrf", csrf_token(r));
 	}
@@ -102,6 +104,85 @@ page_redirect(struct request *r, int status, const char *location)
 	response_header(&r->resp, "Location", location);
 	buf_reset(r->resp.body);
 	return 0;
+}
+
+int
+page_too_many(struct request *r, long retry_after, const char *fmt, ...)
+{
+	va_list ap;
+	char text[512];
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	response_header(&r->resp, "Retry-After",
+	    arena_printf(r->arena, "%ld", retry_after > 0 ? retry_after : 1));
+	r->error_detail = arena_strdup(r->arena, text);
+	return 429;
+}
+
+const char *
+page_wait_text(struct request *r, long seconds)
+{
+	long minutes = (seconds + 59) / 60;
+
+	if (minutes < 1)
+		minutes = 1;
+	return arena_printf(r->arena, "%ld minute%s", minutes,
+	    minutes == 1 ? "" : "s");
+}
+
+struct change {
+	struct request *r;
+	change_fn fn;
+	void *arg;
+	int nheaders;     /* the response's headers before the change */
+	int outcome;      /* fn's last result */
+};
+
+static enum db_status
+change_run(struct db *db, void *arg)
+{
+	struct change *c = arg;
+
+	/* A run after a deadlock starts from the response as it was. */
+	c->r->resp.nheaders = c->nheaders;
+	c->r->resp.status = 200;
+	buf_reset(c->r->resp.body);
+	c->outcome = c->fn(c->r, c->arg);
+	if (c->outcome == 0)
+		return DB_OK;
+	if (c->outcome < 0) {
+		enum db_status st = db_last_status(db);
+
+		return st == DB_OK ? DB_ERROR : st;
+	}
+	return DB_ABORTED;
+}
+
+void
+page_change_location(struct request *r, const char *location)
+{
+	r->change_location = location;
+}
+
+int
+page_change(struct request *r, change_fn fn, void *arg, const char *location)
+{
+	struct change c = { r, fn, arg, r->resp.nheaders, 0 };
+	enum db_status st;
+
+	r->change_location = location;
+	st = db_tx(r->db, change_run, &c);
+	if (st == DB_OK) {
+		session_sync_after_write(r);
+		return page_redirect(r, 303, r->change_location);
+	}
+	if (st == DB_ABORTED)
+		return c.outcome == PAGE_SHOWN ? 0 : c.outcome;
+	log_err("%s %s: the change was not made: %s", r->method, r->path,
+	    db_status_name(st));
+	return 503;
 }
 
 /* Renders the error page for status; falls back to plain text if even the
@@ -155,10 +236,107 @@ metrics_page(struct request *r)
 	return 0;
 }
 
+/* Where somebody who posted a form before signing in goes back to: the
+ * page of the form when the browser said which (a Referer on this site),
+ * else the first segment of the address (/me for /me/name). */
+static const char *
+post_return_path(struct request *r)
+{
+	const char *ref = request_param(r, "HTTP_REFERER");
+	const char *site = request_site_url(r);
+	size_t n = strlen(site), seg;
+
+	if (ref != NULL && strncmp(ref, site, n) == 0 && ref[n] == '/' &&
+	    ref[n + 1] != '/')
+		return ref + n;
+	seg = strcspn(r->path + 1, "/");
+	return arena_strndup(r->arena, r->path, seg + 1);
+}
+
+/* Sends somebody who must sign in first to the sign-in page, which brings
+ * them back here (a GET) or to the form they posted. */
+static void
+to_sign_in(struct request *r)
+{
+	const char *here;
+
+	if (strcmp(r->method, "GET") == 0 || r->head)
+		here = *r->query ? arena_printf(r->arena, "%s?%s", r->path,
+		    r->query) : r->path;
+	else
+		here = post_return_path(r);
+	page_redirect(r, 303, arena_printf(r->arena, "/login?next=%s",
+	    url_encode(r->arena, here, strlen(here))));
+}
+
+/* 0 when the person may use a route with this access; -1 after answering
+ * with a redirect to the sign-in page; else the status (403). */
+static int
+check_access(struct request *r, int access)
+{
+	const struct session *s = r->session;
+
+	if (access == ACCESS_ANYONE)
+		return 0;
+	if (s == NULL) {
+		to_sign_in(r);
+		return -1;
+	}
+	switch (access) {
+	case ACCESS_SIGNED_IN:
+		return 0;
+	case ACCESS_VERIFIED:
+		if (s->verified)
+			return 0;
+		r->error_detail = "Confirm your email address first: follow the "
+		    "link we mailed to you. No mail? Ask for a new link on your "
+		    "account page.";
+		return 403;
+	case ACCESS_ORGANIZER:
+		if (role_includes(s->role, ROLE_ORGANIZER))
+			return 0;
+		r->error_detail = "This page is for organizers. Ask a site admin "
+		    "to make your account an organizer account.";
+		return 403;
+	case ACCESS_ADMIN:
+		if (role_includes(s->role, ROLE_ADMIN))
+			return 0;
+		r->error_detail = "This page is for site admins.";
+		return 403;
+	}
+	log_err("%s: unknown access rule %d", __func__, access);
+	return 500;
+}
+
+/* Reads a POST's body as the route says: a form (checked against CSRF),
+ * or the raw bytes. Returns 0 or the status to answer with. */
+static int
+read_body(struct request *r, const struct route *route)
+{
+	size_t max = route->body_max ? route->body_max : ROUTE_FORM_MAX_BYTES;
+	int status;
+
+	switch (route->body) {
+	case BODY_FORM:
+		if ((status = request_read_form(r, max)) != 0)
+			return status;
+		return csrf_check(r) != 0 ? 403 : 0;
+	case BODY_RAW:
+		/* A provider's webhook: its own signature, no CSRF. */
+		return request_read_body(r, max);
+	case BODY_MULTIPART:
+		break;
+	}
+	log_err("%s: %s bodies are not read by this program", __func__,
+	    router_body_name(route->body));
+	return 415;
+}
+
 static int
 dispatch(struct request *r)
 {
 	const struct program *prog = r->program;
+	const struct route *route;
 	struct route_match m;
 	int status;
 
@@ -178,13 +356,14 @@ dispatch(struct request *r)
 		return 404;
 	}
 	r->path_params = m.params;
-	if (strcmp(r->method, "POST") == 0) {
-		if ((status = request_read_form(r)) != 0)
-			return status;
-		if (csrf_check(r) != 0)
-			return 403;
-	}
-	return prog->handlers[prog->routes[m.route].handler](r);
+	route = &prog->routes[m.route];
+	/* The body first: a forged post is refused (403) before anything
+	 * else is said about it. */
+	if (strcmp(r->method, "POST") == 0 && (status = read_body(r, route)) != 0)
+		return status;
+	if ((status = check_access(r, route->access)) != 0)
+		return status < 0 ? 0 : status;
+	return prog->handlers[route->handler](r);
 error:
 	/* Keep the Allow header through the error page. */
 	error_page(r, status);
@@ -263,8 +442,34 @@ worker_exit(void *arg)
 static void
 usage(const char *name)
 {
-	fprintf(stderr, "usage: %s --listen PATH|HOST:PORT [--workers N]\n",
-	    name);
+	fprintf(stderr, "usage: %s --listen PATH|HOST:PORT [--workers N]\n"
+	    "       %s --routes\n", name, name);
+}
+
+/* --routes: the table as "METHOD PATTERN ACCESS BODY MAX_BYTES" lines. */
+static void
+print_routes(const struct program *p)
+{
+	static const char *const access_names[] = {
+		[ACCESS_ANYONE] = "anyone",
+		[ACCESS_SIGNED_IN] = "signed-in",
+		[ACCESS_VERIFIED] = "verified",
+		[ACCESS_ORGANIZER] = "organizer",
+		[ACCESS_ADMIN] = "admin",
+	};
+
+	for (size_t i = 0; i < p->nroutes; i++) {
+		const struct route *rt = &p->routes[i];
+		int acc = rt->access;
+
+		int has_body = strcmp(rt->method, "POST") == 0;
+
+		printf("%s %s %s %s %zu\n", rt->method, rt->pattern,
+		    acc >= 0 && acc <= ACCESS_ADMIN ? access_names[acc] : "?",
+		    has_body ? router_body_name(rt->body) : "none",
+		    !has_body ? 0 : rt->body_max ? rt->body_max :
+		    (size_t)ROUTE_FORM_MAX_BYTES);
+	}
 }
 
 int
@@ -273,6 +478,7 @@ program_main(struct program *p, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "workers", required_argument, NULL, 'w' },
+		{ "routes", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -292,6 +498,11 @@ program_main(struct program *p, int argc, char **argv)
 	log_set_program(p->name);
 	while ((ch = getopt_long(argc, argv, "l:w:h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'r':
+			if (router_check(p->routes, p->nroutes) != 0)
+				return 1;
+			print_routes(p);
+			return 0;
 		case 'l':
 			opts.listen = optarg;
 			break;

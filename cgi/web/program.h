@@ -24,6 +24,35 @@ struct tmpl_value;
  */
 typedef int (*handler_fn)(struct request *r);
 
+/*
+ * Who may use a route: struct route's access, checked by the dispatcher
+ * before the handler runs, so a handler starts from a person it may
+ * serve. Somebody not signed in is sent to the sign-in page (a GET comes
+ * back to where it was); somebody signed in without the right gets 403
+ * saying what is missing.
+ *
+ * Objects belong to people (an order to its buyer, an event to its
+ * organizer): the handler reads them through the domain with the
+ * signed-in person's id in the query, so another person's object and a
+ * missing one are the same "no row", and both answer 404.
+ */
+enum access {
+	ACCESS_ANYONE = 0,
+	ACCESS_SIGNED_IN,
+	ACCESS_VERIFIED,    /* signed in, with a confirmed address */
+	ACCESS_ORGANIZER,   /* an organizer or a site admin */
+	ACCESS_ADMIN,       /* a site admin */
+};
+
+/* The rows of a program's route table. */
+#define PAGE_GET(pattern, handler, access) \
+	{ "GET", (pattern), (handler), (access), BODY_FORM, 0 }
+#define PAGE_POST(pattern, handler, access) \
+	{ "POST", (pattern), (handler), (access), BODY_FORM, 0 }
+/* A POST with another body than a form of ROUTE_FORM_MAX_BYTES. */
+#define PAGE_POST_BODY(pattern, handler, access, body, max) \
+	{ "POST", (pattern), (handler), (access), (body), (max) }
+
 struct program {
 	const char *name;            /* program name, for logs */
 	const struct route *routes;  /* route.handler indexes handlers */
@@ -39,7 +68,7 @@ struct program {
 	 * Non-zero stops the program. May be NULL. */
 	int (*init)(struct program *p);
 
-	/* Filled by app_main at start-up, read-only afterwards. */
+	/* Filled by program_main at start-up, read-only afterwards. */
 	struct config cfg;
 	struct tmpl_set *templates;
 };
@@ -47,7 +76,8 @@ struct program {
 /* Parses --listen ADDR and --workers N, loads the configuration and the
  * templates (a template that does not compile stops the program with its
  * file, line and reason), then serves until SIGTERM. Returns the exit
- * status. */
+ * status. --routes prints the route table instead (method, pattern,
+ * access, body kind and limit, one route a line), for the nginx check. */
 int program_main(struct program *p, int argc, char **argv);
 
 /* The context every page starts from: site name, page title, year, the
@@ -60,5 +90,37 @@ int page_render(struct request *r, const char *name, struct tmpl_value *ctx);
 /* Answers with a redirect (303 after a POST) to location, which must be
  * a path on this site or a URL the program built. Returns 0. */
 int page_redirect(struct request *r, int status, const char *location);
+
+/* Answers 429 with Retry-After: retry_after seconds; detail, a printf
+ * format, explains it on the error page. Returns 429. */
+int page_too_many(struct request *r, long retry_after, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "1 minute", "5 minutes": a wait of seconds, rounded up, for people.
+ * Arena-owned. */
+const char *page_wait_text(struct request *r, long seconds);
+
+/*
+ * The body of a state change, run in a transaction on the primary by
+ * page_change(). It returns 0 to commit; an HTTP status (404, 409, ...)
+ * to roll back and answer with the error page; PAGE_SHOWN to roll back
+ * and send the page it has rendered itself (a form shown again with its
+ * messages); or -1 when a database call failed. It may run again after a
+ * deadlock, so it must not keep anything but r->resp between runs.
+ */
+typedef int (*change_fn)(struct request *r, void *arg);
+#define PAGE_SHOWN 1
+
+/*
+ * Post/redirect/get in one place: runs fn in a transaction (again after a
+ * deadlock or lock wait timeout, see db_tx), and once it is committed
+ * remembers the write for read-your-writes and answers 303 to location
+ * (fn may replace it with page_change_location()). A database failure
+ * answers 503. Returns what the handler returns.
+ */
+int page_change(struct request *r, change_fn fn, void *arg,
+    const char *location);
+/* Inside fn: where to go once committed, when it depends on the change
+ * (the new order's page). */
+void page_change_location(struct request *r, const char *location);
 
 #endif

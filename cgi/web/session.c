@@ -136,7 +136,7 @@ session_load(struct request *r, enum db_target target)
 	}
 	s->email = db_cell(&rows, 0, 4);
 	s->display_name = db_cell(&rows, 0, 5);
-	s->role = db_cell(&rows, 0, 6);
+	s->role = role_from_name(db_cell(&rows, 0, 6));
 	s->verified = strcmp(db_cell(&rows, 0, 7), "1") == 0;
 	r->session = s;
 	if (r->writes && strcmp(db_cell(&rows, 0, 3), "1") == 0) {
@@ -186,7 +186,7 @@ session_start(struct request *r, long long user_id)
 	/* Not read back: callers redirect after signing in, and the next
 	 * request loads the whole session. */
 	s->email = s->display_name = "";
-	s->role = "attendee";
+	s->role = ROLE_ATTENDEE;
 	memcpy(s->csrf_secret, csrf, sizeof(csrf));
 	r->session = s;
 	session_sync_after_write(r);

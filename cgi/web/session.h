@@ -14,6 +14,7 @@
 
 #include "crypto.h"
 #include "db.h"
+#include "roles.h"
 
 struct request;
 
@@ -30,7 +31,7 @@ struct session {
 	unsigned char csrf_secret[CRYPTO_HASH_BYTES];
 	const char *email;
 	const char *display_name;
-	const char *role;        /* "attendee", "organizer" or "admin" */
+	enum role role;
 	int verified;            /* email verified */
 };
 

@@ -18,17 +18,17 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct route routes[] = {
-	{ "GET",    "/",                             0 },
-	{ "GET",    "/events",                       1 },
-	{ "GET",    "/events/",                      2 },
-	{ "GET",    "/events/{id:int}",              3 },
-	{ "GET",    "/events/{id:int}.ics",          4 },
-	{ "POST",   "/events/{id:int}/book",         5 },
-	{ "GET",    "/tickets/{code}",               6 },
-	{ "DELETE", "/tickets/{code}",               7 },
-	{ "GET",    "/e/{id:int}/s/{seat}",          8 },
-	{ "GET",    "/u/@{user}.txt",                9 },
-	{ "HEAD",   "/ping",                         10 },
+	ROUTE("GET",    "/",                             0),
+	ROUTE("GET",    "/events",                       1),
+	ROUTE("GET",    "/events/",                      2),
+	ROUTE("GET",    "/events/{id:int}",              3),
+	ROUTE("GET",    "/events/{id:int}.ics",          4),
+	ROUTE("POST",   "/events/{id:int}/book",         5),
+	ROUTE("GET",    "/tickets/{code}",               6),
+	ROUTE("DELETE", "/tickets/{code}",               7),
+	ROUTE("GET",    "/e/{id:int}/s/{seat}",          8),
+	ROUTE("GET",    "/u/@{user}.txt",                9),
+	ROUTE("HEAD",   "/ping",                         10),
 };
 
 static void
