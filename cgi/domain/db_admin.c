@@ -3,7 +3,6 @@
 #include "util.h"
 
 enum admin_stmt {
-	ADM_EVENTS_OF,
 	ADM_USERS,
 	ADM_USERS_MATCHING,
 	ADM_SET_ROLE,
@@ -16,12 +15,6 @@ enum admin_stmt {
 };
 
 static const char *const admin_stmts[ADM__MAX] = {
-	/* ADM_EVENTS_OF: an organizer's events with seats sold and offered */
-	"SELECT e.id, e.title, e.starts_at, e.status, e.city, "
-	"COALESCE(SUM(t.sold), 0), COALESCE(SUM(t.quota), 0) "
-	"FROM events e LEFT JOIN ticket_types t ON t.event_id = e.id "
-	"WHERE e.organizer_id = ? GROUP BY e.id ORDER BY e.starts_at DESC "
-	"LIMIT 200",
 	/* ADM_USERS */
 	"SELECT id, email, display_name, role, email_verified_at IS NOT NULL, "
 	"created_at FROM users WHERE deleted_at IS NULL "
@@ -54,16 +47,6 @@ static const char *const admin_stmts[ADM__MAX] = {
 	"UPDATE outbox SET attempts = 0, next_attempt_at = UTC_TIMESTAMP() "
 	"WHERE id = ? AND processed_at IS NULL",
 };
-
-int
-db_admin_events_of(struct db *db, struct arena *a, long long organizer,
-    struct db_rows *out)
-{
-	struct db_arg args[] = { DB_INT(organizer) };
-
-	return db_query(db, a, DB_READ, admin_stmts[ADM_EVENTS_OF], args,
-	    ARRAY_LEN(args), out);
-}
 
 int
 db_admin_users(struct db *db, struct arena *a, const char *q, int limit,

@@ -23,7 +23,9 @@ enum event_col {
 	EV_RATING_SUM, EV_RATING_COUNT,
 	EV__LIST_COLS,
 	/* EVENTS_GET adds: */
-	EV_DESCRIPTION = EV__LIST_COLS, EV_ORGANIZER_NAME
+	EV_DESCRIPTION = EV__LIST_COLS, EV_ORGANIZER_NAME,
+	/* EVENTS_OF_ORGANIZER adds instead: */
+	EV_SOLD = EV__LIST_COLS, EV_QUOTA
 };
 
 enum ticket_type_col {
@@ -43,6 +45,7 @@ enum events_stmt {
 	EVENTS_TICKET_TYPES,
 	EVENTS_REVIEWS_LATEST,
 	EVENTS_CITIES,
+	EVENTS_OF_ORGANIZER,
 	EVENTS__MAX
 };
 
@@ -94,6 +97,12 @@ static const char *const events_stmts[EVENTS__MAX] = {
 	"SELECT DISTINCT e.city FROM events e "
 	"WHERE e.status = 'published' AND e.ends_at >= UTC_TIMESTAMP() "
 	"ORDER BY e.city",
+	/* EVENTS_OF_ORGANIZER: seats sold and offered over the ticket types */
+	"SELECT " EVENT_COLS ", COALESCE(SUM(t.sold), 0), "
+	"COALESCE(SUM(t.quota), 0) "
+	"FROM events e LEFT JOIN ticket_types t ON t.event_id = e.id "
+	"WHERE e.organizer_id = ? GROUP BY e.id ORDER BY e.starts_at DESC "
+	"LIMIT 200",
 };
 
 /* As the events.status ENUM spells them. */
@@ -363,6 +372,36 @@ events_cities(struct db *db, struct arena *a, const char ***names, size_t *n)
 			return ROW_BAD;
 	}
 	*names = list;
+	*n = rows.nrows;
+	return 0;
+}
+
+int
+events_of_organizer(struct db *db, struct arena *a, long long organizer_id,
+    struct organizer_event **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(organizer_id) };
+	struct db_rows rows;
+	struct organizer_event *list;
+
+	*out = NULL;
+	*n = 0;
+	if (db_query(db, a, DB_READ, events_stmts[EVENTS_OF_ORGANIZER], args,
+	    ARRAY_LEN(args), &rows) != 0)
+		return -1;
+	list = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(*list));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct row_reader rd;
+
+		if (events_parse_event(&rows, i, 0, &list[i].event) != 0)
+			return ROW_BAD;
+		row_begin(&rd, &rows, i, "organizer event");
+		list[i].sold = row_int(&rd, EV_SOLD, 0, LLONG_MAX);
+		list[i].quota = row_int(&rd, EV_QUOTA, 0, LLONG_MAX);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*out = list;
 	*n = rows.nrows;
 	return 0;
 }

@@ -49,6 +49,14 @@ struct event {
 	const char *organizer_name;
 };
 
+/* What an organizer's own list shows of an event: seats sold and offered
+ * over all its ticket types. */
+struct organizer_event {
+	struct event event;
+	long long sold;
+	long long quota;
+};
+
 struct ticket_type {
 	long long id;
 	const char *name;
@@ -113,6 +121,10 @@ int events_reviews_latest(struct db *db, struct arena *a, long long event_id,
 /* Cities with published events that have not ended, for the filter. */
 int events_cities(struct db *db, struct arena *a, const char ***names,
     size_t *n);
+/* Every event of the organizer (drafts too), latest start first, at most
+ * 200, with seats sold and offered. */
+int events_of_organizer(struct db *db, struct arena *a, long long organizer_id,
+    struct organizer_event **out, size_t *n);
 
 /* ------------------------------------------------------------ rules */
 

@@ -196,3 +196,22 @@ view_reviews(struct arena *a, const struct review *reviews, size_t n)
 	}
 	return list;
 }
+
+struct tmpl_value *
+view_organizer_events(struct arena *a, const struct organizer_event *events,
+    size_t n)
+{
+	struct tmpl_value *list = tv_list(a);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct event *ev = &events[i].event;
+		struct tmpl_value *v = view_event_card(a, ev);
+
+		tv_set_str(a, v, "status", events_status_name(ev->status));
+		tv_set_bool(a, v, "public", events_is_public(ev));
+		tv_set_int(a, v, "sold", events[i].sold);
+		tv_set_int(a, v, "quota", events[i].quota);
+		tv_push(a, list, v);
+	}
+	return list;
+}

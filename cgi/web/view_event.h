@@ -31,6 +31,9 @@ struct tmpl_value *view_ticket_types(struct arena *a,
     time_t now);
 struct tmpl_value *view_reviews(struct arena *a, const struct review *reviews,
     size_t n);
+/* An organizer's events: each card plus status, public, sold and quota. */
+struct tmpl_value *view_organizer_events(struct arena *a,
+    const struct organizer_event *events, size_t n);
 /* "12.50 €", "Free". */
 char *view_price(struct arena *a, long long cents, const char *currency);
 
