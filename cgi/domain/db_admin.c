@@ -8,9 +8,6 @@ enum admin_stmt {
 	ADM_SET_ROLE,
 	ADM_USER_EMAIL,
 	ADM_AUDIT,
-	ADM_OUTBOX_COUNTS,
-	ADM_OUTBOX_FAILING,
-	ADM_OUTBOX_RETRY,
 	ADM__MAX
 };
 
@@ -33,19 +30,6 @@ static const char *const admin_stmts[ADM__MAX] = {
 	"SELECT a.at, a.action, a.target, a.ip, a.detail, u.email "
 	"FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
 	"ORDER BY a.id DESC LIMIT ?",
-	/* ADM_OUTBOX_COUNTS: over unprocessed rows only (outbox_pending) */
-	"SELECT COALESCE(SUM(next_attempt_at <= UTC_TIMESTAMP()), 0), "
-	"COALESCE(SUM(last_error IS NOT NULL), 0), "
-	"COALESCE(SUM(next_attempt_at >= '9999-01-01'), 0) "
-	"FROM outbox WHERE processed_at IS NULL",
-	/* ADM_OUTBOX_FAILING */
-	"SELECT id, topic, attempts, next_attempt_at, last_error, created_at, "
-	"next_attempt_at >= '9999-01-01' FROM outbox "
-	"WHERE processed_at IS NULL AND last_error IS NOT NULL "
-	"ORDER BY id DESC LIMIT ?",
-	/* ADM_OUTBOX_RETRY */
-	"UPDATE outbox SET attempts = 0, next_attempt_at = UTC_TIMESTAMP() "
-	"WHERE id = ? AND processed_at IS NULL",
 };
 
 int
@@ -96,34 +80,4 @@ db_admin_audit(struct db *db, struct arena *a, int limit, struct db_rows *out)
 
 	return db_query(db, a, DB_READ, admin_stmts[ADM_AUDIT], args,
 	    ARRAY_LEN(args), out);
-}
-
-int
-db_admin_outbox_counts(struct db *db, struct arena *a, struct db_rows *out)
-{
-	return db_query(db, a, DB_PRIMARY, admin_stmts[ADM_OUTBOX_COUNTS], NULL,
-	    0, out);
-}
-
-int
-db_admin_outbox_failing(struct db *db, struct arena *a, int limit,
-    struct db_rows *out)
-{
-	struct db_arg args[] = { DB_INT(limit) };
-
-	return db_query(db, a, DB_PRIMARY, admin_stmts[ADM_OUTBOX_FAILING],
-	    args, ARRAY_LEN(args), out);
-}
-
-int
-db_admin_outbox_retry(struct db *db, long long id, int *changed)
-{
-	struct db_arg args[] = { DB_INT(id) };
-	unsigned long long n = 0;
-
-	if (db_exec(db, admin_stmts[ADM_OUTBOX_RETRY], args, ARRAY_LEN(args),
-	    &n, NULL) != 0)
-		return -1;
-	*changed = n > 0;
-	return 0;
 }

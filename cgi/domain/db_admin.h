@@ -1,7 +1,7 @@
 /*
  * What the admin pages read and change: the list of accounts and their
- * roles, the audit log, the outbox backlog. An organizer's events are in
- * events.h.
+ * roles, the audit log. An organizer's events are in events.h, the outbox
+ * backlog in outbox.h.
  */
 #ifndef TESSERA_DB_ADMIN_H
 #define TESSERA_DB_ADMIN_H
@@ -25,17 +25,5 @@ int db_admin_user_email(struct db *db, struct arena *a, long long user_id,
     struct db_rows *out);
 int db_admin_audit(struct db *db, struct arena *a, int limit,
     struct db_rows *out);
-
-enum admin_outbox_col { AO_ID, AO_TOPIC, AO_ATTEMPTS, AO_NEXT, AO_ERROR,
-	AO_CREATED, AO_DEAD };
-/* One row: rows due now, rows whose last attempt failed, rows given up. */
-int db_admin_outbox_counts(struct db *db, struct arena *a,
-    struct db_rows *out);
-/* The latest unprocessed rows whose last attempt failed. */
-int db_admin_outbox_failing(struct db *db, struct arena *a, int limit,
-    struct db_rows *out);
-/* Makes an unprocessed row due now with its attempts reset; *changed
- * says whether there was such a row. */
-int db_admin_outbox_retry(struct db *db, long long id, int *changed);
 
 #endif
