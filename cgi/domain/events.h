@@ -7,9 +7,9 @@
  * through an index: the counts come from columns kept by their writers.
  *
  * Who changes the counters that pages show:
- * - ticket_types.sold and ticket_types.held: only the orders' code, in
- *   the transaction that changes the order (today the worker's expiry of
- *   holds). This module reads them and owns quota.
+ * - ticket_types.sold and ticket_types.held: only orders.c (booking,
+ *   payment, expiry of holds), in the transaction that changes the order.
+ *   This module reads them and owns quota.
  * - events.rating_sum and events.rating_count: only this module, in the
  *   transaction that adds or removes a review (no writer yet).
  *
