@@ -6,7 +6,8 @@
 #include "audit.h"
 #include "dates.h"
 #include "db.h"
-#include "db_admin.h"
+#include "outbox.h"
+#include "row.h"
 #include "session.h"
 #include "tmpl.h"
 
@@ -34,43 +35,43 @@ admin_status(struct request *r)
 	struct db_server_health primary, replicas[CONFIG_MAX_REPLICAS];
 	struct arena *a = r->arena;
 	struct tmpl_value *ctx, *servers, *failing;
-	struct db_rows counts, rows;
-	int n;
+	struct outbox_counts counts;
+	struct outbox_failure *rows;
+	size_t nrows;
+	int rc, n;
 
 	n = db_health(r->db, &primary, replicas);
-	if (db_admin_outbox_counts(r->db, a, &counts) != 0 ||
-	    db_admin_outbox_failing(r->db, a, FAILING_ROWS, &rows) != 0)
-		return 503;
+	if ((rc = outbox_counts(r->db, a, &counts)) == 0)
+		rc = outbox_failing(r->db, a, FAILING_ROWS, &rows, &nrows);
+	if (rc != 0)
+		return rc == ROW_BAD ? 500 : 503;
 	servers = tv_list(a);
 	tv_push(a, servers, server_value(a, &primary, 0));
 	for (int i = 0; i < n; i++)
 		tv_push(a, servers, server_value(a, &replicas[i], 1));
 	failing = tv_list(a);
-	for (size_t i = 0; i < rows.nrows; i++) {
+	for (size_t i = 0; i < nrows; i++) {
+		const struct outbox_failure *f = &rows[i];
 		struct tmpl_value *v = tv_object(a);
-		time_t next = 0, created = 0;
 
-		dates_parse_db(db_cell(&rows, i, AO_NEXT), &next);
-		dates_parse_db(db_cell(&rows, i, AO_CREATED), &created);
-		tv_set_str(a, v, "id", db_cell(&rows, i, AO_ID));
-		tv_set_str(a, v, "topic", db_cell(&rows, i, AO_TOPIC));
-		tv_set_str(a, v, "attempts", db_cell(&rows, i, AO_ATTEMPTS));
-		tv_set_str(a, v, "error", db_cell(&rows, i, AO_ERROR));
-		tv_set_str(a, v, "created", dates_local(a, created, "UTC",
+		tv_set_int(a, v, "id", f->id);
+		tv_set_str(a, v, "topic", f->topic);
+		tv_set_int(a, v, "attempts", f->attempts);
+		tv_set_str(a, v, "error", f->last_error);
+		tv_set_str(a, v, "created", dates_local(a, f->created_at, "UTC",
 		    "%Y-%m-%d %H:%M UTC"));
-		tv_set_bool(a, v, "dead",
-		    *db_cell(&rows, i, AO_DEAD) == '1');
-		tv_set_str(a, v, "next", dates_local(a, next, "UTC",
+		tv_set_bool(a, v, "dead", f->state == OUTBOX_DEAD);
+		tv_set_str(a, v, "next", dates_local(a, f->next_attempt_at, "UTC",
 		    "%Y-%m-%d %H:%M UTC"));
 		tv_push(a, failing, v);
 	}
 	ctx = page_context(r, "Status");
 	tv_set(a, ctx, "servers", servers);
-	tv_set_str(a, ctx, "due", db_cell(&counts, 0, 0));
-	tv_set_str(a, ctx, "failed", db_cell(&counts, 0, 1));
-	tv_set_str(a, ctx, "dead", db_cell(&counts, 0, 2));
+	tv_set_int(a, ctx, "due", counts.due);
+	tv_set_int(a, ctx, "failed", counts.failed);
+	tv_set_int(a, ctx, "dead", counts.dead);
 	tv_set(a, ctx, "failing", failing);
-	tv_set_bool(a, ctx, "has_failing", rows.nrows > 0);
+	tv_set_bool(a, ctx, "has_failing", nrows > 0);
 	tv_set_bool(a, ctx, "retried", request_query(r, "done") != NULL);
 	return page_render(r, "admin_status", ctx);
 }
@@ -82,7 +83,7 @@ outbox_retry_change(struct request *r, void *arg)
 	long long id = *(long long *)arg;
 	int changed = 0;
 
-	if (db_admin_outbox_retry(r->db, id, &changed) != 0)
+	if (outbox_retry(r->db, id, &changed) != 0)
 		return -1;
 	if (!changed)
 		return 404;

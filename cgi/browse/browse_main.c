@@ -1,6 +1,5 @@
 #include "program.h"
 #include "browse.h"
-#include "db_events.h"
 #include "util.h"
 
 static const struct route routes[] = {

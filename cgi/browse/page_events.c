@@ -6,7 +6,7 @@
 #include "browse.h"
 #include "buf.h"
 #include "dates.h"
-#include "db_events.h"
+#include "events.h"
 #include "http_url.h"
 #include "tmpl.h"
 #include "util.h"
@@ -207,25 +207,26 @@ struct city_cache {
 static struct city_cache cities;
 
 /* Refreshes the cache when it is older than CITIES_KEEP_SECONDS. Returns
- * 0, or -1 when the database cannot answer and there is no list yet. */
+ * 0, or what events_cities() returned when there is no list yet. */
 static int
 cities_refresh(struct request *r)
 {
-	struct db_rows rows;
+	const char **names;
+	size_t n;
 	time_t now = time(NULL);
+	int rc;
 
 	if (cities.names != NULL && now - cities.fetched < CITIES_KEEP_SECONDS)
 		return 0;
-	if (db_cities(r->db, r->arena, &rows) != 0)
-		return cities.names != NULL ? 0 : -1;
+	if ((rc = events_cities(r->db, r->arena, &names, &n)) != 0)
+		return cities.names != NULL ? 0 : rc;
 	for (size_t i = 0; i < cities.count; i++)
 		free(cities.names[i]);
 	free(cities.names);
-	cities.names = xcalloc(rows.nrows + 1, sizeof(char *));
-	cities.count = 0;
-	for (size_t i = 0; i < rows.nrows; i++)
-		if (db_cell(&rows, i, 0) != NULL)
-			cities.names[cities.count++] = xstrdup(db_cell(&rows, i, 0));
+	cities.names = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		cities.names[i] = xstrdup(names[i]);
+	cities.count = n;
 	cities.fetched = now;
 	return 0;
 }
@@ -253,23 +254,24 @@ page_events(struct request *r)
 	struct arena *a = r->arena;
 	struct events_query eq;
 	struct event_filter f;
-	struct db_rows rows;
+	struct event *events = NULL;
+	size_t n = 0;
 	struct tmpl_value *ctx;
-	int status;
+	int status, rc = 0;
 
 	if ((status = parse_query(r, &eq, &f)) != 0)
 		return status;
-	if (eq.q_too_short)
-		rows.nrows = 0;
-	else if (db_events_list(r->db, a, &f, &rows) != 0)
-		return 503;
-	if (cities_refresh(r) != 0)
-		return 503;
+	if (!eq.q_too_short)
+		rc = events_list(r->db, a, &f, &events, &n);
+	if (rc == 0)
+		rc = cities_refresh(r);
+	if (rc != 0)
+		return rc == ROW_BAD ? 500 : 503;
 
 	ctx = page_context(r, eq.q ? arena_printf(a, "Events matching “%s”",
 	    eq.q) : "Events");
-	tv_set(a, ctx, "events", view_event_cards(a, &rows, PER_PAGE));
-	tv_set_bool(a, ctx, "no_results", rows.nrows == 0);
+	tv_set(a, ctx, "events", view_event_cards(a, events, n, PER_PAGE));
+	tv_set_bool(a, ctx, "no_results", n == 0);
 	tv_set_bool(a, ctx, "q_too_short", eq.q_too_short);
 	tv_set(a, ctx, "cities", city_options(a, eq.city));
 	if (eq.q)
@@ -283,9 +285,9 @@ page_events(struct request *r)
 	tv_set_int(a, ctx, "page", eq.page);
 	if (eq.page > 1)
 		tv_set_str(a, ctx, "prev_url", page_url(a, &eq, eq.page - 1));
-	if (rows.nrows > PER_PAGE && eq.page < MAX_PAGE)
+	if (n > PER_PAGE && eq.page < MAX_PAGE)
 		tv_set_str(a, ctx, "next_url", page_url(a, &eq, eq.page + 1));
-	tv_set_bool(a, ctx, "has_pages", eq.page > 1 || rows.nrows > PER_PAGE);
+	tv_set_bool(a, ctx, "has_pages", eq.page > 1 || n > PER_PAGE);
 	tv_set_bool(a, ctx, "filtered", eq.q || eq.city || eq.from || eq.to);
 	tv_set_bool(a, ctx, "nav_events", 1);
 	r->resp.cache = CACHE_PUBLIC;

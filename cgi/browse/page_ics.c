@@ -5,7 +5,7 @@
 #include "program.h"
 #include "browse.h"
 #include "dates.h"
-#include "db_events.h"
+#include "events.h"
 #include "ics.h"
 
 /* The domain part of UIDs: the configured site's host, so the UID of an
@@ -24,25 +24,19 @@ page_event_ics(struct request *r)
 {
 	struct arena *a = r->arena;
 	long long id = strtoll(request_path_param(r, "id"), NULL, 10);
-	struct db_rows ev;
+	struct event ev;
 	struct buf *out = r->resp.body;
-	time_t start = 0, end = 0;
-	const char *location, *address;
-	int cancelled;
+	time_t end;
+	const char *location;
+	int rc;
 
-	if (db_event_get(r->db, a, id, &ev) != 0)
-		return 503;
-	if (ev.nrows == 0)
+	if ((rc = events_get(r->db, a, id, &ev)) == 1)
 		return 404;
-	dates_parse_db(db_cell(&ev, 0, EV_STARTS_AT), &start);
-	dates_parse_db(db_cell(&ev, 0, EV_ENDS_AT), &end);
-	if (end <= start)
-		end = start + 3600;
-	cancelled = strcmp(db_cell(&ev, 0, EV_STATUS), "cancelled") == 0;
-	address = db_cell(&ev, 0, EV_ADDRESS);
-	location = arena_printf(a, "%s, %s%s%s", db_cell(&ev, 0, EV_VENUE),
-	    address && *address ? address : "", address && *address ? ", " : "",
-	    db_cell(&ev, 0, EV_CITY));
+	if (rc != 0)
+		return rc == ROW_BAD ? 500 : 503;
+	end = ev.ends_at > ev.starts_at ? ev.ends_at : ev.starts_at + 3600;
+	location = arena_printf(a, "%s, %s%s%s", ev.venue, ev.address,
+	    *ev.address ? ", " : "", ev.city);
 
 	buf_reset(out);
 	ics_line(out, "BEGIN", "VCALENDAR");
@@ -54,14 +48,15 @@ page_event_ics(struct request *r)
 	ics_line(out, "UID", arena_printf(a, "event-%lld@%s", id,
 	    uid_domain(r)));
 	ics_line(out, "DTSTAMP", dates_ics(a, time(NULL)));
-	ics_line(out, "DTSTART", dates_ics(a, start));
+	ics_line(out, "DTSTART", dates_ics(a, ev.starts_at));
 	ics_line(out, "DTEND", dates_ics(a, end));
-	ics_text(out, "SUMMARY", db_cell(&ev, 0, EV_TITLE));
-	ics_text(out, "DESCRIPTION", db_cell(&ev, 0, EV_DESCRIPTION));
+	ics_text(out, "SUMMARY", ev.title);
+	ics_text(out, "DESCRIPTION", ev.description);
 	ics_text(out, "LOCATION", location);
 	ics_line(out, "URL", arena_printf(a, "%s/events/%lld", request_site_url(r),
 	    id));
-	ics_line(out, "STATUS", cancelled ? "CANCELLED" : "CONFIRMED");
+	ics_line(out, "STATUS", ev.status == EVENT_CANCELLED ? "CANCELLED" :
+	    "CONFIRMED");
 	ics_line(out, "END", "VEVENT");
 	ics_line(out, "END", "VCALENDAR");
 

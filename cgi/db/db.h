@@ -2,7 +2,7 @@
  * Database access for one worker: a connection to the primary and one to
  * each replica. Statements are named by their SQL text, which must come
  * from a module's static statement table (enum + const array, see
- * db_events.c); each connection prepares a statement on its first use and
+ * events.c); each connection prepares a statement on its first use and
  * again after a reconnect, keyed by the text's address. Reads go to a
  * replica that is running and not lagging past the configured limit, else
  * to the primary, else, when the primary is down too, to any replica that

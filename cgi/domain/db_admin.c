@@ -3,25 +3,15 @@
 #include "util.h"
 
 enum admin_stmt {
-	ADM_EVENTS_OF,
 	ADM_USERS,
 	ADM_USERS_MATCHING,
 	ADM_SET_ROLE,
 	ADM_USER_EMAIL,
 	ADM_AUDIT,
-	ADM_OUTBOX_COUNTS,
-	ADM_OUTBOX_FAILING,
-	ADM_OUTBOX_RETRY,
 	ADM__MAX
 };
 
 static const char *const admin_stmts[ADM__MAX] = {
-	/* ADM_EVENTS_OF: an organizer's events with seats sold and offered */
-	"SELECT e.id, e.title, e.starts_at, e.status, e.city, "
-	"COALESCE(SUM(t.sold), 0), COALESCE(SUM(t.quota), 0) "
-	"FROM events e LEFT JOIN ticket_types t ON t.event_id = e.id "
-	"WHERE e.organizer_id = ? GROUP BY e.id ORDER BY e.starts_at DESC "
-	"LIMIT 200",
 	/* ADM_USERS */
 	"SELECT id, email, display_name, role, email_verified_at IS NOT NULL, "
 	"created_at FROM users WHERE deleted_at IS NULL "
@@ -40,30 +30,7 @@ static const char *const admin_stmts[ADM__MAX] = {
 	"SELECT a.at, a.action, a.target, a.ip, a.detail, u.email "
 	"FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
 	"ORDER BY a.id DESC LIMIT ?",
-	/* ADM_OUTBOX_COUNTS: over unprocessed rows only (outbox_pending) */
-	"SELECT COALESCE(SUM(next_attempt_at <= UTC_TIMESTAMP()), 0), "
-	"COALESCE(SUM(last_error IS NOT NULL), 0), "
-	"COALESCE(SUM(next_attempt_at >= '9999-01-01'), 0) "
-	"FROM outbox WHERE processed_at IS NULL",
-	/* ADM_OUTBOX_FAILING */
-	"SELECT id, topic, attempts, next_attempt_at, last_error, created_at, "
-	"next_attempt_at >= '9999-01-01' FROM outbox "
-	"WHERE processed_at IS NULL AND last_error IS NOT NULL "
-	"ORDER BY id DESC LIMIT ?",
-	/* ADM_OUTBOX_RETRY */
-	"UPDATE outbox SET attempts = 0, next_attempt_at = UTC_TIMESTAMP() "
-	"WHERE id = ? AND processed_at IS NULL",
 };
-
-int
-db_admin_events_of(struct db *db, struct arena *a, long long organizer,
-    struct db_rows *out)
-{
-	struct db_arg args[] = { DB_INT(organizer) };
-
-	return db_query(db, a, DB_READ, admin_stmts[ADM_EVENTS_OF], args,
-	    ARRAY_LEN(args), out);
-}
 
 int
 db_admin_users(struct db *db, struct arena *a, const char *q, int limit,
@@ -113,34 +80,4 @@ db_admin_audit(struct db *db, struct arena *a, int limit, struct db_rows *out)
 
 	return db_query(db, a, DB_READ, admin_stmts[ADM_AUDIT], args,
 	    ARRAY_LEN(args), out);
-}
-
-int
-db_admin_outbox_counts(struct db *db, struct arena *a, struct db_rows *out)
-{
-	return db_query(db, a, DB_PRIMARY, admin_stmts[ADM_OUTBOX_COUNTS], NULL,
-	    0, out);
-}
-
-int
-db_admin_outbox_failing(struct db *db, struct arena *a, int limit,
-    struct db_rows *out)
-{
-	struct db_arg args[] = { DB_INT(limit) };
-
-	return db_query(db, a, DB_PRIMARY, admin_stmts[ADM_OUTBOX_FAILING],
-	    args, ARRAY_LEN(args), out);
-}
-
-int
-db_admin_outbox_retry(struct db *db, long long id, int *changed)
-{
-	struct db_arg args[] = { DB_INT(id) };
-	unsigned long long n = 0;
-
-	if (db_exec(db, admin_stmts[ADM_OUTBOX_RETRY], args, ARRAY_LEN(args),
-	    &n, NULL) != 0)
-		return -1;
-	*changed = n > 0;
-	return 0;
 }

@@ -1,21 +1,18 @@
 /*
- * What the admin pages read and change: an organizer's events, the list of
- * accounts and their roles, the audit log.
+ * What the admin pages read and change: the list of accounts and their
+ * roles, the audit log. An organizer's events are in events.h, the outbox
+ * backlog in outbox.h.
  */
 #ifndef TESSERA_DB_ADMIN_H
 #define TESSERA_DB_ADMIN_H
 
 #include "db.h"
 
-enum admin_event_col { AE_ID, AE_TITLE, AE_STARTS_AT, AE_STATUS, AE_CITY,
-	AE_SOLD, AE_QUOTA };
 enum admin_user_col { AU_ID, AU_EMAIL, AU_NAME, AU_ROLE, AU_VERIFIED,
 	AU_CREATED_AT };
 enum admin_audit_col { AA_AT, AA_ACTION, AA_TARGET, AA_IP, AA_DETAIL,
 	AA_EMAIL };
 
-int db_admin_events_of(struct db *db, struct arena *a, long long organizer,
-    struct db_rows *out);
 /* Accounts matching q (prefix of email or name; NULL for all), newest
  * first, limit rows from offset. */
 int db_admin_users(struct db *db, struct arena *a, const char *q, int limit,
@@ -28,17 +25,5 @@ int db_admin_user_email(struct db *db, struct arena *a, long long user_id,
     struct db_rows *out);
 int db_admin_audit(struct db *db, struct arena *a, int limit,
     struct db_rows *out);
-
-enum admin_outbox_col { AO_ID, AO_TOPIC, AO_ATTEMPTS, AO_NEXT, AO_ERROR,
-	AO_CREATED, AO_DEAD };
-/* One row: rows due now, rows whose last attempt failed, rows given up. */
-int db_admin_outbox_counts(struct db *db, struct arena *a,
-    struct db_rows *out);
-/* The latest unprocessed rows whose last attempt failed. */
-int db_admin_outbox_failing(struct db *db, struct arena *a, int limit,
-    struct db_rows *out);
-/* Makes an unprocessed row due now with its attempts reset; *changed
- * says whether there was such a row. */
-int db_admin_outbox_retry(struct db *db, long long id, int *changed);
 
 #endif

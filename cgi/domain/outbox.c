@@ -1,14 +1,20 @@
 #include "outbox.h"
 
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "db.h"
 #include "log.h"
+#include "row.h"
+#include "util.h"
 
 #define OUTBOX_TOPIC_MAX 64
+
+/* SQL: the pending row is dead (OUTBOX_DEAD_AT is the latest DATETIME). */
+#define OUTBOX_IS_DEAD "next_attempt_at >= '" OUTBOX_DEAD_AT "'"
 
 enum outbox_stmt {
 	OB_INSERT,
@@ -19,11 +25,14 @@ enum outbox_stmt {
 	OB_RETRY,
 	OB_GIVE_UP,
 	OB_RELEASE,
+	OB_COUNTS,
+	OB_FAILING,
+	OB_ADMIN_RETRY,
 	OB__MAX
 };
 
-/* Every statement after the insert carries "AND attempts = ?": a worker
- * only changes a row while its claim is the latest one. */
+/* Every statement of the worker after the insert carries "AND attempts =
+ * ?": a worker only changes a row while its claim is the latest one. */
 static const char *const outbox_stmts[OB__MAX] = {
 	/* OB_INSERT */
 	"INSERT INTO outbox (topic, payload) VALUES (?, ?)",
@@ -52,6 +61,19 @@ static const char *const outbox_stmts[OB__MAX] = {
 	"UPDATE outbox SET attempts = attempts - 1, "
 	"next_attempt_at = UTC_TIMESTAMP() "
 	"WHERE id = ? AND attempts = ? AND processed_at IS NULL",
+	/* OB_COUNTS: over pending rows only (outbox_pending) */
+	"SELECT COALESCE(SUM(next_attempt_at <= UTC_TIMESTAMP()), 0), "
+	"COALESCE(SUM(last_error IS NOT NULL), 0), "
+	"COALESCE(SUM(" OUTBOX_IS_DEAD "), 0) "
+	"FROM outbox WHERE processed_at IS NULL",
+	/* OB_FAILING */
+	"SELECT id, topic, attempts, next_attempt_at, last_error, created_at, "
+	OUTBOX_IS_DEAD " FROM outbox "
+	"WHERE processed_at IS NULL AND last_error IS NOT NULL "
+	"ORDER BY id DESC LIMIT ?",
+	/* OB_ADMIN_RETRY */
+	"UPDATE outbox SET attempts = 0, next_attempt_at = UTC_TIMESTAMP() "
+	"WHERE id = ? AND processed_at IS NULL",
 };
 
 int
@@ -230,4 +252,71 @@ outbox_fail(struct db *db, const struct outbox_row *row, const char *error)
 	}
 	arena_free(&a);
 	return rc;
+}
+
+/* ------------------------------------------------------------ admin */
+
+int
+outbox_counts(struct db *db, struct arena *a, struct outbox_counts *out)
+{
+	struct db_rows rows;
+	struct row_reader rd;
+
+	memset(out, 0, sizeof(*out));
+	if (db_query(db, a, DB_PRIMARY, outbox_stmts[OB_COUNTS], NULL, 0,
+	    &rows) != 0)
+		return -1;
+	row_begin(&rd, &rows, 0, "outbox counts");
+	out->due = row_int(&rd, 0, 0, LLONG_MAX);
+	out->failed = row_int(&rd, 1, 0, LLONG_MAX);
+	out->dead = row_int(&rd, 2, 0, LLONG_MAX);
+	return row_end(&rd);
+}
+
+int
+outbox_failing(struct db *db, struct arena *a, int limit,
+    struct outbox_failure **rows, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(limit) };
+	struct db_rows r;
+	struct outbox_failure *out;
+
+	*rows = NULL;
+	*n = 0;
+	if (db_query(db, a, DB_PRIMARY, outbox_stmts[OB_FAILING], args,
+	    ARRAY_LEN(args), &r) != 0)
+		return -1;
+	out = arena_calloc(a, r.nrows ? r.nrows : 1, sizeof(*out));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct outbox_failure *f = &out[i];
+		struct row_reader rd;
+
+		row_begin(&rd, &r, i, "outbox row");
+		f->id = row_int(&rd, 0, 1, LLONG_MAX);
+		f->topic = row_text(&rd, 1);
+		f->attempts = row_int(&rd, 2, 0, LLONG_MAX);
+		f->next_attempt_at = row_time(&rd, 3);
+		f->last_error = row_text(&rd, 4);
+		f->created_at = row_time(&rd, 5);
+		f->state = row_bool(&rd, 6) ? OUTBOX_DEAD : OUTBOX_FAILED;
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*rows = out;
+	*n = r.nrows;
+	return 0;
+}
+
+int
+outbox_retry(struct db *db, long long id, int *changed)
+{
+	struct db_arg args[] = { DB_INT(id) };
+	unsigned long long n = 0;
+
+	*changed = 0;
+	if (db_exec(db, outbox_stmts[OB_ADMIN_RETRY], args, ARRAY_LEN(args),
+	    &n, NULL) != 0)
+		return -1;
+	*changed = n > 0;
+	return 0;
 }

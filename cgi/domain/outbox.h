@@ -9,12 +9,14 @@
  * row comes back by itself when the worker holding it dies. A failure
  * records last_error and retries after a backoff; after OUTBOX_MAX_ATTEMPTS
  * the row is dead: processed_at stays NULL, next_attempt_at is
- * OUTBOX_DEAD_AT and last_error starts with "gave up after".
+ * OUTBOX_DEAD_AT and last_error starts with "gave up after". Only this
+ * module knows these states and runs statements on the outbox table.
  */
 #ifndef TESSERA_OUTBOX_H
 #define TESSERA_OUTBOX_H
 
 #include <stddef.h>
+#include <time.h>
 
 struct arena;
 struct db;
@@ -87,5 +89,47 @@ int outbox_release(struct db *db, const struct outbox_row *row);
  * OUTBOX_BACKOFF_BASE doubled per earlier attempt, at most
  * OUTBOX_BACKOFF_MAX. */
 long outbox_backoff(long long attempts);
+
+/* ------------------------------------------------------------ admin */
+
+/* Where a pending row stands. */
+enum outbox_state {
+	OUTBOX_WAITING,   /* not tried yet, or leased to a worker */
+	OUTBOX_FAILED,    /* its last attempt failed; retried after a backoff */
+	OUTBOX_DEAD,      /* given up after OUTBOX_MAX_ATTEMPTS */
+};
+
+/* The backlog over pending rows. */
+struct outbox_counts {
+	long long due;       /* due now (dead rows never are) */
+	long long failed;    /* whose last attempt failed, dead ones included */
+	long long dead;
+};
+
+/* A pending row whose last attempt failed. Strings are arena-owned. */
+struct outbox_failure {
+	long long id;
+	const char *topic;
+	long long attempts;
+	time_t next_attempt_at;   /* OUTBOX_DEAD_AT's time when dead */
+	const char *last_error;
+	time_t created_at;
+	enum outbox_state state;  /* OUTBOX_FAILED or OUTBOX_DEAD */
+};
+
+/* Counts the backlog on the primary. Returns 0, -1, or ROW_BAD (row.h)
+ * when the answer did not parse (logged). The admin functions read and
+ * change rows on the primary, as the worker does. */
+int outbox_counts(struct db *db, struct arena *a, struct outbox_counts *out);
+
+/* The latest failing rows on the primary, newest first, at most limit,
+ * into *rows (arena-owned) and *n. Returns 0, -1 or ROW_BAD. */
+int outbox_failing(struct db *db, struct arena *a, int limit,
+    struct outbox_failure **rows, size_t *n);
+
+/* Makes a pending row due now with its attempts reset (a failed or dead
+ * row is tried again at once); *changed says whether there was such a
+ * row. Runs in the caller's transaction. Returns 0 or -1. */
+int outbox_retry(struct db *db, long long id, int *changed);
 
 #endif

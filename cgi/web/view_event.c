@@ -1,11 +1,10 @@
 #include "view_event.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "dates.h"
-#include "db_events.h"
+#include "events.h"
 #include "tmpl.h"
 #include "util.h"
 
@@ -19,22 +18,6 @@ static const struct {
 	{ "EUR", "€" }, { "USD", "$" }, { "GBP", "£" }, { "CHF", "CHF" },
 	{ "CZK", "Kč" },
 };
-
-static long long
-cell_ll(const struct db_rows *rows, size_t row, size_t col)
-{
-	const char *s = db_cell(rows, row, col);
-
-	return s ? strtoll(s, NULL, 10) : 0;
-}
-
-static const char *
-cell_str(const struct db_rows *rows, size_t row, size_t col)
-{
-	const char *s = db_cell(rows, row, col);
-
-	return s ? s : "";
-}
 
 char *
 view_price(struct arena *a, long long cents, const char *currency)
@@ -68,61 +51,54 @@ rating_value(struct arena *a, long long sum, long long count)
 
 /* Sets when, when_iso, until, until_iso and past for an event. */
 static void
-set_times(struct arena *a, struct tmpl_value *v, const char *starts_at,
-    const char *ends_at, const char *tz)
+set_times(struct arena *a, struct tmpl_value *v, const struct event *ev)
 {
-	time_t start = 0, end = 0;
 	struct tm s, e;
 
-	dates_parse_db(starts_at, &start);
-	dates_parse_db(ends_at, &end);
-	dates_local_tm(a, start, tz, &s);
+	dates_local_tm(a, ev->starts_at, ev->timezone, &s);
 	tv_set_str(a, v, "when", dates_format(a, &s, DATE_FORMAT));
-	tv_set_str(a, v, "when_iso", dates_iso(a, start));
-	if (end > start) {
+	tv_set_str(a, v, "when_iso", dates_iso(a, ev->starts_at));
+	if (ev->ends_at > ev->starts_at) {
 		/* Same local day: only the end time; else the full date. */
 		int same_day;
 
-		dates_local_tm(a, end, tz, &e);
+		dates_local_tm(a, ev->ends_at, ev->timezone, &e);
 		same_day = s.tm_year == e.tm_year && s.tm_yday == e.tm_yday;
 		tv_set_str(a, v, "until", dates_format(a, &e,
 		    same_day ? TIME_FORMAT : DATE_FORMAT));
-		tv_set_str(a, v, "until_iso", dates_iso(a, end));
+		tv_set_str(a, v, "until_iso", dates_iso(a, ev->ends_at));
 	}
-	tv_set_bool(a, v, "past", end < time(NULL));
+	tv_set_bool(a, v, "past", events_is_over(ev, time(NULL)));
 }
 
 struct tmpl_value *
-view_event_card(struct arena *a, const struct db_rows *rows, size_t row)
+view_event_card(struct arena *a, const struct event *ev)
 {
 	struct tmpl_value *v = tv_object(a), *rating;
-	long long id = cell_ll(rows, row, EV_ID);
 
-	tv_set_int(a, v, "id", id);
-	tv_set_str(a, v, "url", arena_printf(a, "/events/%lld", id));
-	tv_set_str(a, v, "title", cell_str(rows, row, EV_TITLE));
-	tv_set_str(a, v, "summary", cell_str(rows, row, EV_SUMMARY));
-	tv_set_str(a, v, "venue", cell_str(rows, row, EV_VENUE));
-	tv_set_str(a, v, "city", cell_str(rows, row, EV_CITY));
-	tv_set_str(a, v, "timezone", cell_str(rows, row, EV_TIMEZONE));
-	set_times(a, v, cell_str(rows, row, EV_STARTS_AT),
-	    cell_str(rows, row, EV_ENDS_AT), cell_str(rows, row, EV_TIMEZONE));
-	tv_set_bool(a, v, "cancelled",
-	    strcmp(cell_str(rows, row, EV_STATUS), "cancelled") == 0);
-	rating = rating_value(a, cell_ll(rows, row, EV_RATING_SUM),
-	    cell_ll(rows, row, EV_RATING_COUNT));
+	tv_set_int(a, v, "id", ev->id);
+	tv_set_str(a, v, "url", arena_printf(a, "/events/%lld", ev->id));
+	tv_set_str(a, v, "title", ev->title);
+	tv_set_str(a, v, "summary", ev->summary);
+	tv_set_str(a, v, "venue", ev->venue);
+	tv_set_str(a, v, "city", ev->city);
+	tv_set_str(a, v, "timezone", ev->timezone);
+	set_times(a, v, ev);
+	tv_set_bool(a, v, "cancelled", ev->status == EVENT_CANCELLED);
+	rating = rating_value(a, ev->rating_sum, ev->rating_count);
 	if (rating != NULL)
 		tv_set(a, v, "rating", rating);
 	return v;
 }
 
 struct tmpl_value *
-view_event_cards(struct arena *a, const struct db_rows *rows, size_t limit)
+view_event_cards(struct arena *a, const struct event *evs, size_t n,
+    size_t limit)
 {
 	struct tmpl_value *list = tv_list(a);
 
-	for (size_t i = 0; i < rows->nrows && i < limit; i++)
-		tv_push(a, list, view_event_card(a, rows, i));
+	for (size_t i = 0; i < n && i < limit; i++)
+		tv_push(a, list, view_event_card(a, &evs[i]));
 	return list;
 }
 
@@ -158,48 +134,39 @@ paragraphs(struct arena *a, const char *text)
 }
 
 struct tmpl_value *
-view_event_detail(struct arena *a, const struct db_rows *rows)
+view_event_detail(struct arena *a, const struct event *ev)
 {
-	struct tmpl_value *v = view_event_card(a, rows, 0);
+	struct tmpl_value *v = view_event_card(a, ev);
 
 	tv_set(a, v, "paragraphs",
-	    paragraphs(a, cell_str(rows, 0, EV_DESCRIPTION)));
-	tv_set_str(a, v, "address", cell_str(rows, 0, EV_ADDRESS));
-	tv_set_str(a, v, "organizer", cell_str(rows, 0, EV_ORGANIZER));
+	    paragraphs(a, ev->description ? ev->description : ""));
+	tv_set_str(a, v, "address", ev->address);
+	tv_set_str(a, v, "organizer", ev->organizer_name);
 	return v;
 }
 
 struct tmpl_value *
-view_ticket_types(struct arena *a, const struct db_rows *rows,
-    int event_over)
+view_ticket_types(struct arena *a, const struct ticket_type *types, size_t n,
+    const struct event *ev, time_t now)
 {
 	struct tmpl_value *list = tv_list(a);
-	time_t now = time(NULL);
 
-	for (size_t i = 0; i < rows->nrows; i++) {
+	for (size_t i = 0; i < n; i++) {
+		const struct ticket_type *t = &types[i];
 		struct tmpl_value *v = tv_object(a);
-		long long left = cell_ll(rows, i, TT_QUOTA) -
-		    cell_ll(rows, i, TT_SOLD) - cell_ll(rows, i, TT_HELD);
-		time_t start = 0, end = 0;
-		const char *s;
+		long long left = events_seats_left(t);
+		enum ticket_sale sale = events_ticket_sale(t, ev->ends_at, now);
 
-		if (left < 0)
-			left = 0;
-		tv_set_int(a, v, "id", cell_ll(rows, i, TT_ID));
-		tv_set_str(a, v, "name", cell_str(rows, i, TT_NAME));
-		tv_set_str(a, v, "description",
-		    cell_str(rows, i, TT_DESCRIPTION));
-		tv_set_str(a, v, "price", view_price(a,
-		    cell_ll(rows, i, TT_PRICE_CENTS),
-		    cell_str(rows, i, TT_CURRENCY)));
+		tv_set_int(a, v, "id", t->id);
+		tv_set_str(a, v, "name", t->name);
+		tv_set_str(a, v, "description", t->description);
+		tv_set_str(a, v, "price", view_price(a, t->price, t->currency));
 		tv_set_int(a, v, "left", left);
-		tv_set_bool(a, v, "sold_out", left == 0);
+		tv_set_bool(a, v, "sold_out", sale == TICKET_SOLD_OUT);
 		tv_set_bool(a, v, "few_left", left > 0 && left <= 10);
-		if ((s = db_cell(rows, i, TT_SALES_START)) != NULL &&
-		    dates_parse_db(s, &start) == 0 && start > now)
+		if (sale == TICKET_NOT_YET_ON_SALE)
 			tv_set_bool(a, v, "not_yet_on_sale", 1);
-		if (event_over || ((s = db_cell(rows, i, TT_SALES_END)) != NULL &&
-		    dates_parse_db(s, &end) == 0 && end < now))
+		if (sale == TICKET_SALES_ENDED)
 			tv_set_bool(a, v, "sales_ended", 1);
 		tv_push(a, list, v);
 	}
@@ -207,27 +174,43 @@ view_ticket_types(struct arena *a, const struct db_rows *rows,
 }
 
 struct tmpl_value *
-view_reviews(struct arena *a, const struct db_rows *rows)
+view_reviews(struct arena *a, const struct review *reviews, size_t n)
 {
 	static const char *const stars[] = { "☆☆☆☆☆", "★☆☆☆☆", "★★☆☆☆",
 	    "★★★☆☆", "★★★★☆", "★★★★★" };
 	struct tmpl_value *list = tv_list(a);
 
-	for (size_t i = 0; i < rows->nrows; i++) {
+	for (size_t i = 0; i < n; i++) {
+		const struct review *rv = &reviews[i];
 		struct tmpl_value *v = tv_object(a);
-		long long rating = cell_ll(rows, i, RV_RATING);
-		time_t at = 0;
+		int rating = rv->rating >= 0 && rv->rating <= 5 ? rv->rating : 0;
 
-		if (rating < 0 || rating > 5)
-			rating = 0;
-		dates_parse_db(cell_str(rows, i, RV_CREATED_AT), &at);
 		tv_set_int(a, v, "rating", rating);
 		tv_set_str(a, v, "stars", stars[rating]);
-		tv_set(a, v, "paragraphs",
-		    paragraphs(a, cell_str(rows, i, RV_COMMENT)));
-		tv_set_str(a, v, "author", cell_str(rows, i, RV_AUTHOR));
-		tv_set_str(a, v, "date", dates_local(a, at, "UTC", "%-d %b %Y"));
-		tv_set_str(a, v, "date_iso", dates_iso(a, at));
+		tv_set(a, v, "paragraphs", paragraphs(a, rv->comment));
+		tv_set_str(a, v, "author", rv->author);
+		tv_set_str(a, v, "date", dates_local(a, rv->created_at, "UTC",
+		    "%-d %b %Y"));
+		tv_set_str(a, v, "date_iso", dates_iso(a, rv->created_at));
+		tv_push(a, list, v);
+	}
+	return list;
+}
+
+struct tmpl_value *
+view_organizer_events(struct arena *a, const struct organizer_event *events,
+    size_t n)
+{
+	struct tmpl_value *list = tv_list(a);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct event *ev = &events[i].event;
+		struct tmpl_value *v = view_event_card(a, ev);
+
+		tv_set_str(a, v, "status", events_status_name(ev->status));
+		tv_set_bool(a, v, "public", events_is_public(ev));
+		tv_set_int(a, v, "sold", events[i].sold);
+		tv_set_int(a, v, "quota", events[i].quota);
 		tv_push(a, list, v);
 	}
 	return list;

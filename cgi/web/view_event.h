@@ -1,31 +1,39 @@
 /*
- * Turning event rows into template values: the one place that decides how
- * a date, a price, a rating or the seats left are shown. All values are
- * arena-owned.
+ * Turning events, ticket types and reviews (events.h) into template
+ * values, for every program: the one place that decides how a date, a
+ * price, a rating or the seats left are shown. Times are shown in the
+ * event's own zone. All values are arena-owned.
  */
 #ifndef TESSERA_VIEW_EVENT_H
 #define TESSERA_VIEW_EVENT_H
 
-#include "db.h"
+#include <stddef.h>
+#include <time.h>
 
+#include "events.h"
+
+struct arena;
 struct tmpl_value;
 
-/* A list row (enum event_col) as a card: id, url, title, summary, venue,
- * city, when, when_iso, cancelled, rating. */
-struct tmpl_value *view_event_card(struct arena *a, const struct db_rows *rows,
-    size_t row);
-/* A list of cards for every row, at most limit of them. */
-struct tmpl_value *view_event_cards(struct arena *a,
-    const struct db_rows *rows, size_t limit);
-/* A STMT_EVENT_GET row: the card plus description paragraphs, address,
- * organizer, start and end. */
-struct tmpl_value *view_event_detail(struct arena *a,
-    const struct db_rows *rows);
-/* Ticket types with price, seats left and availability; sales of an
- * event that is over have ended, whatever their sales window said. */
+/* An event as a card: id, url, title, summary, venue, city, timezone,
+ * when, when_iso, until, until_iso, past, cancelled, rating. */
+struct tmpl_value *view_event_card(struct arena *a, const struct event *ev);
+/* A list of cards for the first n events, at most limit of them. */
+struct tmpl_value *view_event_cards(struct arena *a, const struct event *evs,
+    size_t n, size_t limit);
+/* An event read by events_get(): the card plus description paragraphs,
+ * address and organizer. */
+struct tmpl_value *view_event_detail(struct arena *a, const struct event *ev);
+/* The n ticket types of ev with price, seats left and where their sale
+ * stands at now. */
 struct tmpl_value *view_ticket_types(struct arena *a,
-    const struct db_rows *rows, int event_over);
-struct tmpl_value *view_reviews(struct arena *a, const struct db_rows *rows);
+    const struct ticket_type *types, size_t n, const struct event *ev,
+    time_t now);
+struct tmpl_value *view_reviews(struct arena *a, const struct review *reviews,
+    size_t n);
+/* An organizer's events: each card plus status, public, sold and quota. */
+struct tmpl_value *view_organizer_events(struct arena *a,
+    const struct organizer_event *events, size_t n);
 /* "12.50 €", "Free". */
 char *view_price(struct arena *a, long long cents, const char *currency);
 

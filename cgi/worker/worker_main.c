@@ -13,6 +13,7 @@
 #include "db.h"
 #include "log.h"
 #include "mail.h"
+#include "orders.h"
 #include "outbox.h"
 #include "purge.h"
 #include "tmpl.h"
@@ -26,7 +27,8 @@
  *   any transaction (sending mail is slow) and their outcome recorded.
  *   Several workers may run at once: the claim skips rows another worker
  *   has locked, and a claimed row is not due again until its lease ends.
- * - releasing the seats of holds that were never paid, every few seconds.
+ * - releasing the seats of holds that were never paid (orders.h), every
+ *   few seconds.
  * - deleting expired sessions and tokens (purge.h), at start and every few
  *   minutes.
  *
@@ -50,33 +52,11 @@
 #define POLL_MS 1000
 #define HOLDS_EVERY 5           /* seconds between hold-expiry runs */
 #define PURGE_EVERY 300         /* seconds between purges */
-#define EXPIRE_BATCH 100
 #define OUTBOX_BATCH 10
 /* The longest one row may take (an SMTP transaction times out at 30 s),
  * with room to spare: a row is only started while at least this much of
  * its lease is left. */
 #define ROW_MAX_SECONDS 60
-
-enum worker_stmt {
-	WK_EXPIRED_HOLDS,
-	WK_RELEASE_SEATS,
-	WK_MARK_EXPIRED,
-	WK__MAX
-};
-
-static const char *const worker_stmts[WK__MAX] = {
-	/* WK_EXPIRED_HOLDS */
-	"SELECT id FROM orders WHERE status = 'held' "
-	"AND hold_expires_at < UTC_TIMESTAMP() "
-	"ORDER BY hold_expires_at LIMIT 100 FOR UPDATE SKIP LOCKED",
-	/* WK_RELEASE_SEATS: give back the seats the order's tickets held */
-	"UPDATE ticket_types tt JOIN ("
-	" SELECT ticket_type_id, COUNT(*) AS n FROM tickets"
-	" WHERE order_id = ? GROUP BY ticket_type_id) t"
-	" ON t.ticket_type_id = tt.id SET tt.held = tt.held - t.n",
-	/* WK_MARK_EXPIRED */
-	"UPDATE orders SET status = 'expired' WHERE id = ? AND status = 'held'",
-};
 
 struct worker {
 	struct config cfg;
@@ -121,40 +101,6 @@ now_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* ------------------------------------------------------------ holds */
-
-/* Expires one batch of overdue holds in one transaction. Returns how many
- * orders it expired, or -1. */
-static int
-expire_holds(struct db *db, struct arena *a)
-{
-	struct db_rows rows;
-	int done = 0;
-
-	if (db_begin(db) != 0)
-		return -1;
-	if (db_query(db, a, DB_PRIMARY, worker_stmts[WK_EXPIRED_HOLDS], NULL, 0,
-	    &rows) != 0)
-		goto fail;
-	for (size_t i = 0; i < rows.nrows; i++) {
-		struct db_arg id[] = { DB_INT(strtoll(db_cell(&rows, i, 0), NULL,
-		    10)) };
-
-		if (db_exec(db, worker_stmts[WK_RELEASE_SEATS], id, 1, NULL,
-		    NULL) != 0 ||
-		    db_exec(db, worker_stmts[WK_MARK_EXPIRED], id, 1, NULL,
-		    NULL) != 0)
-			goto fail;
-		done++;
-	}
-	if (db_commit(db) != 0)
-		return -1;
-	return done;
-fail:
-	db_rollback(db);
-	return -1;
 }
 
 /* ------------------------------------------------------------ mail */
@@ -374,11 +320,11 @@ main(void)
 
 		if (now_seconds() >= next_holds) {
 			arena_reset(&holds);
-			n = expire_holds(w.db, &holds);
+			n = orders_expire_holds(w.db, &holds);
 			if (n > 0)
 				log_info("expired %d unpaid holds", n);
 			next_holds = now_seconds() +
-			    (n == EXPIRE_BATCH ? 0 : HOLDS_EVERY);
+			    (n == ORDERS_EXPIRE_BATCH ? 0 : HOLDS_EVERY);
 		}
 		if (now_seconds() >= next_purge) {
 			long gone = purge_expired(w.db);

@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 import urllib.parse
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import tap
 
@@ -64,6 +66,29 @@ tap.ok(other.replace("&", "&amp;").replace("'", "&#39;") not in r.body,
        "and none of another organizer's")
 tap.is_eq(org.get("/admin/users").status, 403, "an organizer gets 403 on /admin/users")
 tap.is_eq(org.get("/admin/audit").status, 403, "and on the audit log")
+
+# ---------------------------------------------------------------- times in the event's zone
+def when_in_zone(utc, zone):
+    """The public pages' way of writing a start: in the event's zone."""
+    t = datetime.strptime(utc, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+    return t.astimezone(ZoneInfo(zone)).strftime("%a %-d %b %Y, %H:%M %Z")
+
+
+# A draft late in the UTC evening in Tokyo, where it is already the next day.
+value("INSERT INTO events (organizer_id, title, description, venue, city, timezone, "
+      "starts_at, ends_at, status) VALUES (%d, 'Zone check', '', 'Hall', 'Tokyo', 'Asia/Tokyo', "
+      "'2031-03-04 22:30:00', '2031-03-05 00:30:00', 'draft')" % org_id)
+tap.ok(tap.wait_replica(), "replica caught up")
+r = org.get("/admin")
+tap.ok('<time datetime="2031-03-04T22:30:00Z">Wed 5 Mar 2031, 07:30 JST</time>' in r.body,
+       "the admin home shows an event's start in the event's zone, date included")
+starts = tap.sql("primary", "SELECT DATE_FORMAT(starts_at, '%%Y-%%m-%%d %%H:%%i:%%s'), timezone "
+                 "FROM events WHERE organizer_id = %d" % org_id, database=DB)
+shown = [(utc, zone) for utc, zone in starts
+         if '<time datetime="%sZ">%s</time>' % (utc.replace(" ", "T"), when_in_zone(utc, zone)) in r.body]
+tap.is_eq(len(shown), len(starts), "every one of the organizer's %d events in its own zone" % len(starts))
+tap.ok(any(zone not in ("UTC", "Etc/UTC") for _, zone in starts), "zones other than UTC among them")
+value("DELETE FROM events WHERE title = 'Zone check' AND organizer_id = %d" % org_id)
 
 # ---------------------------------------------------------------- granting a role
 admin = sign_in("admin@tessera.test")

@@ -1,0 +1,407 @@
+#include "events.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "dates.h"
+#include "util.h"
+
+/* The largest INT UNSIGNED, the type of the counters and prices. */
+#define UINT_COLUMN_MAX 4294967295LL
+
+/* The columns of every event row, in the order of enum event_col. */
+#define EVENT_COLS \
+	"e.id, e.organizer_id, e.title, e.summary, e.venue, e.address, " \
+	"e.city, e.timezone, e.starts_at, e.ends_at, e.status, " \
+	"e.rating_sum, e.rating_count "
+
+enum event_col {
+	EV_ID, EV_ORGANIZER_ID, EV_TITLE, EV_SUMMARY, EV_VENUE, EV_ADDRESS,
+	EV_CITY, EV_TIMEZONE, EV_STARTS_AT, EV_ENDS_AT, EV_STATUS,
+	EV_RATING_SUM, EV_RATING_COUNT,
+	EV__LIST_COLS,
+	/* EVENTS_GET adds: */
+	EV_DESCRIPTION = EV__LIST_COLS, EV_ORGANIZER_NAME,
+	/* EVENTS_OF_ORGANIZER adds instead: */
+	EV_SOLD = EV__LIST_COLS, EV_QUOTA
+};
+
+enum ticket_type_col {
+	TT_ID, TT_NAME, TT_DESCRIPTION, TT_PRICE, TT_CURRENCY, TT_QUOTA,
+	TT_SOLD, TT_HELD, TT_SALES_START, TT_SALES_END
+};
+
+enum review_col { RV_RATING, RV_COMMENT, RV_CREATED_AT, RV_AUTHOR };
+
+enum events_stmt {
+	EVENTS_UPCOMING,
+	EVENTS_LIST,
+	EVENTS_LIST_CITY,
+	EVENTS_SEARCH,
+	EVENTS_SEARCH_CITY,
+	EVENTS_GET,
+	EVENTS_TICKET_TYPES,
+	EVENTS_REVIEWS_LATEST,
+	EVENTS_CITIES,
+	EVENTS_OF_ORGANIZER,
+	EVENTS__MAX
+};
+
+static const char *const events_stmts[EVENTS__MAX] = {
+	/* EVENTS_UPCOMING: includes events under way; bounding the start
+	 * keeps the scan on the (status, starts_at) index short. */
+	"SELECT " EVENT_COLS "FROM events e "
+	"WHERE e.status = 'published' "
+	"AND e.starts_at >= UTC_TIMESTAMP() - INTERVAL 14 DAY "
+	"AND e.ends_at >= UTC_TIMESTAMP() "
+	"ORDER BY e.starts_at, e.id LIMIT ?",
+	/* EVENTS_LIST */
+	"SELECT " EVENT_COLS "FROM events e "
+	"WHERE e.status = 'published' AND e.starts_at >= ? AND e.ends_at >= ? "
+	"AND e.starts_at < ? "
+	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
+	/* EVENTS_LIST_CITY */
+	"SELECT " EVENT_COLS "FROM events e "
+	"WHERE e.status = 'published' AND e.starts_at >= ? AND e.ends_at >= ? "
+	"AND e.starts_at < ? AND e.city = ? "
+	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
+	/* EVENTS_SEARCH */
+	"SELECT " EVENT_COLS "FROM events e "
+	"WHERE e.status = 'published' AND e.starts_at >= ? AND e.ends_at >= ? "
+	"AND e.starts_at < ? "
+	"AND MATCH (e.title, e.summary, e.description, e.venue, e.city) "
+	"AGAINST (? IN BOOLEAN MODE) "
+	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
+	/* EVENTS_SEARCH_CITY */
+	"SELECT " EVENT_COLS "FROM events e "
+	"WHERE e.status = 'published' AND e.starts_at >= ? AND e.ends_at >= ? "
+	"AND e.starts_at < ? AND e.city = ? "
+	"AND MATCH (e.title, e.summary, e.description, e.venue, e.city) "
+	"AGAINST (? IN BOOLEAN MODE) "
+	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
+	/* EVENTS_GET */
+	"SELECT " EVENT_COLS ", e.description, u.display_name "
+	"FROM events e JOIN users u ON u.id = e.organizer_id "
+	"WHERE e.id = ? AND e.status IN ('published', 'cancelled')",
+	/* EVENTS_TICKET_TYPES */
+	"SELECT id, name, description, price_cents, currency, quota, sold, "
+	"held, sales_start, sales_end FROM ticket_types "
+	"WHERE event_id = ? ORDER BY sort_order, id",
+	/* EVENTS_REVIEWS_LATEST */
+	"SELECT r.rating, r.comment, r.created_at, u.display_name "
+	"FROM reviews r JOIN users u ON u.id = r.author_id "
+	"WHERE r.event_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
+	/* EVENTS_CITIES */
+	"SELECT DISTINCT e.city FROM events e "
+	"WHERE e.status = 'published' AND e.ends_at >= UTC_TIMESTAMP() "
+	"ORDER BY e.city",
+	/* EVENTS_OF_ORGANIZER: seats sold and offered over the ticket types */
+	"SELECT " EVENT_COLS ", COALESCE(SUM(t.sold), 0), "
+	"COALESCE(SUM(t.quota), 0) "
+	"FROM events e LEFT JOIN ticket_types t ON t.event_id = e.id "
+	"WHERE e.organizer_id = ? GROUP BY e.id ORDER BY e.starts_at DESC "
+	"LIMIT 200",
+};
+
+/* As the events.status ENUM spells them. */
+static const char *const status_names[] = {
+	[EVENT_DRAFT] = "draft",
+	[EVENT_PUBLISHED] = "published",
+	[EVENT_CANCELLED] = "cancelled",
+};
+
+/* ------------------------------------------------------------ rules */
+
+const char *
+events_status_name(enum event_status status)
+{
+	if ((size_t)status >= ARRAY_LEN(status_names))
+		abort();
+	return status_names[status];
+}
+
+int
+events_is_public(const struct event *ev)
+{
+	return ev->status != EVENT_DRAFT;
+}
+
+int
+events_is_over(const struct event *ev, time_t now)
+{
+	return ev->ends_at < now;
+}
+
+long long
+events_seats_left(const struct ticket_type *t)
+{
+	long long left = t->quota - t->sold - t->held;
+
+	return left > 0 ? left : 0;
+}
+
+enum ticket_sale
+events_ticket_sale(const struct ticket_type *t, time_t event_ends_at,
+    time_t now)
+{
+	if (events_seats_left(t) == 0)
+		return TICKET_SOLD_OUT;
+	if (event_ends_at < now || (t->has_sales_end && t->sales_end < now))
+		return TICKET_SALES_ENDED;
+	if (t->has_sales_start && t->sales_start > now)
+		return TICKET_NOT_YET_ON_SALE;
+	return TICKET_ON_SALE;
+}
+
+/* ------------------------------------------------------------ parsing */
+
+int
+events_parse_event(const struct db_rows *rows, size_t i, int detail,
+    struct event *out)
+{
+	struct row_reader rd;
+
+	memset(out, 0, sizeof(*out));
+	row_begin(&rd, rows, i, "event");
+	out->id = row_int(&rd, EV_ID, 1, LLONG_MAX);
+	out->organizer_id = row_int(&rd, EV_ORGANIZER_ID, 1, LLONG_MAX);
+	out->title = row_text(&rd, EV_TITLE);
+	out->summary = row_text(&rd, EV_SUMMARY);
+	out->venue = row_text(&rd, EV_VENUE);
+	out->address = row_text(&rd, EV_ADDRESS);
+	out->city = row_text(&rd, EV_CITY);
+	out->timezone = row_text(&rd, EV_TIMEZONE);
+	out->starts_at = row_time(&rd, EV_STARTS_AT);
+	out->ends_at = row_time(&rd, EV_ENDS_AT);
+	out->status = (enum event_status)row_enum(&rd, EV_STATUS, status_names,
+	    ARRAY_LEN(status_names));
+	out->rating_sum = row_int(&rd, EV_RATING_SUM, 0, UINT_COLUMN_MAX);
+	out->rating_count = row_int(&rd, EV_RATING_COUNT, 0, UINT_COLUMN_MAX);
+	if (detail) {
+		out->description = row_text(&rd, EV_DESCRIPTION);
+		out->organizer_name = row_text(&rd, EV_ORGANIZER_NAME);
+	}
+	return row_end(&rd);
+}
+
+static int
+is_currency_code(const char *s)
+{
+	for (int i = 0; i < 3; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return 0;
+	return s[3] == '\0';
+}
+
+int
+events_parse_ticket_type(const struct db_rows *rows, size_t i,
+    struct ticket_type *out)
+{
+	struct row_reader rd;
+
+	memset(out, 0, sizeof(*out));
+	row_begin(&rd, rows, i, "ticket type");
+	out->id = row_int(&rd, TT_ID, 1, LLONG_MAX);
+	out->name = row_text(&rd, TT_NAME);
+	out->description = row_text(&rd, TT_DESCRIPTION);
+	out->price = row_int(&rd, TT_PRICE, 0, UINT_COLUMN_MAX);
+	out->currency = row_text(&rd, TT_CURRENCY);
+	if (out->currency != NULL && !is_currency_code(out->currency))
+		row_invalid(&rd, TT_CURRENCY, "not a currency code");
+	out->quota = row_int(&rd, TT_QUOTA, 0, UINT_COLUMN_MAX);
+	out->sold = row_int(&rd, TT_SOLD, 0, UINT_COLUMN_MAX);
+	out->held = row_int(&rd, TT_HELD, 0, UINT_COLUMN_MAX);
+	out->has_sales_start = row_time_or_null(&rd, TT_SALES_START,
+	    &out->sales_start);
+	out->has_sales_end = row_time_or_null(&rd, TT_SALES_END,
+	    &out->sales_end);
+	return row_end(&rd);
+}
+
+int
+events_parse_review(const struct db_rows *rows, size_t i, struct review *out)
+{
+	struct row_reader rd;
+
+	memset(out, 0, sizeof(*out));
+	row_begin(&rd, rows, i, "review");
+	out->rating = (int)row_int(&rd, RV_RATING, 1, 5);
+	out->comment = row_text(&rd, RV_COMMENT);
+	out->created_at = row_time(&rd, RV_CREATED_AT);
+	out->author = row_text(&rd, RV_AUTHOR);
+	return row_end(&rd);
+}
+
+/* ------------------------------------------------------------ reads */
+
+/* Runs an event list statement and parses its rows into *out. */
+static int
+read_events(struct db *db, struct arena *a, enum events_stmt stmt,
+    const struct db_arg *args, size_t nargs, struct event **out, size_t *n)
+{
+	struct db_rows rows;
+	struct event *evs;
+
+	*out = NULL;
+	*n = 0;
+	if (db_query(db, a, DB_READ, events_stmts[stmt], args, nargs,
+	    &rows) != 0)
+		return -1;
+	evs = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(*evs));
+	for (size_t i = 0; i < rows.nrows; i++)
+		if (events_parse_event(&rows, i, 0, &evs[i]) != 0)
+			return ROW_BAD;
+	*out = evs;
+	*n = rows.nrows;
+	return 0;
+}
+
+int
+events_upcoming(struct db *db, struct arena *a, int limit, struct event **out,
+    size_t *n)
+{
+	struct db_arg args[] = { DB_INT(limit) };
+
+	return read_events(db, a, EVENTS_UPCOMING, args, ARRAY_LEN(args), out,
+	    n);
+}
+
+int
+events_list(struct db *db, struct arena *a, const struct event_filter *f,
+    struct event **out, size_t *n)
+{
+	struct db_arg args[8];
+	size_t nargs = 0;
+	enum events_stmt stmt;
+
+	args[nargs++] = DB_STR(dates_db(a, f->starts_from));
+	args[nargs++] = DB_STR(dates_db(a, f->ends_from));
+	args[nargs++] = DB_STR(dates_db(a, f->starts_before));
+	if (f->city != NULL)
+		args[nargs++] = DB_STR(f->city);
+	if (f->match != NULL)
+		args[nargs++] = DB_STR(f->match);
+	args[nargs++] = DB_INT(f->limit);
+	args[nargs++] = DB_INT(f->offset);
+	if (f->match != NULL)
+		stmt = f->city ? EVENTS_SEARCH_CITY : EVENTS_SEARCH;
+	else
+		stmt = f->city ? EVENTS_LIST_CITY : EVENTS_LIST;
+	return read_events(db, a, stmt, args, nargs, out, n);
+}
+
+int
+events_get(struct db *db, struct arena *a, long long id, struct event *out)
+{
+	struct db_arg args[] = { DB_INT(id) };
+	struct db_rows rows;
+
+	memset(out, 0, sizeof(*out));
+	if (db_query(db, a, DB_READ, events_stmts[EVENTS_GET], args,
+	    ARRAY_LEN(args), &rows) != 0)
+		return -1;
+	if (rows.nrows == 0)
+		return 1;
+	return events_parse_event(&rows, 0, 1, out);
+}
+
+int
+events_ticket_types(struct db *db, struct arena *a, long long event_id,
+    struct ticket_type **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(event_id) };
+	struct db_rows rows;
+	struct ticket_type *tts;
+
+	*out = NULL;
+	*n = 0;
+	if (db_query(db, a, DB_READ, events_stmts[EVENTS_TICKET_TYPES], args,
+	    ARRAY_LEN(args), &rows) != 0)
+		return -1;
+	tts = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(*tts));
+	for (size_t i = 0; i < rows.nrows; i++)
+		if (events_parse_ticket_type(&rows, i, &tts[i]) != 0)
+			return ROW_BAD;
+	*out = tts;
+	*n = rows.nrows;
+	return 0;
+}
+
+int
+events_reviews_latest(struct db *db, struct arena *a, long long event_id,
+    int limit, struct review **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(event_id), DB_INT(limit) };
+	struct db_rows rows;
+	struct review *rvs;
+
+	*out = NULL;
+	*n = 0;
+	if (db_query(db, a, DB_READ, events_stmts[EVENTS_REVIEWS_LATEST], args,
+	    ARRAY_LEN(args), &rows) != 0)
+		return -1;
+	rvs = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(*rvs));
+	for (size_t i = 0; i < rows.nrows; i++)
+		if (events_parse_review(&rows, i, &rvs[i]) != 0)
+			return ROW_BAD;
+	*out = rvs;
+	*n = rows.nrows;
+	return 0;
+}
+
+int
+events_cities(struct db *db, struct arena *a, const char ***names, size_t *n)
+{
+	struct db_rows rows;
+	const char **list;
+
+	*names = NULL;
+	*n = 0;
+	if (db_query(db, a, DB_READ, events_stmts[EVENTS_CITIES], NULL, 0,
+	    &rows) != 0)
+		return -1;
+	list = arena_calloc(a, rows.nrows + 1, sizeof(*list));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct row_reader rd;
+
+		row_begin(&rd, &rows, i, "city");
+		list[i] = row_text(&rd, 0);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*names = list;
+	*n = rows.nrows;
+	return 0;
+}
+
+int
+events_of_organizer(struct db *db, struct arena *a, long long organizer_id,
+    struct organizer_event **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(organizer_id) };
+	struct db_rows rows;
+	struct organizer_event *list;
+
+	*out = NULL;
+	*n = 0;
+	if (db_query(db, a, DB_READ, events_stmts[EVENTS_OF_ORGANIZER], args,
+	    ARRAY_LEN(args), &rows) != 0)
+		return -1;
+	list = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(*list));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct row_reader rd;
+
+		if (events_parse_event(&rows, i, 0, &list[i].event) != 0)
+			return ROW_BAD;
+		row_begin(&rd, &rows, i, "organizer event");
+		list[i].sold = row_int(&rd, EV_SOLD, 0, LLONG_MAX);
+		list[i].quota = row_int(&rd, EV_QUOTA, 0, LLONG_MAX);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*out = list;
+	*n = rows.nrows;
+	return 0;
+}
