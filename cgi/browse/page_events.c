@@ -95,7 +95,6 @@ static int
 parse_query(struct request *r, struct events_query *eq,
     struct event_filter *f)
 {
-	const char *page;
 	time_t now = time(NULL), day;
 
 	memset(eq, 0, sizeof(*eq));
@@ -104,7 +103,6 @@ parse_query(struct request *r, struct events_query *eq,
 	eq->city = nonempty(request_query(r, "city"));
 	eq->from = nonempty(request_query(r, "from"));
 	eq->to = nonempty(request_query(r, "to"));
-	page = nonempty(request_query(r, "page"));
 
 	if (eq->q != NULL && utf8_chars(eq->q) > MAX_QUERY_CHARS) {
 		r->error_detail = "The search text is too long (at most 100 "
@@ -115,19 +113,8 @@ parse_query(struct request *r, struct events_query *eq,
 		r->error_detail = "The city name is too long.";
 		return 400;
 	}
-	eq->page = 1;
-	if (page != NULL) {
-		char *end;
-		long v = strtol(page, &end, 10);
-
-		if (*end != '\0' || v < 1 || v > MAX_PAGE ||
-		    page[0] < '1' || page[0] > '9') {
-			r->error_detail = "The page number must be a whole number "
-			    "from 1 to 500.";
-			return 400;
-		}
-		eq->page = (int)v;
-	}
+	if ((eq->page = request_page_number(r, MAX_PAGE)) < 0)
+		return 400;
 
 	/* Without dates: what has not ended yet. */
 	f->starts_from = now - 14 * 86400;
