@@ -1,0 +1,92 @@
+/*
+ * multipart/form-data request bodies (RFC 7578, framed as in RFC 2046
+ * section 5.1): the forms that upload files. The whole body is already in
+ * memory; the caller has capped its size. Parts come back in body order,
+ * duplicates kept, every one checked: a handler never sees raw headers.
+ *
+ * What is accepted, on purpose narrower than the RFCs where browsers
+ * never go and two parsers could disagree:
+ * - A delimiter is CRLF "--" boundary followed by CRLF (a part follows)
+ *   or "--" (the close delimiter). The boundary as the prefix of any
+ *   other line is refused, not taken as data, and so is transport padding
+ *   after it. Lines end in CRLF; a bare LF or CR is refused.
+ * - A preamble before the first delimiter is ignored. After the close
+ *   delimiter only the end of the body, or CRLF and an epilogue that does
+ *   not contain the delimiter again, may follow; the epilogue is ignored.
+ * - A part's headers: Content-Disposition (required: form-data, a
+ *   non-empty name, optionally a filename), Content-Type (default
+ *   text/plain) and Content-Transfer-Encoding (only binary, 8bit, 7bit).
+ *   Each at most once. Other headers are ignored (RFC 7578 4.8) but must
+ *   be well-formed; folded lines are refused. filename* is refused (RFC
+ *   7578 4.2 forbids it).
+ * - Names and filenames are quoted strings as the HTML standard writes
+ *   them: a backslash is an ordinary byte (no quoted-pair), and '"', CR
+ *   and LF arrive as %22, %0D and %0A. %22 is decoded back to '"'; %0D
+ *   and %0A decode to control characters, which are refused. Any other
+ *   '%' is literal, since browsers do not escape '%' itself (so a name
+ *   typed with a literal "%22" reads as '"': the browsers' ambiguity).
+ * - A part with a filename parameter is a file, even with filename=""
+ *   (a file input left empty). Its filename is a display hint only:
+ *   valid UTF-8 without control characters (C0, DEL, C1), cut after the
+ *   last '/' or '\', and "." or ".." become "". Never use it as a path.
+ * - Every other part is a text field: its value must be valid UTF-8
+ *   without NUL, like urlencoded form fields (http_params.h).
+ */
+#ifndef TESSERA_HTTP_MULTIPART_H
+#define TESSERA_HTTP_MULTIPART_H
+
+#include <stddef.h>
+
+struct arena;
+
+/* All strings are arena-owned or point into the caller's body. */
+struct multipart_part {
+	const char *name;	  /* non-empty UTF-8, NUL-terminated */
+	const char *filename;	  /* NULL for a text field; may be "" */
+	const char *content_type; /* as sent, trimmed, or "text/plain" */
+	/* Text fields: a NUL-terminated arena copy. Files: len bytes in the
+	 * body passed to multipart_parse, binary, not NUL-terminated. */
+	const char *data;
+	size_t len;
+};
+
+struct multipart {
+	struct multipart_part *parts; /* arena-owned, NULL when count is 0 */
+	size_t count;
+	const char *reason;	      /* static, for logs: "ok" or the cause */
+};
+
+/*
+ * A zero limit allows nothing, so start from multipart_default_limits and
+ * change what differs. The body's total size is the caller's limit.
+ */
+struct multipart_limits {
+	size_t max_parts;	 /* files and text fields together */
+	size_t max_header_bytes; /* one part's header lines with their CRLFs,
+				  * not counting the empty line after them */
+	size_t max_name_len;	 /* field name in bytes, after %22 decoding */
+	size_t max_field_len;	 /* a text field's value; files unlimited */
+};
+
+/* 64 parts, 2 KiB of headers per part, 64-byte names, 16 KiB text fields. */
+extern const struct multipart_limits multipart_default_limits;
+
+enum multipart_status {
+	MULTIPART_OK,
+	MULTIPART_MALFORMED,	/* bad framing, headers, names or text;
+				 * a name over max_name_len: 400 */
+	MULTIPART_TOO_MANY,	/* more than max_parts: 413 */
+	MULTIPART_TOO_LARGE,	/* headers or a text field over a limit: 413 */
+	MULTIPART_UNSUPPORTED,	/* not multipart/form-data at all: 415 */
+};
+
+enum multipart_status multipart_parse(struct arena *a,
+    const char *content_type, const char *body, size_t len,
+    const struct multipart_limits *limits, struct multipart *out);
+int multipart_http_status(enum multipart_status st);
+const char *multipart_field(const struct multipart_part *parts, size_t n,
+    const char *name);
+const struct multipart_part *multipart_file(const struct multipart_part *parts,
+    size_t n, const char *name);
+
+#endif
