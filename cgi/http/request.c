@@ -150,6 +150,57 @@ request_read_form(struct request *r, size_t max)
 	return params_status_to_http(st);
 }
 
+void
+request_multipart_form(struct arena *a, const struct multipart *mp,
+    struct params *form, struct multipart *files)
+{
+	size_t nfields = 0, nfiles = 0;
+
+	form->items = arena_calloc(a, mp->count + 1, sizeof(*form->items));
+	files->parts = arena_calloc(a, mp->count + 1, sizeof(*files->parts));
+	files->reason = mp->reason;
+	for (size_t i = 0; i < mp->count; i++) {
+		const struct multipart_part *part = &mp->parts[i];
+
+		if (part->filename != NULL) {
+			files->parts[nfiles++] = *part;
+			continue;
+		}
+		form->items[nfields].name = part->name;
+		form->items[nfields].value = part->data;
+		form->items[nfields].value_len = part->len;
+		nfields++;
+	}
+	form->count = nfields;
+	files->count = nfiles;
+}
+
+int
+request_read_multipart(struct request *r, size_t max)
+{
+	const char *ctype = param_or_empty(r, "CONTENT_TYPE");
+	enum multipart_status st;
+	struct multipart mp;
+	int status;
+
+	if (!content_type_is(r, "multipart/form-data")) {
+		r->error_detail = "Uploads must be sent as multipart/form-data.";
+		return 415;
+	}
+	if ((status = request_read_body(r, max)) != 0)
+		return status;
+	st = multipart_parse(r->arena, ctype, r->body, r->body_len,
+	    &multipart_default_limits, &mp);
+	if (st != MULTIPART_OK) {
+		log_info("%s: %s", __func__, mp.reason);
+		r->error_detail = "The upload is malformed or has too many or "
+		    "too large fields.";
+		return multipart_http_status(st);
+	}
+	request_multipart_form(r->arena, &mp, &r->form, &r->upload);
+	return 0;
+}
+
 int
 request_page_number(struct request *r, int max)
 {

@@ -10,6 +10,7 @@
 #include <fcgiapp.h>
 
 #include "arena.h"
+#include "http_multipart.h"
 #include "http_params.h"
 #include "response.h"
 
@@ -39,7 +40,9 @@ struct request {
 
 	struct params query_params;
 	struct params cookies;
-	struct params form;       /* urlencoded POST body */
+	struct params form;       /* a POST's form fields (urlencoded, or
+	                           * the text fields of a multipart body) */
+	struct multipart upload;  /* a multipart body's files, count 0 else */
 	char *body;               /* the raw body, wiped after the response */
 	size_t body_len;
 	struct params path_params;
@@ -62,6 +65,13 @@ int request_read_body(struct request *r, size_t max);
 /* Reads and parses an application/x-www-form-urlencoded body of at most
  * max bytes into r->form. Returns 0, or 400, 413 or 415. */
 int request_read_form(struct request *r, size_t max);
+/* Reads and parses a multipart/form-data body of at most max bytes: its
+ * text fields into r->form, its files into r->upload. Returns 0, or 400,
+ * 413 or 415. */
+int request_read_multipart(struct request *r, size_t max);
+/* The text fields of a multipart body as a form (arena-owned). */
+void request_multipart_form(struct arena *a, const struct multipart *mp,
+    struct params *form, struct multipart *files);
 /* The ?page= number of a list: 1 when absent, else a whole number from 1
  * to max; -1 (r->error_detail set, answer 400) for anything else. */
 int request_page_number(struct request *r, int max);

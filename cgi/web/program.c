@@ -321,11 +321,19 @@ read_body(struct request *r, const struct route *route)
 		if ((status = request_read_form(r, max)) != 0)
 			return status;
 		return csrf_check(r) != 0 ? 403 : 0;
+	case BODY_MULTIPART:
+		/* The token is a field of the upload itself, sent once. */
+		if ((status = request_read_multipart(r, max)) != 0)
+			return status;
+		if (params_count_name(&r->form, CSRF_FIELD) != 1) {
+			r->error_detail = "This upload did not come from this "
+			    "site's form. Go back, reload the page and try again.";
+			return 403;
+		}
+		return csrf_check(r) != 0 ? 403 : 0;
 	case BODY_RAW:
 		/* A provider's webhook: its own signature, no CSRF. */
 		return request_read_body(r, max);
-	case BODY_MULTIPART:
-		break;
 	}
 	log_err("%s: %s bodies are not read by this program", __func__,
 	    router_body_name(route->body));

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "http_multipart.h"
 #include "http_url.h"
+#include "request.h"
 #include "tap.h"
 #include "blns.h"
 #include "util.h"
@@ -1145,6 +1146,33 @@ test_blns(void)
 	json_object_put(list);
 }
 
+/* What the dispatcher hands a handler: the text fields as its form, the
+ * files apart. */
+static void
+test_request_form(struct arena *a)
+{
+	static const char body[] =
+	    DELIM CD("csrf") "\r\n" "tok" "\r\n"
+	    DELIM CDF("picture", "cat.jpg") "Content-Type: image/jpeg\r\n\r\n"
+	    "\xff\xd8\xff" "\r\n"
+	    DELIM CD("title") "\r\n" "A cat" "\r\n" CLOSE;
+	struct multipart mp, files;
+	struct params form;
+
+	if (!ok(multipart_parse(a, CT, body, sizeof(body) - 1,
+	    &multipart_default_limits, &mp) == MULTIPART_OK,
+	    "a form with a file and two fields parses"))
+		return;
+	request_multipart_form(a, &mp, &form, &files);
+	is_int(form.count, 2, "its two text fields become the form");
+	is_str(params_get(&form, "csrf"), "tok", "with the token");
+	is_str(params_get(&form, "title"), "A cat", "and the title");
+	is_int(params_get(&form, "picture") == NULL, 1, "but not the file");
+	is_int(files.count, 1, "the file stays apart");
+	is_str(files.parts[0].filename, "cat.jpg", "with its name");
+	is_int(files.parts[0].len, 3, "and its bytes");
+}
+
 int
 main(void)
 {
@@ -1163,6 +1191,7 @@ main(void)
 	test_lookup(&a);
 	test_status();
 	test_blns();
+	test_request_form(&a);
 	arena_free(&a);
 	return done_testing();
 }
