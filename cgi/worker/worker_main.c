@@ -52,7 +52,7 @@
 #define PURGE_EVERY 300         /* seconds between purges */
 #define EXPIRE_BATCH 100
 #define OUTBOX_BATCH 10
-/* The longest one row may take (an SMTP transaction times out at 30 s),
+/* The longest one row may take (an SMTP transaction times out at 20 s),
  * with room to spare: a row is only started while at least this much of
  * its lease is left. */
 #define ROW_MAX_SECONDS 60
