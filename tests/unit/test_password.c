@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -78,12 +79,16 @@ child_make_and_exit(int fd)
 	exit(0);
 }
 
-/* A child that hashes for ever, holding the only turn almost always. */
+/* A child that hashes for ever, holding the only turn almost always; it
+ * dies with the test, however the test ends. */
 static void
 child_hash_forever(void)
 {
 	char mcf[PASSWORD_MCF_LEN];
 
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(1);
 	for (;;)
 		password_hash(PW, mcf);
 }
@@ -112,6 +117,16 @@ stop_while_holding(pid_t child)
 	return -1;
 }
 
+/* A test stopped by make (SIGHUP, SIGINT, SIGTERM) still runs the exit
+ * handlers, which remove its semaphore set. Not async-signal-safe, and
+ * acceptable in a test that is being abandoned anyway. */
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	exit(1);
+}
+
 int
 main(void)
 {
@@ -121,6 +136,9 @@ main(void)
 	pid_t child;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGHUP, on_stop);
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
 	is_int(password_turns_free(), -1, "no limit before password_limit_init");
 
 	/* The set disappears when its maker exits. */
