@@ -5,7 +5,11 @@
 -- idempotent: running it again resets the passwords to the given ones.
 --
 -- Every account exists as 'name'@'localhost' (unix socket) and
--- 'name'@'127.0.0.1' (TCP to this host).
+-- 'name'@'127.0.0.1' (TCP to this host), created and altered with its own
+-- password placeholder (tessera_app's is APP_PASSWORD between at-signs),
+-- and granted what it needs. The accounts are exactly those of the
+-- table of programs in ./stack (account column): `./stack check`, which
+-- every ./stack up and test runs, fails when they differ.
 
 CREATE DATABASE IF NOT EXISTS tessera
   CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;

@@ -76,8 +76,9 @@ main(int argc, char **argv)
 		.routes = routes,
 		.nroutes = ARRAY_LEN(routes),
 		.handlers = handlers,
-		.default_workers = 2,
+		.default_workers = 8,
 		.writes = 1,
+		.hashes_passwords = 1,
 		.init = app_init,
 	};
 

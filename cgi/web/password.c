@@ -1,13 +1,16 @@
+/* semtimedop(2) is a GNU extension of glibc's <sys/sem.h>. */
+#define _GNU_SOURCE
 #include "password.h"
 
 #include <errno.h>
 #include <libscrypt.h>
-#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -22,54 +25,131 @@
 /* How long a request waits for a turn before it is answered 503. */
 #define TURN_WAIT_SECONDS 10
 
-static sem_t *turns;
+/*
+ * The turns are one System V semaphore, made by the master before it forks
+ * and inherited by every worker. Workers take and give back a turn with
+ * SEM_UNDO, so when a worker dies holding one (SIGKILL, a crash, the OOM
+ * killer) the kernel gives it back as the process goes: a process-shared
+ * sem_t in shared memory would stay taken until the program restarts. The
+ * master removes the set as it exits; a master killed with SIGKILL leaves
+ * it behind (ipcs -s shows it; PrivateIPC= in the systemd unit confines
+ * it to the unit).
+ */
+static int turns_id = -1;
+static pid_t turns_owner;   /* the master, the only one to remove the set */
+
+/* semctl(2)'s fourth argument; the caller defines it. */
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+/* At the master's exit. Workers leave with _exit, which runs no atexit
+ * handler, and a fork of a worker would not be the owner. */
+static void
+password_limit_remove(void)
+{
+	if (turns_id != -1 && getpid() == turns_owner) {
+		if (semctl(turns_id, 0, IPC_RMID) != 0)
+			log_err("%s: semctl IPC_RMID: %s", __func__,
+			    strerror(errno));
+		turns_id = -1;
+	}
+}
 
 int
 password_limit_init(int concurrent)
 {
-	void *p;
+	static int remove_registered;
+	union semun arg;
+	int id;
 
 	if (concurrent < 1)
 		concurrent = 1;
-	p = mmap(NULL, sizeof(sem_t), PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED) {
-		log_err("%s: mmap: %s", __func__, strerror(errno));
+	if (turns_id != -1) {
+		log_err("%s: called twice", __func__);
 		return -1;
 	}
-	if (sem_init(p, 1, (unsigned)concurrent) != 0) {
-		log_err("%s: sem_init: %s", __func__, strerror(errno));
-		munmap(p, sizeof(sem_t));
+	if (!remove_registered) {
+		if (atexit(password_limit_remove) != 0) {
+			log_err("%s: atexit failed", __func__);
+			return -1;
+		}
+		remove_registered = 1;
+	}
+	id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	if (id == -1) {
+		log_err("%s: semget: %s", __func__, strerror(errno));
 		return -1;
 	}
-	turns = p;
+	arg.val = concurrent;
+	if (semctl(id, 0, SETVAL, arg) != 0) {
+		log_err("%s: semctl SETVAL %d: %s", __func__, concurrent,
+		    strerror(errno));
+		semctl(id, 0, IPC_RMID);
+		return -1;
+	}
+	turns_id = id;
+	turns_owner = getpid();
 	return 0;
 }
 
+int
+password_turns_free(void)
+{
+	int n;
+
+	if (turns_id == -1)
+		return -1;
+	if ((n = semctl(turns_id, 0, GETVAL)) == -1)
+		log_err("%s: semctl GETVAL: %s", __func__, strerror(errno));
+	return n;
+}
+
+/* Waits up to TURN_WAIT_SECONDS for a turn: 0 once this process holds one
+ * (or when there is no limit), -1 when none came in time or the set is
+ * gone. */
 static int
 take_turn(void)
 {
-	struct timespec deadline;
+	struct sembuf op = { .sem_num = 0, .sem_op = -1, .sem_flg = SEM_UNDO };
+	struct timespec deadline, now, left;
 
-	if (turns == NULL)
+	if (turns_id == -1)
 		return 0;
-	clock_gettime(CLOCK_REALTIME, &deadline);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += TURN_WAIT_SECONDS;
-	while (sem_timedwait(turns, &deadline) != 0) {
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = deadline.tv_sec - now.tv_sec;
+		left.tv_nsec = deadline.tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000L;
+		}
+		if (left.tv_sec < 0)
+			left.tv_sec = left.tv_nsec = 0;
+		if (semtimedop(turns_id, &op, 1, &left) == 0)
+			return 0;
 		if (errno == EINTR)
 			continue;
-		log_err("%s: no turn to hash a password within %d s", __func__,
-		    TURN_WAIT_SECONDS);
+		if (errno == EAGAIN)
+			log_err("%s: no turn to hash a password within %d s",
+			    __func__, TURN_WAIT_SECONDS);
+		else
+			log_err("%s: semtimedop: %s", __func__, strerror(errno));
 		return -1;
 	}
-	return 0;
 }
 
 static void
 give_turn(void)
 {
-	if (turns != NULL)
-		sem_post(turns);
+	struct sembuf op = { .sem_num = 0, .sem_op = 1, .sem_flg = SEM_UNDO };
+
+	if (turns_id != -1 && semop(turns_id, &op, 1) != 0)
+		log_err("%s: semop: %s", __func__, strerror(errno));
 }
 
 enum password_result

@@ -6,9 +6,10 @@
  *
  * Each hash costs a few hundred milliseconds of CPU and 64 MiB, so the
  * number running at once across all workers of a program is bounded by a
- * semaphore shared by the workers (password_limit_init, called in the
- * master before it forks). A caller that cannot get a turn in time gets
- * PASSWORD_BUSY and answers 503.
+ * System V semaphore shared by the workers (password_limit_init, called in
+ * the master before it forks). Turns are taken with SEM_UNDO: a worker that
+ * dies mid-hash gives its turn back as it dies. A caller that cannot get a
+ * turn in time gets PASSWORD_BUSY and answers 503.
  */
 #ifndef TESSERA_PASSWORD_H
 #define TESSERA_PASSWORD_H
@@ -24,9 +25,13 @@ enum password_result {
 	PASSWORD_ERROR = -2,
 };
 
-/* Sets how many hashes may run at once in this program. Call once, before
- * forking workers. Returns 0 or -1. */
+/* Sets how many hashes may run at once in this program. Call once, in the
+ * master, before forking workers; the master removes the semaphore as it
+ * exits. Returns 0 or -1. */
 int password_limit_init(int concurrent);
+/* Turns free right now, for tests and monitoring; -1 when there is no
+ * limit (password_limit_init was not called) or on error. */
+int password_turns_free(void);
 /* Hashes pw into out (an MCF string). PASSWORD_OK, _BUSY or _ERROR. */
 enum password_result password_hash(const char *pw,
     char out[PASSWORD_MCF_LEN]);

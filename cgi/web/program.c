@@ -552,7 +552,8 @@ program_main(struct program *p, int argc, char **argv)
 		    p->name);
 		return 1;
 	}
-	if (p->writes && password_limit_init(p->cfg.hash_concurrency) != 0)
+	if (p->hashes_passwords &&
+	    password_limit_init(p->cfg.hash_concurrency) != 0)
 		return 1;
 	if (p->init != NULL && p->init(p) != 0)
 		return 1;

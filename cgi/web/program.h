@@ -63,6 +63,9 @@ struct program {
 	 * primary and kept alive; 0 for tessera-browse, which reads them from
 	 * a replica and never writes. */
 	int writes;
+	/* 1 for the program that hashes passwords (sign-up, sign-in): its
+	 * workers share a bound on hashes at once (password.h). */
+	int hashes_passwords;
 	/* Runs once in the master after the configuration and templates are
 	 * loaded, before workers fork (load word lists, set up shared state).
 	 * Non-zero stops the program. May be NULL. */

@@ -21,10 +21,17 @@
 /* Header lines longer than this are written as encoded-words, which fold. */
 #define HEADER_LINE_MAX 78
 #define NAME_MAX_LEN 64
-/* Giving up on the relay: connecting, and the whole transaction. With
- * OUTBOX_LEASE_SECONDS these bound how long a claimed row can take. */
-#define SMTP_CONNECT_TIMEOUT 10L
-#define SMTP_TIMEOUT 30L
+/*
+ * Giving up on the relay: connecting, and the whole transaction, in
+ * milliseconds. Every call a Tessera process makes to a server outside it
+ * sets both, explicitly, with CURLOPT_NOSIGNAL (README.md, "Process
+ * model"): a relay that hangs costs this much and no more. The mail runs
+ * in tessera-worker, off the request path, so it may take longer than a
+ * call made inside a request; with ROW_MAX_SECONDS and OUTBOX_LEASE_SECONDS
+ * these bound how long a claimed row can take.
+ */
+#define SMTP_CONNECT_TIMEOUT_MS 5000L
+#define SMTP_TIMEOUT_MS 20000L
 /* "=_" never occurs in quoted-printable text ("=" is always written as
  * =3D there), so this boundary cannot collide with a body (RFC 2045,
  * 6.7, note 8). */
@@ -590,8 +597,9 @@ mail_send_smtp(const struct config *cfg, const char *to,
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, mail_upload_read);
 	curl_easy_setopt(c, CURLOPT_READDATA, &up);
 	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, SMTP_CONNECT_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, SMTP_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, SMTP_CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, SMTP_TIMEOUT_MS);
+	/* No SIGALRM for name lookups: the timeouts hold without signals. */
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
 	cc = curl_easy_perform(c);

@@ -53,7 +53,7 @@
 #define HOLDS_EVERY 5           /* seconds between hold-expiry runs */
 #define PURGE_EVERY 300         /* seconds between purges */
 #define OUTBOX_BATCH 10
-/* The longest one row may take (an SMTP transaction times out at 30 s),
+/* The longest one row may take (an SMTP transaction times out at 20 s),
  * with room to spare: a row is only started while at least this much of
  * its lease is left. */
 #define ROW_MAX_SECONDS 60
