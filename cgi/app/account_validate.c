@@ -12,6 +12,7 @@
 #include "log.h"
 #include "password.h"
 #include "tmpl.h"
+#include "utf8.h"
 #include "util.h"
 
 /* How a field's text is checked. */
@@ -170,44 +171,6 @@ static const char *const msg_too_long[] = {
 static char **common_list;
 static size_t common_count;
 
-/* The code point at *p in valid UTF-8, advancing *p past it. */
-static uint32_t
-utf8_next(const unsigned char **p)
-{
-	const unsigned char *s = *p;
-	uint32_t c;
-
-	if (s[0] < 0x80) {
-		*p += 1;
-		return s[0];
-	}
-	if (s[0] < 0xE0) {
-		c = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
-		*p += 2;
-	} else if (s[0] < 0xF0) {
-		c = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
-		    (s[2] & 0x3F);
-		*p += 3;
-	} else {
-		c = (uint32_t)(s[0] & 0x07) << 18 |
-		    (uint32_t)(s[1] & 0x3F) << 12 |
-		    (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
-		*p += 4;
-	}
-	return c;
-}
-
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 /*
  * Characters a display name may not hold: controls, and the invisible
  * ones that let a name pass for another or reorder the text around it
@@ -343,8 +306,7 @@ validate_email(struct arena *a, const char *s, const char **out)
 const char *
 validate_display_name(struct arena *a, const char *s, const char **out)
 {
-	const unsigned char *p;
-	const char *t;
+	const char *p, *t;
 	int visible = 0;
 
 	*out = NULL;
@@ -354,7 +316,7 @@ validate_display_name(struct arena *a, const char *s, const char **out)
 		return MSG_NAME_CHARS;
 	if (utf8_chars(t) > DISPLAY_NAME_MAX_CHARS)
 		return msg_too_long[KIND_DISPLAY_NAME];
-	for (p = (const unsigned char *)t; *p != '\0';) {
+	for (p = t; *p != '\0';) {
 		uint32_t c = utf8_next(&p);
 
 		if (name_char_refused(c))
