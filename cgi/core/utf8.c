@@ -25,8 +25,8 @@ utf8_next(const char **p)
 		c = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
 		*p += 2;
 	} else if (s[0] < 0xF0) {
-		c = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
-		    (s[2] & 0x3F);
+		c = (uint32_t)(s[0] & 0x0F) << 12 |
+		    (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
 		*p += 3;
 	} else {
 		c = (uint32_t)(s[0] & 0x07) << 18 |

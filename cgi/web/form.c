@@ -422,7 +422,8 @@ range_text(struct arena *a, const struct form_field *fld, const char *what)
 	if (hi != NULL && strchr(hi, 'T') != NULL)
 		*strchr(hi, 'T') = ' ';
 	if (lo != NULL && hi != NULL)
-		return arena_printf(a, "Enter a %s from %s to %s.", what, lo, hi);
+		return arena_printf(a, "Enter a %s from %s to %s.", what, lo,
+		    hi);
 	if (lo != NULL)
 		return arena_printf(a, "Enter a %s on or after %s.", what, lo);
 	return arena_printf(a, "Enter a %s on or before %s.", what, hi);
@@ -519,9 +520,10 @@ check_value(struct arena *a, const struct form_field *fld, const char *raw,
 
 	value_clear(v);
 	if (fld->kind == FORM_CHECKBOX) {
+		if (raw == NULL && (fld->flags & FORM_REQUIRED))
+			return own(fld->missing, kinds[FORM_CHECKBOX].missing);
 		if (raw == NULL)
-			return fld->flags & FORM_REQUIRED ?
-			    own(fld->missing, kinds[FORM_CHECKBOX].missing) : NULL;
+			return NULL;
 		v->on = 1;
 		v->text = "on";
 		return NULL;
@@ -856,10 +858,12 @@ secret_name(const struct form *f, const char *name, size_t len)
 void
 form_wipe(const struct form *f, struct params *in)
 {
-	for (size_t j = 0; j < in->count; j++)
-		if (secret_name(f, in->items[j].name, strlen(in->items[j].name)))
-			explicit_bzero((char *)in->items[j].value,
-			    in->items[j].value_len);
+	for (size_t j = 0; j < in->count; j++) {
+		const struct param *it = &in->items[j];
+
+		if (secret_name(f, it->name, strlen(it->name)))
+			explicit_bzero((char *)it->value, it->value_len);
+	}
 }
 
 /* ------------------------------------------------------------ views */
