@@ -832,6 +832,84 @@ test_choice_view(void)
 	    "view: a textarea, a ticked checkbox, a date with its bounds");
 }
 
+/* The site's own partials, loaded from templates/ beside the tests. */
+static void
+test_partials(void)
+{
+	static const char *const zones[] = { "Europe/Berlin", "UTC" };
+	static const struct form_field fields[] = {
+		{ .name = "tz", .kind = FORM_CHOICE, .choices = zones,
+		    .nchoices = 2, .label = "Zone", .flags = FORM_REQUIRED },
+		{ .name = "about", .kind = FORM_TEXT, .max_chars = 9,
+		    .charset = FORM_MULTILINE, .label = "About" },
+		{ .name = "agree", .kind = FORM_CHECKBOX, .label = "I agree",
+		    .flags = FORM_REQUIRED },
+		{ .name = "when", .kind = FORM_DATE, .earliest = "2026-01-01",
+		    .label = "When", .hint = "The first day." },
+		{ .name = "seats", .kind = FORM_INT, .min = 1, .max = 9,
+		    .label = "Seats" },
+	};
+	static const struct form f = { "p", fields, ARRAY_LEN(fields), NULL };
+	static const char page[] = "{{#f}}{{>form_summary}}{{#list}}"
+	    "{{>form_field}}{{/list}}{{/f}}";
+	struct tmpl_set *set = tmpl_set_new();
+	struct tmpl_value *ctx = tv_object(A);
+	struct tmpl_error err;
+	struct form_result res;
+	struct params p;
+	struct buf out;
+	char dir[1024];
+	const char *slash = strrchr(__FILE__, '/'), *html = "";
+
+	/* __FILE__ is relative to the build directory make check runs in. */
+	snprintf(dir, sizeof(dir), "%.*s/../../templates",
+	    slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".");
+	if (getenv("TESSERA_TEMPLATES") != NULL)
+		snprintf(dir, sizeof(dir), "%s", getenv("TESSERA_TEMPLATES"));
+	if (!ok(tmpl_set_load_dir(set, dir, &err) == 0 &&
+	    tmpl_set_add(set, "page", page, strlen(page), &err) == 0,
+	    "partials: templates/ loads (%s)", dir)) {
+		tmpl_set_free(set);
+		return;
+	}
+	p = form_of("tz=UTC&about=%3Ci%3Ea%0D%0Ab&when=2025-12-31&seats=3");
+	form_check(A, &f, &p, NULL, &res);
+	tv_set(A, ctx, "f", form_view(A, &f, &res));
+	buf_init(&out);
+	if (tmpl_render(set, "page", ctx, &out) == 0)
+		html = arena_strndup(A, out.data ? out.data : "", out.len);
+	buf_free(&out);
+	tmpl_set_free(set);
+	ok(strstr(html, "<div class=\"error-summary\" id=\"p-errors\" "
+	    "role=\"alert\" aria-labelledby=\"p-errors-title\">") != NULL,
+	    "partials: the summary is an alert, labelled");
+	ok(strstr(html, "<li><a href=\"#p-agree\">Tick the box to "
+	    "confirm.</a></li>") != NULL && strstr(html, "<li><a href=\"#p-when"
+	    "\">Enter a date on or after 2026-01-01.</a></li>") != NULL,
+	    "partials: one link per message, to its field");
+	ok(strstr(html, "<select id=\"p-tz\" name=\"tz\" required>") !=
+	    NULL && strstr(html, "<option value=\"UTC\" selected>UTC"
+	    "</option>") != NULL, "partials: a select, its choice selected");
+	ok(strstr(html, "<textarea id=\"p-about\" name=\"about\" rows=\"5\" "
+	    "maxlength=\"9\">\n&lt;i&gt;a\nb</textarea>") != NULL,
+	    "partials: a textarea keeps the text, escaped, its first line too");
+	ok(strstr(html, "<input id=\"p-agree\" name=\"agree\" "
+	    "type=\"checkbox\" value=\"yes\" required aria-invalid=\"true\" "
+	    "aria-describedby=\"p-agree-error\"> I agree</label>") != NULL &&
+	    strstr(html, "<p class=\"error-detail\" id=\"p-agree-error\">Tick "
+	    "the box to confirm.</p>") != NULL,
+	    "partials: a checkbox in its label, described by its message");
+	ok(strstr(html, "<input id=\"p-when\" name=\"when\" type=\"date\" "
+	    "min=\"2026-01-01\" value=\"2025-12-31\" aria-invalid=\"true\" "
+	    "aria-describedby=\"p-when-error p-when-hint\">") != NULL,
+	    "partials: a date kept as typed, with its bounds, message and hint");
+	ok(strstr(html, "<input id=\"p-seats\" name=\"seats\" "
+	    "type=\"number\" min=\"1\" max=\"9\" value=\"3\">") != NULL,
+	    "partials: a number with its range, no maxlength");
+	if (tap_failed)
+		printf("# %s\n", html);
+}
+
 static void
 test_rerender(void)
 {
@@ -970,6 +1048,7 @@ main(void)
 	test_wipe();
 	test_view();
 	test_choice_view();
+	test_partials();
 	test_rerender();
 	test_blns();
 	arena_free(&arena);
