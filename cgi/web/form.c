@@ -308,25 +308,30 @@ parse_int(const char *s, long long *out)
 }
 
 static const char *
+int_range(struct arena *a, const struct form_field *fld)
+{
+	return own(fld->range, arena_printf(a, "Enter a whole number from "
+	    "%lld to %lld.", fld->min, fld->max));
+}
+
+static const char *
 check_int(struct arena *a, const struct form_field *fld, const char *s,
     struct form_value *v)
 {
 	int ranged = fld->min != 0 || fld->max != 0;
-	const char *range = own(fld->range, arena_printf(a, "Enter a whole "
-	    "number from %lld to %lld.", fld->min, fld->max));
 	long long n = 0;
 
 	switch (parse_int(s, &n)) {
 	case 0:
 		break;
 	case 1:
-		return ranged ? range : own(fld->invalid,
+		return ranged ? int_range(a, fld) : own(fld->invalid,
 		    kinds[FORM_INT].invalid);
 	default:
 		return own(fld->invalid, kinds[FORM_INT].invalid);
 	}
 	if (ranged && (n < fld->min || n > fld->max))
-		return range;
+		return int_range(a, fld);
 	v->num = n;
 	v->text = arena_printf(a, "%lld", n);
 	return NULL;
@@ -375,33 +380,38 @@ money_text(struct arena *a, long long v, int decimals)
 }
 
 static const char *
+money_range(struct arena *a, const struct form_field *fld, long long lo,
+    long long hi, int d)
+{
+	if (fld->range != NULL)
+		return fld->range;
+	if (lo == 0)
+		return arena_printf(a, "Enter an amount of at most %s.",
+		    money_text(a, hi, d));
+	return arena_printf(a, "Enter an amount from %s to %s.",
+	    money_text(a, lo, d), money_text(a, hi, d));
+}
+
+static const char *
 check_money(struct arena *a, const struct form_field *fld, const char *s,
     struct form_value *v)
 {
 	int d = decimals_of(fld);
 	long long lo = fld->min > 0 ? fld->min : 0, hi = fld->max, n = 0;
-	const char *range;
 
 	if (fld->min == 0 && fld->max == 0)
 		hi = FORM_MONEY_MAX;
-	if (lo == 0)
-		range = arena_printf(a, "Enter an amount of at most %s.",
-		    money_text(a, hi, d));
-	else
-		range = arena_printf(a, "Enter an amount from %s to %s.",
-		    money_text(a, lo, d), money_text(a, hi, d));
-	range = own(fld->range, range);
 	switch (parse_money(s, d, &n)) {
 	case 0:
 		break;
 	case 1:
-		return range;
+		return money_range(a, fld, lo, hi, d);
 	default:
 		return own(fld->invalid, arena_printf(a, "Enter an amount like "
 		    "%s.", money_examples[d]));
 	}
 	if (n < lo || n > hi)
-		return range;
+		return money_range(a, fld, lo, hi, d);
 	v->num = n;
 	v->text = money_text(a, n, d);
 	return NULL;

@@ -217,7 +217,9 @@ void form_wipe(const struct form *f, struct params *in);
  *   invalid  true when there is any message
  *   errors   the summary: { message, href } for every message, form-level
  *            ones first, then by field (a row's prefixed with the rows'
- *            label and number); href ("#ID" of the field, "" for none)
+ *            label and number); href is "#ID" of the field ("" for the
+ *            form's own and hidden fields'; a rows field's own message
+ *            links to its id, for the element around its rows)
  *   fields   by name, each { id, name, label, type, autocomplete,
  *            maxlength, min, max, required, hint, value, checked, error,
  *            invalid, describedby (the ids of its message and hint, for
