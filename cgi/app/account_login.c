@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "csrf.h"
 #include "db_accounts.h"
+#include "form.h"
 #include "http_url.h"
 #include "log.h"
 #include "password.h"
@@ -53,40 +54,37 @@ static const char *const done_texts[DONE__MAX] = {
 };
 
 /*
- * Renders the sign-in form: in is the checked form (NULL for a blank one,
- * next the path to return to), form_error a message above it.
+ * Renders the sign-in form: res is the checked form, shown again with its
+ * messages under status 400, or NULL for a blank one that returns to next
+ * (may be NULL) after signing in.
  */
 static int
-login_page(struct request *r, const struct form_input *in, const char *next,
-    const char *form_error, int status)
+login_page(struct request *r, const struct form_result *res,
+    const char *next)
 {
 	struct arena *a = r->arena;
+	const struct form *f = &account_forms[ACCOUNT_LOGIN];
 	struct tmpl_value *ctx = page_context(r, "Sign in");
-	struct form_input blank;
-	int done, rc;
+	struct form_result blank;
+	int done;
 
-	if (in == NULL) {
-		memset(&blank, 0, sizeof(blank));
-		blank.form = FORM_LOGIN;
-		blank.value[FIELD_NEXT] = next;
-		in = &blank;
+	if (res == NULL) {
+		done = form_choice(done_keys, DONE__MAX,
+		    request_query(r, "done"));
+		if (done >= 0)
+			tv_set_str(a, ctx, "done", done_texts[done]);
+		form_blank(a, f, &blank);
+		form_set(&blank, FIELD_NEXT, next);
 	}
-	done = validate_choice(done_keys, DONE__MAX,
-	    request_query(r, "done"));
-	if (done >= 0 && status == 200)
-		tv_set_str(a, ctx, "done", done_texts[done]);
-	if (form_error != NULL)
-		tv_set_str(a, ctx, "form_error", form_error);
+	next = (res != NULL ? res : &blank)->field[FIELD_NEXT].text;
+	if (next != NULL)
+		tv_set_str(a, ctx, "next_q", url_encode(a, next, strlen(next)));
 	tv_set_str(a, ctx, "csrf", csrf_token(r));
-	tv_set(a, ctx, "f", validate_view(a, FORM_LOGIN, in));
-	if (in->value[FIELD_NEXT] != NULL)
-		tv_set_str(a, ctx, "next_q", url_encode(a, in->value[FIELD_NEXT],
-		    strlen(in->value[FIELD_NEXT])));
 	tv_set_bool(a, ctx, "nav_login", 1);
-	if ((rc = page_render(r, "login", ctx)) != 0)
-		return rc;
-	r->resp.status = status;
-	return 0;
+	if (res != NULL)
+		return form_rerender(r, "login", ctx, "f", res);
+	tv_set(a, ctx, "f", form_view(a, f, &blank));
+	return page_render(r, "login", ctx);
 }
 
 int
@@ -98,7 +96,7 @@ account_login_form(struct request *r)
 		next = NULL;
 	if (r->session != NULL)
 		return page_redirect(r, 303, next ? next : DEFAULT_NEXT);
-	return login_page(r, NULL, next, NULL, 200);
+	return login_page(r, NULL, next);
 }
 
 /* A hash of no password, checked when the address has no account so that
@@ -138,24 +136,25 @@ too_many(struct request *r, long retry_after)
 int
 account_login(struct request *r)
 {
-	struct form_input in;
+	const struct form *f = &account_forms[ACCOUNT_LOGIN];
+	struct form_result in;
 	struct account acc;
 	enum password_result pw;
 	const char *email, *next;
 	long retry_after;
 	int found, status;
 
-	validate_form(r->arena, FORM_LOGIN, &r->form, &in);
-	next = in.value[FIELD_NEXT];
+	form_check(r->arena, f, &r->form, NULL, &in);
+	next = in.field[FIELD_NEXT].text;
 	if (r->session != NULL) {
 		status = page_redirect(r, 303, next ? next : DEFAULT_NEXT);
 		goto out;
 	}
 	if (in.nerrors > 0) {
-		status = login_page(r, &in, next, NULL, 400);
+		status = login_page(r, &in, NULL);
 		goto out;
 	}
-	email = in.value[FIELD_EMAIL];
+	email = in.field[FIELD_EMAIL].text;
 	switch (throttle_check(r->db, r->arena, email, r->remote_addr,
 	    &retry_after)) {
 	case 0:
@@ -171,7 +170,7 @@ account_login(struct request *r)
 		status = 503;
 		goto out;
 	}
-	pw = password_verify(in.value[FIELD_PASSWORD],
+	pw = password_verify(in.field[FIELD_PASSWORD].text,
 	    found == 0 ? acc.password_hash : dummy_hash());
 	if (pw == PASSWORD_BUSY) {
 		r->error_detail = "Too many people are signing in at this moment. "
@@ -186,7 +185,8 @@ account_login(struct request *r)
 			status = 503;
 			goto out;
 		}
-		status = login_page(r, &in, next, MSG_WRONG, 400);
+		form_add_error(r->arena, &in, MSG_WRONG);
+		status = login_page(r, &in, NULL);
 		goto out;
 	}
 	if (acc.disabled) {
@@ -198,7 +198,8 @@ account_login(struct request *r)
 	if (password_needs_rehash(acc.password_hash)) {
 		char mcf[PASSWORD_MCF_LEN];
 
-		if (password_hash(in.value[FIELD_PASSWORD], mcf) == PASSWORD_OK)
+		if (password_hash(in.field[FIELD_PASSWORD].text,
+		    mcf) == PASSWORD_OK)
 			db_account_rehash(r->db, acc.id, acc.password_hash, mcf);
 		explicit_bzero(mcf, sizeof(mcf));
 	}
@@ -211,7 +212,7 @@ account_login(struct request *r)
 	}
 	status = page_redirect(r, 303, next ? next : DEFAULT_NEXT);
 out:
-	validate_wipe(FORM_LOGIN, &r->form);
+	form_wipe(f, &r->form);
 	return status;
 }
 

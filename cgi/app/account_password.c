@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "csrf.h"
 #include "db_accounts.h"
+#include "form.h"
 #include "outbox.h"
 #include "password.h"
 #include "session.h"
@@ -23,21 +24,29 @@ static const char *const forgot_done_keys[] = { "sent" };
 	"incomplete, used already or more than an hour old. Ask for a new one " \
 	"below."
 
+/*
+ * Renders the form asking for a reset link: res is the checked form, shown
+ * again with its messages under status 400, or NULL for a blank one under
+ * status, with problem (may be NULL) above it.
+ */
 static int
-forgot_page(struct request *r, const struct form_input *in,
+forgot_page(struct request *r, const struct form_result *res,
     const char *problem, int status)
 {
 	struct arena *a = r->arena;
+	const struct form *f = &account_forms[ACCOUNT_FORGOT];
 	struct tmpl_value *ctx = page_context(r, "Forgot your password?");
 	int rc;
 
-	if (status == 200 && validate_choice(forgot_done_keys, 1,
+	if (status == 200 && form_choice(forgot_done_keys, 1,
 	    request_query(r, "done")) == 0)
 		tv_set_str(a, ctx, "done", MSG_SENT);
 	if (problem != NULL)
 		tv_set_str(a, ctx, "problem", problem);
 	tv_set_str(a, ctx, "csrf", csrf_token(r));
-	tv_set(a, ctx, "f", validate_view(a, FORM_FORGOT, in));
+	if (res != NULL)
+		return form_rerender(r, "password_forgot", ctx, "f", res);
+	tv_set(a, ctx, "f", form_view(a, f, NULL));
 	if ((rc = page_render(r, "password_forgot", ctx)) != 0)
 		return rc;
 	r->resp.status = status;
@@ -94,13 +103,15 @@ fail:
 int
 account_password_forgot(struct request *r)
 {
-	struct form_input in;
+	struct form_result in;
 	struct account acc;
 	int rc;
 
-	if (validate_form(r->arena, FORM_FORGOT, &r->form, &in) != 0)
+	if (form_check(r->arena, &account_forms[ACCOUNT_FORGOT], &r->form,
+	    NULL, &in) != 0)
 		return forgot_page(r, &in, NULL, 400);
-	rc = db_account_by_email(r->db, r->arena, in.value[FIELD_EMAIL], &acc);
+	rc = db_account_by_email(r->db, r->arena, in.field[FIELD_EMAIL].text,
+	    &acc);
 	if (rc < 0)
 		return 503;
 	if (rc == 0 && !acc.disabled && mail_reset_link(r, &acc) != 0)
@@ -121,36 +132,44 @@ find_reset(struct request *r, const char *token, int lock,
 	return t->purpose != TOKEN_RESET || t->used || t->expired;
 }
 
+/*
+ * Renders the form choosing a new password: res is the checked form, shown
+ * again with its messages under status 400, or NULL for a blank one that
+ * carries token.
+ */
 static int
-reset_page(struct request *r, const struct form_input *in, int status)
+reset_page(struct request *r, const struct form_result *res,
+    const char *token)
 {
 	struct arena *a = r->arena;
+	const struct form *f = &account_forms[ACCOUNT_RESET];
 	struct tmpl_value *ctx = page_context(r, "Choose a new password");
-	int rc;
+	struct form_result blank;
 
 	tv_set_str(a, ctx, "csrf", csrf_token(r));
-	tv_set(a, ctx, "f", validate_view(a, FORM_RESET, in));
-	if ((rc = page_render(r, "password_reset", ctx)) != 0)
-		return rc;
-	r->resp.status = status;
-	return 0;
+	if (res != NULL)
+		return form_rerender(r, "password_reset", ctx, "f", res);
+	form_blank(a, f, &blank);
+	form_set(&blank, FIELD_TOKEN, token);
+	tv_set(a, ctx, "f", form_view(a, f, &blank));
+	return page_render(r, "password_reset", ctx);
 }
 
 int
 account_password_reset_form(struct request *r)
 {
-	struct form_input in;
+	struct form_result in;
 	struct account_token t;
+	const char *token;
 	int rc;
 
-	validate_form(r->arena, FORM_RESET, &r->query_params, &in);
-	if (in.error[FIELD_TOKEN] != NULL)
+	form_check(r->arena, &account_forms[ACCOUNT_RESET], &r->query_params,
+	    NULL, &in);
+	if ((token = in.field[FIELD_TOKEN].text) == NULL)
 		return forgot_page(r, NULL, MSG_LINK_BAD, 400);
-	if ((rc = find_reset(r, in.value[FIELD_TOKEN], 0, &t)) != 0)
+	if ((rc = find_reset(r, token, 0, &t)) != 0)
 		return rc < 0 ? 503 : forgot_page(r, NULL, MSG_LINK_BAD, 410);
-	memset(in.error, 0, sizeof(in.error));
-	in.nerrors = 0;
-	return reset_page(r, &in, 200);
+	return reset_page(r, NULL, token);
 }
 
 /*
@@ -203,31 +222,32 @@ reset_commit(struct request *r, const char *token, const char *mcf,
 int
 account_password_reset(struct request *r)
 {
-	struct form_input in;
+	const struct form *f = &account_forms[ACCOUNT_RESET];
+	struct form_result in;
 	struct account_token t;
 	char mcf[PASSWORD_MCF_LEN] = "";
 	long long user_id = 0;
 	int status;
 
-	validate_form(r->arena, FORM_RESET, &r->form, &in);
-	if (in.error[FIELD_TOKEN] != NULL) {
+	form_check(r->arena, f, &r->form, NULL, &in);
+	if (in.field[FIELD_TOKEN].text == NULL) {
 		status = forgot_page(r, NULL, MSG_LINK_BAD, 400);
 		goto out;
 	}
 	/* A dead link is told before the cost of a hash. */
-	if ((status = find_reset(r, in.value[FIELD_TOKEN], 0, &t)) != 0) {
+	if ((status = find_reset(r, in.field[FIELD_TOKEN].text, 0, &t)) != 0) {
 		status = status < 0 ? 503 :
 		    forgot_page(r, NULL, MSG_LINK_BAD, 410);
 		goto out;
 	}
 	if (in.nerrors > 0) {
-		status = reset_page(r, &in, 400);
+		status = reset_page(r, &in, NULL);
 		goto out;
 	}
-	if ((status = account_hash_password(r, in.value[FIELD_NEW_PASSWORD],
-	    mcf)) != 0)
+	if ((status = account_hash_password(r,
+	    in.field[FIELD_NEW_PASSWORD].text, mcf)) != 0)
 		goto out;
-	if ((status = reset_commit(r, in.value[FIELD_TOKEN], mcf,
+	if ((status = reset_commit(r, in.field[FIELD_TOKEN].text, mcf,
 	    &user_id)) != 0) {
 		if (status < 0)
 			status = forgot_page(r, NULL, MSG_LINK_BAD, 410);
@@ -238,7 +258,7 @@ account_password_reset(struct request *r)
 	    "/login?done=reset");
 out:
 	explicit_bzero(mcf, sizeof(mcf));
-	validate_wipe(FORM_RESET, &r->form);
+	form_wipe(f, &r->form);
 	return status;
 }
 

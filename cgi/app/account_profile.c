@@ -7,11 +7,13 @@
 #include "audit.h"
 #include "csrf.h"
 #include "db_accounts.h"
+#include "form.h"
 #include "outbox.h"
 #include "password.h"
 #include "session.h"
 #include "throttle.h"
 #include "tmpl.h"
+#include "util.h"
 
 #define MSG_WRONG_PASSWORD "This is not your current password."
 #define MSG_SAME_EMAIL "This is your address already."
@@ -51,33 +53,33 @@ static const char *const done_texts[DONE__MAX] = {
 /* The forms of the page, each shown blank or, for the one just sent,
  * with what was typed and the messages. */
 static const struct {
-	enum form form;
+	enum account_form form;
 	const char *key;
 } me_forms[] = {
-	{ FORM_NAME, "f_name" },
-	{ FORM_EMAIL, "f_email" },
-	{ FORM_PASSWORD, "f_password" },
-	{ FORM_DELETE, "f_delete" },
+	{ ACCOUNT_NAME, "f_name" },
+	{ ACCOUNT_EMAIL, "f_email" },
+	{ ACCOUNT_PASSWORD, "f_password" },
+	{ ACCOUNT_DELETE, "f_delete" },
 };
 
 /*
- * Renders /me for the signed-in person: in is the form just sent (NULL
- * for none), shown again with its messages under status.
+ * Renders /me for the signed-in person: res is the form just sent, shown
+ * again with its messages under status 400, or NULL for none.
  */
 static int
-profile_page(struct request *r, const struct form_input *in, int status)
+profile_page(struct request *r, const struct form_result *res)
 {
 	struct arena *a = r->arena;
 	const struct session *s = r->session;
 	struct tmpl_value *ctx = page_context(r, "Your account");
-	struct form_input name;
-	int done, rc;
+	struct form_result name;
+	const char *key = NULL;
+	int done;
 
-	memset(&name, 0, sizeof(name));
-	name.form = FORM_NAME;
-	name.value[FIELD_DISPLAY_NAME] = s->display_name;
-	done = validate_choice(done_keys, DONE__MAX, request_query(r, "done"));
-	if (done >= 0 && status == 200)
+	form_blank(a, &account_forms[ACCOUNT_NAME], &name);
+	form_set(&name, FIELD_DISPLAY_NAME, s->display_name);
+	done = form_choice(done_keys, DONE__MAX, request_query(r, "done"));
+	if (done >= 0 && res == NULL)
 		tv_set_str(a, ctx, "done", done_texts[done]);
 	tv_set_str(a, ctx, "csrf", csrf_token(r));
 	tv_set_str(a, ctx, "email", s->email);
@@ -85,21 +87,19 @@ profile_page(struct request *r, const struct form_input *in, int status)
 	tv_set_bool(a, ctx, "verified", s->verified);
 	tv_set_str(a, ctx, "pending_email",
 	    db_token_pending_email(r->db, a, s->user_id));
-	for (size_t i = 0; i < sizeof(me_forms) / sizeof(me_forms[0]); i++) {
-		const struct form_input *f = NULL;
+	for (size_t i = 0; i < ARRAY_LEN(me_forms); i++) {
+		const struct form *f = &account_forms[me_forms[i].form];
 
-		if (in != NULL && in->form == me_forms[i].form)
-			f = in;
-		else if (me_forms[i].form == FORM_NAME)
-			f = &name;
-		tv_set(a, ctx, me_forms[i].key,
-		    validate_view(a, me_forms[i].form, f));
+		if (res != NULL && res->form == f)
+			key = me_forms[i].key;
+		else
+			tv_set(a, ctx, me_forms[i].key, form_view(a, f,
+			    f == name.form ? &name : NULL));
 	}
 	tv_set_bool(a, ctx, "nav_me", 1);
-	if ((rc = page_render(r, "me", ctx)) != 0)
-		return rc;
-	r->resp.status = status;
-	return 0;
+	if (res != NULL && key != NULL)
+		return form_rerender(r, "me", ctx, key, res);
+	return page_render(r, "me", ctx);
 }
 
 int
@@ -107,7 +107,7 @@ account_profile(struct request *r)
 {
 	if (r->session == NULL)
 		return account_login_redirect(r, "/me");
-	return profile_page(r, NULL, 200);
+	return profile_page(r, NULL);
 }
 
 /*
@@ -117,7 +117,7 @@ account_profile(struct request *r)
  * the form again when it is not; or the status to answer with.
  */
 static int
-confirm_password(struct request *r, struct form_input *in,
+confirm_password(struct request *r, struct form_result *in,
     struct account *acc)
 {
 	long retry_after;
@@ -142,7 +142,8 @@ confirm_password(struct request *r, struct form_input *in,
 	default:
 		return 503;
 	}
-	pw = password_verify(in->value[FIELD_PASSWORD], acc->password_hash);
+	pw = password_verify(in->field[FIELD_PASSWORD].text,
+	    acc->password_hash);
 	if (pw == PASSWORD_OK)
 		return 0;
 	if (pw == PASSWORD_BUSY)
@@ -151,9 +152,8 @@ confirm_password(struct request *r, struct form_input *in,
 	    audit_log(r->db, acc->id, "password.confirm_failed", NULL,
 	    r->remote_addr, NULL) != 0)
 		return 503;
-	in->error[FIELD_PASSWORD] = MSG_WRONG_PASSWORD;
-	in->nerrors++;
-	if ((rc = profile_page(r, in, 400)) != 0)
+	form_set_error(in, FIELD_PASSWORD, MSG_WRONG_PASSWORD);
+	if ((rc = profile_page(r, in)) != 0)
 		return rc;
 	return 400;
 }
@@ -161,15 +161,16 @@ confirm_password(struct request *r, struct form_input *in,
 /* Common start of the /me forms: the person must be signed in, and the
  * form must pass. Returns 0 to go on, or -1 having answered (*status). */
 static int
-profile_form(struct request *r, enum form form, struct form_input *in,
-    int *status)
+profile_form(struct request *r, enum account_form form,
+    struct form_result *in, int *status)
 {
 	if (r->session == NULL) {
 		*status = account_login_redirect(r, "/me");
 		return -1;
 	}
-	if (validate_form(r->arena, form, &r->form, in) != 0) {
-		*status = profile_page(r, in, 400);
+	if (form_check(r->arena, &account_forms[form], &r->form, NULL,
+	    in) != 0) {
+		*status = profile_page(r, in);
 		return -1;
 	}
 	return 0;
@@ -179,13 +180,13 @@ profile_form(struct request *r, enum form form, struct form_input *in,
 int
 account_profile_name(struct request *r)
 {
-	struct form_input in;
+	struct form_result in;
 	int status;
 
-	if (profile_form(r, FORM_NAME, &in, &status) != 0)
+	if (profile_form(r, ACCOUNT_NAME, &in, &status) != 0)
 		return status;
 	if (db_account_set_name(r->db, r->session->user_id,
-	    in.value[FIELD_DISPLAY_NAME]) != 0)
+	    in.field[FIELD_DISPLAY_NAME].text) != 0)
 		return 503;
 	session_sync_after_write(r);
 	return page_redirect(r, 303, "/me?done=name");
@@ -200,20 +201,19 @@ account_profile_name(struct request *r)
 int
 account_profile_email(struct request *r)
 {
-	struct form_input in;
+	struct form_result in;
 	struct account acc;
 	struct json_object *vars;
 	const char *token, *to;
 	long retry_after;
 	int status, rc;
 
-	if (profile_form(r, FORM_EMAIL, &in, &status) != 0)
+	if (profile_form(r, ACCOUNT_EMAIL, &in, &status) != 0)
 		goto out;
-	to = in.value[FIELD_EMAIL];
+	to = in.field[FIELD_EMAIL].text;
 	if (strcmp(to, r->session->email) == 0) {
-		in.error[FIELD_EMAIL] = MSG_SAME_EMAIL;
-		in.nerrors++;
-		status = profile_page(r, &in, 400);
+		form_set_error(&in, FIELD_EMAIL, MSG_SAME_EMAIL);
+		status = profile_page(r, &in);
 		goto out;
 	}
 	if ((status = confirm_password(r, &in, &acc)) != 0) {
@@ -262,7 +262,7 @@ account_profile_email(struct request *r)
 	session_sync_after_write(r);
 	status = page_redirect(r, 303, "/me?done=email_sent");
 out:
-	validate_wipe(FORM_EMAIL, &r->form);
+	form_wipe(&account_forms[ACCOUNT_EMAIL], &r->form);
 	return status;
 }
 
@@ -271,21 +271,21 @@ out:
 int
 account_profile_password(struct request *r)
 {
-	struct form_input in;
+	struct form_result in;
 	struct account acc;
 	struct json_object *vars;
 	char mcf[PASSWORD_MCF_LEN] = "";
 	int status, rc;
 
-	if (profile_form(r, FORM_PASSWORD, &in, &status) != 0)
+	if (profile_form(r, ACCOUNT_PASSWORD, &in, &status) != 0)
 		goto out;
 	if ((status = confirm_password(r, &in, &acc)) != 0) {
 		if (status == 400)
 			status = 0;
 		goto out;
 	}
-	if ((status = account_hash_password(r, in.value[FIELD_NEW_PASSWORD],
-	    mcf)) != 0)
+	if ((status = account_hash_password(r,
+	    in.field[FIELD_NEW_PASSWORD].text, mcf)) != 0)
 		goto out;
 	if (db_begin(r->db) != 0) {
 		status = 503;
@@ -309,7 +309,7 @@ account_profile_password(struct request *r)
 	status = page_redirect(r, 303, "/me?done=password");
 out:
 	explicit_bzero(mcf, sizeof(mcf));
-	validate_wipe(FORM_PASSWORD, &r->form);
+	form_wipe(&account_forms[ACCOUNT_PASSWORD], &r->form);
 	return status;
 }
 
@@ -320,11 +320,11 @@ out:
 int
 account_profile_delete(struct request *r)
 {
-	struct form_input in;
+	struct form_result in;
 	struct account acc;
 	int status;
 
-	if (profile_form(r, FORM_DELETE, &in, &status) != 0)
+	if (profile_form(r, ACCOUNT_DELETE, &in, &status) != 0)
 		goto out;
 	if ((status = confirm_password(r, &in, &acc)) != 0) {
 		if (status == 400)
@@ -347,6 +347,6 @@ account_profile_delete(struct request *r)
 	session_end(r);
 	status = page_redirect(r, 303, "/login?done=deleted");
 out:
-	validate_wipe(FORM_DELETE, &r->form);
+	form_wipe(&account_forms[ACCOUNT_DELETE], &r->form);
 	return status;
 }

@@ -6,36 +6,34 @@
 #include "audit.h"
 #include "csrf.h"
 #include "db_accounts.h"
+#include "form.h"
 #include "http_url.h"
 #include "password.h"
 #include "session.h"
 #include "tmpl.h"
 
-/* Renders the sign-up form; in is the checked form, or NULL for a blank
- * one that returns to next after signing in. */
+/*
+ * Renders the sign-up form: res is the checked form, shown again with its
+ * messages under status 400, or NULL for a blank one that returns to next
+ * (may be NULL) after signing in.
+ */
 static int
-register_page(struct request *r, const struct form_input *in,
-    const char *next, int status)
+register_page(struct request *r, const struct form_result *res,
+    const char *next)
 {
 	struct arena *a = r->arena;
+	const struct form *f = &account_forms[ACCOUNT_REGISTER];
 	struct tmpl_value *ctx = page_context(r, "Create an account");
-	struct form_input blank;
-	int rc;
+	struct form_result blank;
 
-	if (in == NULL) {
-		memset(&blank, 0, sizeof(blank));
-		blank.form = FORM_REGISTER;
-		blank.value[FIELD_NEXT] = next;
-		in = &blank;
-	}
 	tv_set_str(a, ctx, "csrf", csrf_token(r));
-	tv_set(a, ctx, "f", validate_view(a, FORM_REGISTER, in));
-	tv_set_bool(a, ctx, "has_errors", in->nerrors > 0);
 	tv_set_bool(a, ctx, "nav_register", 1);
-	if ((rc = page_render(r, "register", ctx)) != 0)
-		return rc;
-	r->resp.status = status;
-	return 0;
+	if (res != NULL)
+		return form_rerender(r, "register", ctx, "f", res);
+	form_blank(a, f, &blank);
+	form_set(&blank, FIELD_NEXT, next);
+	tv_set(a, ctx, "f", form_view(a, f, &blank));
+	return page_render(r, "register", ctx);
 }
 
 int
@@ -47,7 +45,7 @@ account_register_form(struct request *r)
 		return page_redirect(r, 303, "/me");
 	if (!validate_next(r->arena, next))
 		next = NULL;
-	return register_page(r, NULL, next, 200);
+	return register_page(r, NULL, next);
 }
 
 /*
@@ -59,28 +57,29 @@ account_register_form(struct request *r)
 int
 account_register(struct request *r)
 {
-	struct form_input in;
+	const struct form *f = &account_forms[ACCOUNT_REGISTER];
+	struct form_result in;
 	struct account acc;
 	char mcf[PASSWORD_MCF_LEN] = "";
 	const char *next;
 	int status;
 
-	validate_form(r->arena, FORM_REGISTER, &r->form, &in);
-	next = in.value[FIELD_NEXT];
+	form_check(r->arena, f, &r->form, NULL, &in);
+	next = in.field[FIELD_NEXT].text;
 	if (r->session != NULL) {
 		status = page_redirect(r, 303, "/me");
 		goto out;
 	}
 	if (in.nerrors > 0) {
-		status = register_page(r, &in, NULL, 400);
+		status = register_page(r, &in, NULL);
 		goto out;
 	}
-	if ((status = account_hash_password(r, in.value[FIELD_NEW_PASSWORD],
-	    mcf)) != 0)
+	if ((status = account_hash_password(r,
+	    in.field[FIELD_NEW_PASSWORD].text, mcf)) != 0)
 		goto out;
 	memset(&acc, 0, sizeof(acc));
-	acc.email = in.value[FIELD_EMAIL];
-	acc.display_name = in.value[FIELD_DISPLAY_NAME];
+	acc.email = in.field[FIELD_EMAIL].text;
+	acc.display_name = in.field[FIELD_DISPLAY_NAME].text;
 	if (db_begin(r->db) != 0) {
 		status = 503;
 		goto out;
@@ -109,6 +108,6 @@ fail:
 	status = 503;
 out:
 	explicit_bzero(mcf, sizeof(mcf));
-	validate_wipe(FORM_REGISTER, &r->form);
+	form_wipe(f, &r->form);
 	return status;
 }

@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "csrf.h"
 #include "db_accounts.h"
+#include "form.h"
 #include "outbox.h"
 #include "session.h"
 #include "tmpl.h"
@@ -84,20 +85,22 @@ int
 account_verify_form(struct request *r)
 {
 	struct arena *a = r->arena;
-	struct form_input in;
+	const struct form *f = &account_forms[ACCOUNT_VERIFY];
+	struct form_result in;
 	struct account_token t;
 	struct tmpl_value *ctx;
 	enum link_state state;
 	int rc;
 
-	if (validate_form(a, FORM_VERIFY, &r->query_params, &in) != 0)
+	if (form_check(a, f, &r->query_params, NULL, &in) != 0)
 		return link_page(r, LINK_BROKEN);
-	if ((rc = find_link(r, in.value[FIELD_TOKEN], 0, &t, &state)) != 0)
+	if ((rc = find_link(r, in.field[FIELD_TOKEN].text, 0, &t,
+	    &state)) != 0)
 		return rc < 0 ? link_page(r, state) : rc;
 	ctx = page_context(r, t.purpose == TOKEN_VERIFY ?
 	    "Confirm your email address" : "Confirm your new email address");
 	tv_set_str(a, ctx, "csrf", csrf_token(r));
-	tv_set(a, ctx, "f", validate_view(a, FORM_VERIFY, &in));
+	tv_set(a, ctx, "f", form_view(a, f, &in));
 	tv_set_str(a, ctx, "email", t.purpose == TOKEN_VERIFY ? t.email :
 	    t.new_email);
 	tv_set_bool(a, ctx, "change", t.purpose == TOKEN_EMAIL_CHANGE);
@@ -150,17 +153,19 @@ change_email(struct request *r, const struct account_token *t,
 int
 account_verify(struct request *r)
 {
-	struct form_input in;
+	struct form_result in;
 	struct account_token t;
 	enum link_state state = LINK_BROKEN;
 	int rc, mine;
 	const char *done;
 
-	if (validate_form(r->arena, FORM_VERIFY, &r->form, &in) != 0)
+	if (form_check(r->arena, &account_forms[ACCOUNT_VERIFY], &r->form,
+	    NULL, &in) != 0)
 		return link_page(r, LINK_BROKEN);
 	if (db_begin(r->db) != 0)
 		return 503;
-	if ((rc = find_link(r, in.value[FIELD_TOKEN], 1, &t, &state)) != 0)
+	if ((rc = find_link(r, in.field[FIELD_TOKEN].text, 1, &t,
+	    &state)) != 0)
 		goto fail;
 	if ((rc = db_token_use(r->db, t.id)) != 0) {
 		state = LINK_USED;

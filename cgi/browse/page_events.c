@@ -9,6 +9,7 @@
 #include "events.h"
 #include "http_url.h"
 #include "tmpl.h"
+#include "utf8.h"
 #include "util.h"
 #include "view_event.h"
 
@@ -29,17 +30,6 @@ struct events_query {
 	int page;
 	int q_too_short;     /* words given, none long enough to search */
 };
-
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
 
 static int
 is_word_byte(unsigned char c)

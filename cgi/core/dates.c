@@ -65,6 +65,26 @@ dates_parse_day(const char *s, time_t *out)
 }
 
 int
+dates_parse_local(const char *s, struct tm *out)
+{
+	struct tm tm;
+	size_t len = strlen(s);
+	int h, mi, se = 0;
+
+	if ((len != 16 && len != 19) || parse_ymd(s, &tm) != 0 ||
+	    (s[10] != 'T' && s[10] != ' ') || digits(s + 11, 2, &h) ||
+	    s[13] != ':' || digits(s + 14, 2, &mi) || h > 23 || mi > 59)
+		return -1;
+	if (len == 19 && (s[16] != ':' || digits(s + 17, 2, &se) || se > 59))
+		return -1;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	*out = tm;
+	return 0;
+}
+
+int
 dates_parse_db(const char *s, time_t *out)
 {
 	struct tm tm;
@@ -161,10 +181,11 @@ zone_lookup(struct zone_slot *slot, const char *tz, time_t t, time_t bucket)
 	    tm.tm_zone ? tm.tm_zone : "");
 }
 
-void
-dates_local_tm(struct arena *a, time_t t, const char *tz, struct tm *out)
+/* The cache's answer for tz at t; a name it cannot use is UTC. */
+static const struct zone_slot *
+zone_at(const char *tz, time_t t)
 {
-	time_t bucket = t / ZONE_BUCKET_SECONDS, local;
+	time_t bucket = t / ZONE_BUCKET_SECONDS;
 	struct zone_slot *slot;
 
 	if (tz == NULL || *tz == '\0' || strlen(tz) >= sizeof(slot->tz) ||
@@ -173,10 +194,85 @@ dates_local_tm(struct arena *a, time_t t, const char *tz, struct tm *out)
 	slot = &zone_cache[zone_hash(tz, bucket)];
 	if (slot->bucket != bucket || strcmp(slot->tz, tz) != 0)
 		zone_lookup(slot, tz, t, bucket);
+	return slot;
+}
+
+void
+dates_local_tm(struct arena *a, time_t t, const char *tz, struct tm *out)
+{
+	const struct zone_slot *slot = zone_at(tz, t);
+	time_t local;
+
 	local = t + slot->gmtoff;
 	gmtime_r(&local, out);
 	out->tm_gmtoff = slot->gmtoff;
 	out->tm_zone = arena_strdup(a, slot->abbr);
+}
+
+/*
+ * Read as UTC, the wall time is the instant plus the zone's offset, and
+ * every offset lies within a day of it. A zone changes its offset at most
+ * once within two days, so the offsets a day before and a day after are
+ * the only candidates: each that gives back itself at the instant it
+ * names is an answer.
+ */
+int
+dates_from_local(const struct tm *wall, const char *tz, time_t *out)
+{
+	struct tm tm = *wall;
+	time_t as_utc, found[2];
+	long offsets[3];
+	int n = 0;
+
+	tm.tm_isdst = 0;
+	as_utc = timegm(&tm);
+	offsets[0] = zone_at(tz, as_utc - 86400)->gmtoff;
+	offsets[1] = zone_at(tz, as_utc)->gmtoff;
+	offsets[2] = zone_at(tz, as_utc + 86400)->gmtoff;
+	for (int i = 0; i < 3; i++) {
+		time_t t = as_utc - offsets[i];
+		int seen = 0;
+
+		if (zone_at(tz, t)->gmtoff != offsets[i])
+			continue;
+		for (int j = 0; j < n; j++)
+			seen |= found[j] == t;
+		if (!seen && n < 2)
+			found[n++] = t;
+	}
+	if (n == 0)
+		return -1;
+	if (n == 2 && found[1] < found[0])
+		found[0] = found[1];
+	*out = found[0];
+	return n == 1 ? 0 : 1;
+}
+
+int
+dates_zone_valid(const char *tz)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512], magic[4];
+	size_t len;
+	FILE *f;
+	int ok;
+
+	if (tz == NULL || (len = strlen(tz)) == 0 ||
+	    len >= sizeof(zone_cache[0].tz) ||
+	    strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789/_+-") != len || tz[0] == '/' || tz[0] == '-' ||
+	    tz[len - 1] == '/' || strstr(tz, "//") != NULL ||
+	    strstr(tz, "/-") != NULL || strncmp(tz, "right/", 6) == 0)
+		return 0;
+	/* Only a compiled zone file counts: the directory also holds tables
+	 * (zone.tab, tzdata.zi) that are no zones. */
+	snprintf(path, sizeof(path), "%s/%s",
+	    dir != NULL && *dir == '/' ? dir : "/usr/share/zoneinfo", tz);
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
 }
 
 char *

@@ -1,7 +1,8 @@
 /*
- * Unit tests for account_validate.c: email addresses, display names,
- * passwords and the common-password list, the "next" redirect check, the
- * form tables, and the big list of naughty strings through each check.
+ * Unit tests for account_validate.c: email addresses (as the account
+ * forms check them, through form.c), display names, passwords and the
+ * common-password list, the "next" redirect check, the form tables, and
+ * the big list of naughty strings through each check.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 
 #include "account_validate.h"
 #include "arena.h"
+#include "buf.h"
+#include "form.h"
 #include "http_params.h"
 #include "http_url.h"
 #include "tap.h"
@@ -20,7 +23,7 @@
 static void
 email_ok(struct arena *a, const char *in, const char *want)
 {
-	const char *out = NULL, *err = validate_email(a, in, &out);
+	const char *out = NULL, *err = form_email(a, in, &out);
 
 	ok(err == NULL && out != NULL && strcmp(out, want) == 0,
 	    "email \"%s\" is accepted as \"%s\"", in, want);
@@ -31,7 +34,7 @@ email_ok(struct arena *a, const char *in, const char *want)
 static void
 email_bad(struct arena *a, const char *in, const char *why)
 {
-	const char *out = "unset", *err = validate_email(a, in, &out);
+	const char *out = "unset", *err = form_email(a, in, &out);
 
 	ok(err != NULL && out == NULL, "email refused: %s", why);
 }
@@ -92,7 +95,7 @@ test_email(struct arena *a)
 	long_addr[250] = '\0';
 	strcat(long_addr, ".co");
 	is_int(strlen(long_addr), 253, "(an address of 253 bytes)");
-	ok(validate_email(a, long_addr, &(const char *){ NULL }) == NULL,
+	ok(form_email(a, long_addr, &(const char *){ NULL }) == NULL,
 	    "an address of 253 bytes passes");
 	memset(label64, 'c', 64);
 	strcpy(label64, "a@");
@@ -320,43 +323,65 @@ form_of(struct arena *a, const char *body)
 	return p;
 }
 
+/* The number of fields a view shows: form_view lists them. */
+static int
+view_fields(const struct tmpl_value *view)
+{
+	static const char src[] = "{{#list}}x{{/list}}";
+	struct tmpl_set *set = tmpl_set_new();
+	struct tmpl_error err;
+	struct buf out;
+	int n = -1;
+
+	buf_init(&out);
+	if (tmpl_set_add(set, "t", src, strlen(src), &err) == 0 &&
+	    tmpl_render(set, "t", view, &out) == 0)
+		n = (int)out.len;
+	buf_free(&out);
+	tmpl_set_free(set);
+	return n;
+}
+
 static void
 test_forms(struct arena *a)
 {
-	struct form_input in;
+	const struct form *reg = &account_forms[ACCOUNT_REGISTER];
+	const struct form *login = &account_forms[ACCOUNT_LOGIN];
+	struct form_result in;
 	struct params p;
 	struct tmpl_value *view;
 	const char *pw;
 
 	p = form_of(a, "email=+Bob%40Example.org+&display_name=Bob&"
 	    "password=a-phrase+nobody+uses+7731&next=%2Fevents%2F3&csrf=x");
-	is_int(validate_form(a, FORM_REGISTER, &p, &in), 0,
+	is_int(form_check(a, reg, &p, NULL, &in), 0,
 	    "a good sign-up passes");
-	is_str(in.value[FIELD_EMAIL], "bob@example.org", "email normalised");
-	is_str(in.value[FIELD_DISPLAY_NAME], "Bob", "display name");
-	is_str(in.value[FIELD_NEXT], "/events/3", "next kept");
-	ok(in.value[FIELD_PASSWORD] == NULL, "no current password in it");
+	is_str(in.field[FIELD_EMAIL].text, "bob@example.org", "email normalised");
+	is_str(in.field[FIELD_DISPLAY_NAME].text, "Bob", "display name");
+	is_str(in.field[FIELD_NEXT].text, "/events/3", "next kept");
+	ok(in.field[FIELD_PASSWORD].text == NULL, "no current password in it");
 
 	p = form_of(a, "csrf=x");
-	is_int(validate_form(a, FORM_REGISTER, &p, &in), 3,
+	is_int(form_check(a, reg, &p, NULL, &in), 3,
 	    "an empty sign-up has three errors");
-	ok(in.error[FIELD_EMAIL] && in.error[FIELD_DISPLAY_NAME] &&
-	    in.error[FIELD_NEW_PASSWORD] && !in.error[FIELD_NEXT],
+	ok(in.field[FIELD_EMAIL].error && in.field[FIELD_DISPLAY_NAME].error &&
+	    in.field[FIELD_NEW_PASSWORD].error && !in.field[FIELD_NEXT].error,
 	    "... one per required field");
 
 	p = form_of(a, "email=a%40example.com&email=b%40example.com&"
 	    "password=x");
-	validate_form(a, FORM_LOGIN, &p, &in);
-	ok(in.error[FIELD_EMAIL] != NULL, "a field sent twice is refused");
-	ok(in.error[FIELD_PASSWORD] == NULL && in.value[FIELD_PASSWORD] &&
-	    strcmp(in.value[FIELD_PASSWORD], "x") == 0,
+	form_check(a, login, &p, NULL, &in);
+	ok(in.field[FIELD_EMAIL].error != NULL, "a field sent twice is refused");
+	ok(in.field[FIELD_PASSWORD].error == NULL &&
+	    in.field[FIELD_PASSWORD].text &&
+	    strcmp(in.field[FIELD_PASSWORD].text, "x") == 0,
 	    "sign-in takes any existing password");
 
 	p = form_of(a, "email=a%40example.com&password=x&"
 	    "next=%2F%2Fevil.example");
-	is_int(validate_form(a, FORM_LOGIN, &p, &in), 0,
+	is_int(form_check(a, login, &p, NULL, &in), 0,
 	    "an unsafe next is no error");
-	ok(in.value[FIELD_NEXT] == NULL, "... but is dropped");
+	ok(in.field[FIELD_NEXT].text == NULL, "... but is dropped");
 
 	{
 		char body[700];
@@ -365,47 +390,49 @@ test_forms(struct arena *a)
 		memset(body + strlen(body), 'a', 600);
 		body[41 + 600] = '\0';
 		p = form_of(a, body);
-		is_int(validate_form(a, FORM_LOGIN, &p, &in), 0,
+		is_int(form_check(a, login, &p, NULL, &in), 0,
 		    "an overlong next is no error either");
-		ok(in.value[FIELD_NEXT] == NULL, "... and is dropped");
+		ok(in.field[FIELD_NEXT].text == NULL, "... and is dropped");
 	}
 
 	p = form_of(a, "display_name=%3Cb%3E%E2%80%AE");
-	is_int(validate_form(a, FORM_NAME, &p, &in), 1,
+	is_int(form_check(a, &account_forms[ACCOUNT_NAME], &p, NULL, &in), 1,
 	    "a bad display name is one error");
-	is_str(in.raw[FIELD_DISPLAY_NAME], "<b>\xe2\x80\xae",
+	is_str(in.field[FIELD_DISPLAY_NAME].raw, "<b>\xe2\x80\xae",
 	    "... and what was typed is kept to show again");
 
 	p = form_of(a, "password=secret-secret");
-	is_int(validate_form(a, FORM_DELETE, &p, &in), 1,
+	is_int(form_check(a, &account_forms[ACCOUNT_DELETE], &p, NULL, &in), 1,
 	    "deleting needs the box ticked");
-	ok(in.error[FIELD_CONFIRM] != NULL, "... the error is on the box");
+	ok(in.field[FIELD_CONFIRM].error != NULL, "... the error is on the box");
 	p = form_of(a, "password=secret-secret&confirm=yes");
-	is_int(validate_form(a, FORM_DELETE, &p, &in), 0, "ticked, it passes");
+	is_int(form_check(a, &account_forms[ACCOUNT_DELETE], &p, NULL, &in), 0,
+	    "ticked, it passes");
 
 	p = form_of(a, "token=abc%21def");
-	is_int(validate_form(a, FORM_VERIFY, &p, &in), 1,
+	is_int(form_check(a, &account_forms[ACCOUNT_VERIFY], &p, NULL, &in), 1,
 	    "a token with a character outside base64url is refused");
 	p = form_of(a, "token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 	    "AAAAAAAAAAAAAAAAAAAAAA");
-	is_int(validate_form(a, FORM_VERIFY, &p, &in), 1,
+	is_int(form_check(a, &account_forms[ACCOUNT_VERIFY], &p, NULL, &in), 1,
 	    "an overlong token is refused");
 
 	p = form_of(a, "current_password=old-secret-1&new_password=abc");
-	is_int(validate_form(a, FORM_PASSWORD, &p, &in), 1,
-	    "a short new password is one error");
-	ok(in.error[FIELD_NEW_PASSWORD] != NULL, "... on the new password");
-	view = validate_view(a, FORM_PASSWORD, &in);
-	is_int(tv_len(view), 2, "the view has both fields");
+	is_int(form_check(a, &account_forms[ACCOUNT_PASSWORD], &p, NULL, &in),
+	    1, "a short new password is one error");
+	ok(in.field[FIELD_NEW_PASSWORD].error != NULL,
+	    "... on the new password");
+	view = form_view(a, &account_forms[ACCOUNT_PASSWORD], &in);
+	is_int(view_fields(view), 2, "the view has both fields");
 	pw = params_get(&p, "current_password");
-	validate_wipe(FORM_PASSWORD, &p);
+	form_wipe(&account_forms[ACCOUNT_PASSWORD], &p);
 	ok(pw[0] == '\0' && memcmp(pw, "\0\0\0\0\0\0\0\0\0\0\0\0", 12) == 0,
 	    "the current password is wiped in place");
 	ok(params_get(&p, "new_password")[0] == '\0',
 	    "the new password is wiped too");
 
-	view = validate_view(a, FORM_REGISTER, NULL);
-	is_int(tv_len(view), 4, "a blank sign-up form has four fields");
+	view = form_view(a, reg, NULL);
+	is_int(view_fields(view), 4, "a blank sign-up form has four fields");
 }
 
 static void
@@ -413,12 +440,12 @@ test_choice(void)
 {
 	static const char *const keys[] = { "name", "password" };
 
-	is_int(validate_choice(keys, 2, "password"), 1, "a known flag");
-	is_int(validate_choice(keys, 2, "<script>"), -1, "an unknown flag");
-	is_int(validate_choice(keys, 2, NULL), -1, "no flag");
+	is_int(form_choice(keys, 2, "password"), 1, "a known flag");
+	is_int(form_choice(keys, 2, "<script>"), -1, "an unknown flag");
+	is_int(form_choice(keys, 2, NULL), -1, "no flag");
 }
 
-/* 1 when s is what validate_email may hand back: printable ASCII, lower
+/* 1 when s is what form_email may hand back: printable ASCII, lower
  * case, one @. */
 static int
 plain_address(const char *s)
@@ -451,7 +478,7 @@ test_blns(void)
 		    item))
 			continue;
 		arena_init(&w, 0);
-		if (validate_email(&w, s, &out) == NULL && !plain_address(out))
+		if (form_email(&w, s, &out) == NULL && !plain_address(out))
 			bad_email++;
 		if (validate_display_name(&w, s, &out) == NULL) {
 			names++;
