@@ -116,15 +116,27 @@ dummy_hash(void)
 static int
 too_many(struct request *r, long retry_after)
 {
-	long minutes = (retry_after + 59) / 60;
+	return page_too_many(r, retry_after, "There have been too many failed "
+	    "attempts to sign in to this account or from your network. Try "
+	    "again in %s, or reset your password from the \"Forgot your "
+	    "password?\" link.", page_wait_text(r, retry_after));
+}
 
-	response_header(&r->resp, "Retry-After",
-	    arena_printf(r->arena, "%ld", retry_after));
-	r->error_detail = arena_printf(r->arena, "There have been too many "
-	    "failed attempts to sign in to this account or from your network. "
-	    "Try again in %ld minute%s, or reset your password from the "
-	    "\"Forgot your password?\" link.", minutes, minutes == 1 ? "" : "s");
-	return 429;
+struct sign_in {
+	const struct account *acc;
+	const char *email;
+};
+
+/* Starts the session, in page_change's transaction. */
+static int
+sign_in_change(struct request *r, void *arg)
+{
+	const struct sign_in *c = arg;
+
+	return throttle_clear(r->db, c->email) != 0 ||
+	    session_start(r, c->acc->id) != 0 ||
+	    audit_log(r->db, c->acc->id, "login", NULL, r->remote_addr,
+	    NULL) != 0 ? -1 : 0;
 }
 
 /*
@@ -203,39 +215,30 @@ account_login(struct request *r)
 			db_account_rehash(r->db, acc.id, acc.password_hash, mcf);
 		explicit_bzero(mcf, sizeof(mcf));
 	}
-	if (throttle_clear(r->db, email) != 0 ||
-	    session_start(r, acc.id) != 0 ||
-	    audit_log(r->db, acc.id, "login", NULL, r->remote_addr,
-	    NULL) != 0) {
-		status = 503;
-		goto out;
-	}
-	status = page_redirect(r, 303, next ? next : DEFAULT_NEXT);
+	struct sign_in c = { &acc, email };
+
+	status = page_change(r, sign_in_change, &c, next ? next : DEFAULT_NEXT);
 out:
 	form_wipe(f, &r->form);
 	return status;
 }
 
-int
-account_login_logout(struct request *r)
+/* Ends the session *arg, in page_change's transaction. */
+static int
+sign_out_change(struct request *r, void *arg)
 {
+	/* A run after a deadlock starts from the session it ended. */
+	r->session = arg;
 	if (r->session != NULL &&
 	    audit_log(r->db, r->session->user_id, "logout", NULL,
 	    r->remote_addr, NULL) != 0)
-		return 503;
-	if (session_end(r) != 0)
-		return 503;
-	return page_redirect(r, 303, "/login?done=signed_out");
+		return -1;
+	return session_end(r);
 }
 
 int
-account_login_redirect(struct request *r, const char *next)
+account_login_logout(struct request *r)
 {
-	if (next == NULL)
-		next = *r->query ? arena_printf(r->arena, "%s?%s", r->path,
-		    r->query) : r->path;
-	if (!validate_next(r->arena, next))
-		return page_redirect(r, 303, "/login");
-	return page_redirect(r, 303, arena_printf(r->arena, "/login?next=%s",
-	    url_encode(r->arena, next, strlen(next))));
+	return page_change(r, sign_out_change, r->session,
+	    "/login?done=signed_out");
 }

@@ -59,44 +59,52 @@ account_password_forgot_form(struct request *r)
 	return forgot_page(r, NULL, NULL, 200);
 }
 
-/* Mails acc a reset link, unless it had its share of them lately (the
- * answer does not say which). Returns 0 or -1. */
+struct reset_request {
+	const char *email;
+	struct account acc;
+	int known;           /* an account uses email */
+};
+
+/*
+ * Mails a reset link, unless the account had its share of them lately,
+ * in page_change's transaction. Every case writes the audit log, so the
+ * answer (cookies included) is the same whether or not the address has
+ * an account.
+ */
 static int
-mail_reset_link(struct request *r, const struct account *acc)
+reset_request_change(struct request *r, void *arg)
 {
+	struct reset_request *q = arg;
 	struct json_object *vars;
 	struct account locked;
 	const char *token;
 	long retry_after;
 	int rc;
 
-	if (db_begin(r->db) != 0)
-		return -1;
-	if ((rc = db_account_by_id(r->db, r->arena, acc->id, 1,
-	    &locked)) != 0 || (rc = db_token_quota(r->db, r->arena, acc->id,
-	    TOKEN_RESET, &retry_after)) != 0) {
-		db_rollback(r->db);
-		return rc < 0 ? -1 : 0;
-	}
-	if ((token = db_token_new(r->db, r->arena, acc->id, TOKEN_RESET,
+	if (!q->known)
+		return audit_log(r->db, 0, "password.reset_request", q->email,
+		    r->remote_addr, "no account");
+	if ((rc = db_account_by_id(r->db, r->arena, q->acc.id, 1,
+	    &locked)) != 0 || (rc = db_token_quota(r->db, r->arena, q->acc.id,
+	    TOKEN_RESET, &retry_after)) != 0)
+		return rc < 0 ? -1 : audit_log(r->db, q->acc.id,
+		    "password.reset_request", NULL, r->remote_addr,
+		    "no mail: enough links lately");
+	if ((token = db_token_new(r->db, r->arena, q->acc.id, TOKEN_RESET,
 	    NULL)) == NULL)
-		goto fail;
+		return -1;
 	vars = json_object_new_object();
 	json_object_object_add(vars, "name",
-	    json_object_new_string(acc->display_name));
+	    json_object_new_string(q->acc.display_name));
 	json_object_object_add(vars, "reset_url", json_object_new_string(
-	    arena_printf(r->arena, "%s/password/reset?token=%s", request_site_url(r),
-	    token)));
-	rc = outbox_mail(r->db, acc->email, "reset", vars);
+	    arena_printf(r->arena, "%s/password/reset?token=%s",
+	    request_site_url(r), token)));
+	rc = outbox_mail(r->db, q->acc.email, "reset", vars);
 	json_object_put(vars);
-	if (rc != 0 || audit_log(r->db, acc->id, "password.reset_request",
-	    NULL, r->remote_addr, NULL) != 0 || db_commit(r->db) != 0)
-		goto fail;
-	session_sync_after_write(r);
-	return 0;
-fail:
-	db_rollback(r->db);
-	return -1;
+	if (rc != 0)
+		return -1;
+	return audit_log(r->db, q->acc.id, "password.reset_request", NULL,
+	    r->remote_addr, NULL);
 }
 
 /* Gives the same answer whether or not the address has an account. */
@@ -104,19 +112,19 @@ int
 account_password_forgot(struct request *r)
 {
 	struct form_result in;
-	struct account acc;
+	struct reset_request q;
 	int rc;
 
 	if (form_check(r->arena, &account_forms[ACCOUNT_FORGOT], &r->form,
 	    NULL, &in) != 0)
 		return forgot_page(r, &in, NULL, 400);
-	rc = db_account_by_email(r->db, r->arena, in.field[FIELD_EMAIL].text,
-	    &acc);
+	q.email = in.field[FIELD_EMAIL].text;
+	rc = db_account_by_email(r->db, r->arena, q.email, &q.acc);
 	if (rc < 0)
 		return 503;
-	if (rc == 0 && !acc.disabled && mail_reset_link(r, &acc) != 0)
-		return 503;
-	return page_redirect(r, 303, "/password/forgot?done=sent");
+	q.known = rc == 0 && !q.acc.disabled;
+	return page_change(r, reset_request_change, &q,
+	    "/password/forgot?done=sent");
 }
 
 /* Finds a reset link that may still be followed. Returns 0, 1 when it
@@ -172,51 +180,50 @@ account_password_reset_form(struct request *r)
 	return reset_page(r, NULL, token);
 }
 
+struct reset {
+	const char *token;
+	const char *mcf;
+};
+
 /*
  * Sets the new password, uses the link, signs out every other session of
- * the account and tells its owner by mail, in one transaction. Following
- * the link also proves the address, so it counts as confirmed. Returns 0
- * with *user_id set, -1 when the link cannot be followed (any more), or
- * 503.
+ * the account, lifts a sign-in lock and tells its owner by mail, in
+ * page_change's transaction. Following the link also proves the address,
+ * so it counts as confirmed. A link that cannot be followed (any more)
+ * shows the page that says so.
  */
 static int
-reset_commit(struct request *r, const char *token, const char *mcf,
-    long long *user_id)
+reset_change(struct request *r, void *arg)
 {
+	const struct reset *c = arg;
 	struct account_token t;
 	struct json_object *vars;
 	long long keep;
 	int rc;
 
-	if (db_begin(r->db) != 0)
-		return 503;
-	if ((rc = find_reset(r, token, 1, &t)) != 0 ||
+	if ((rc = find_reset(r, c->token, 1, &t)) != 0 ||
 	    (rc = db_token_use(r->db, t.id)) != 0) {
-		db_rollback(r->db);
-		return rc < 0 ? 503 : -1;
+		if (rc < 0)
+			return -1;
+		return forgot_page(r, NULL, MSG_LINK_BAD, 410) == 0 ?
+		    PAGE_SHOWN : 500;
 	}
 	keep = r->session != NULL && r->session->user_id == t.user_id ?
 	    r->session->id : 0;
 	vars = json_object_new_object();
 	json_object_object_add(vars, "name",
 	    json_object_new_string(t.display_name));
-	rc = db_account_set_password(r->db, t.user_id, mcf) != 0 ||
+	rc = db_account_set_password(r->db, t.user_id, c->mcf) != 0 ||
 	    db_account_set_verified(r->db, t.user_id) != 0 ||
 	    db_tokens_retire(r->db, t.user_id, TOKEN_RESET) != 0 ||
 	    session_end_all(r->db, t.user_id, keep) != 0 ||
 	    outbox_mail(r->db, t.email, "password_changed", vars) != 0 ||
 	    audit_log(r->db, t.user_id, "password.reset", NULL, r->remote_addr,
-	    NULL) != 0 || db_commit(r->db) != 0;
+	    NULL) != 0 ||
+	    /* The lock protected the old password; the owner may sign in. */
+	    throttle_clear(r->db, t.email) != 0;
 	json_object_put(vars);
-	if (rc != 0) {
-		db_rollback(r->db);
-		return 503;
-	}
-	session_sync_after_write(r);
-	/* The lock protected the old password; the owner may sign in now. */
-	throttle_clear(r->db, t.email);
-	*user_id = t.user_id;
-	return 0;
+	return rc ? -1 : 0;
 }
 
 int
@@ -226,7 +233,6 @@ account_password_reset(struct request *r)
 	struct form_result in;
 	struct account_token t;
 	char mcf[PASSWORD_MCF_LEN] = "";
-	long long user_id = 0;
 	int status;
 
 	form_check(r->arena, f, &r->form, NULL, &in);
@@ -247,14 +253,10 @@ account_password_reset(struct request *r)
 	if ((status = account_hash_password(r,
 	    in.field[FIELD_NEW_PASSWORD].text, mcf)) != 0)
 		goto out;
-	if ((status = reset_commit(r, in.field[FIELD_TOKEN].text, mcf,
-	    &user_id)) != 0) {
-		if (status < 0)
-			status = forgot_page(r, NULL, MSG_LINK_BAD, 410);
-		goto out;
-	}
-	status = page_redirect(r, 303, r->session != NULL &&
-	    r->session->user_id == user_id ? "/me?done=password" :
+	struct reset c = { in.field[FIELD_TOKEN].text, mcf };
+
+	status = page_change(r, reset_change, &c, r->session != NULL &&
+	    r->session->user_id == t.user_id ? "/me?done=password" :
 	    "/login?done=reset");
 out:
 	explicit_bzero(mcf, sizeof(mcf));

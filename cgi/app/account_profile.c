@@ -105,8 +105,6 @@ profile_page(struct request *r, const struct form_result *res)
 int
 account_profile(struct request *r)
 {
-	if (r->session == NULL)
-		return account_login_redirect(r, "/me");
 	return profile_page(r, NULL);
 }
 
@@ -132,13 +130,8 @@ confirm_password(struct request *r, struct form_result *in,
 	case 0:
 		break;
 	case 1:
-		response_header(&r->resp, "Retry-After",
-		    arena_printf(r->arena, "%ld", retry_after));
-		r->error_detail = arena_printf(r->arena, "Too many wrong "
-		    "passwords. Try again in %ld minute%s.",
-		    (retry_after + 59) / 60,
-		    (retry_after + 59) / 60 == 1 ? "" : "s");
-		return 429;
+		return page_too_many(r, retry_after, "Too many wrong passwords. "
+		    "Try again in %s.", page_wait_text(r, retry_after));
 	default:
 		return 503;
 	}
@@ -158,22 +151,24 @@ confirm_password(struct request *r, struct form_result *in,
 	return 400;
 }
 
-/* Common start of the /me forms: the person must be signed in, and the
- * form must pass. Returns 0 to go on, or -1 having answered (*status). */
+/* Common start of the /me forms (their routes need a session): the form
+ * must pass. Returns 0 to go on, or -1 having answered (*status). */
 static int
 profile_form(struct request *r, enum account_form form,
     struct form_result *in, int *status)
 {
-	if (r->session == NULL) {
-		*status = account_login_redirect(r, "/me");
-		return -1;
-	}
 	if (form_check(r->arena, &account_forms[form], &r->form, NULL,
 	    in) != 0) {
 		*status = profile_page(r, in);
 		return -1;
 	}
 	return 0;
+}
+
+static int
+name_change(struct request *r, void *name)
+{
+	return db_account_set_name(r->db, r->session->user_id, name);
 }
 
 /* Changes the display name; it takes effect on every page at once. */
@@ -185,11 +180,45 @@ account_profile_name(struct request *r)
 
 	if (profile_form(r, ACCOUNT_NAME, &in, &status) != 0)
 		return status;
-	if (db_account_set_name(r->db, r->session->user_id,
-	    in.field[FIELD_DISPLAY_NAME].text) != 0)
-		return 503;
-	session_sync_after_write(r);
-	return page_redirect(r, 303, "/me?done=name");
+	return page_change(r, name_change,
+	    (void *)in.field[FIELD_DISPLAY_NAME].text, "/me?done=name");
+}
+
+/* Mails a link to address to, in page_change's transaction, unless the
+ * account had enough of them lately (429). */
+static int
+email_change(struct request *r, void *to)
+{
+	struct account acc;
+	struct json_object *vars;
+	const char *token;
+	long retry_after;
+	int rc;
+
+	if ((rc = db_account_by_id(r->db, r->arena, r->session->user_id, 1,
+	    &acc)) != 0)
+		return rc < 0 ? -1 : 404;
+	if ((rc = db_token_quota(r->db, r->arena, acc.id, TOKEN_EMAIL_CHANGE,
+	    &retry_after)) != 0)
+		return rc < 0 ? -1 : page_too_many(r, retry_after, "We have "
+		    "mailed links for a new address several times lately. Try "
+		    "again in %s.", page_wait_text(r, retry_after));
+	if ((token = db_token_new(r->db, r->arena, acc.id, TOKEN_EMAIL_CHANGE,
+	    to)) == NULL)
+		return -1;
+	vars = json_object_new_object();
+	json_object_object_add(vars, "name",
+	    json_object_new_string(acc.display_name));
+	json_object_object_add(vars, "new_email", json_object_new_string(to));
+	json_object_object_add(vars, "verify_url", json_object_new_string(
+	    arena_printf(r->arena, "%s/verify?token=%s", request_site_url(r),
+	    token)));
+	rc = outbox_mail(r->db, to, "email_change", vars);
+	json_object_put(vars);
+	if (rc != 0)
+		return -1;
+	return audit_log(r->db, acc.id, "account.email_change_request", to,
+	    r->remote_addr, NULL);
 }
 
 /*
@@ -203,10 +232,8 @@ account_profile_email(struct request *r)
 {
 	struct form_result in;
 	struct account acc;
-	struct json_object *vars;
-	const char *token, *to;
-	long retry_after;
-	int status, rc;
+	const char *to;
+	int status;
 
 	if (profile_form(r, ACCOUNT_EMAIL, &in, &status) != 0)
 		goto out;
@@ -221,49 +248,29 @@ account_profile_email(struct request *r)
 			status = 0;
 		goto out;
 	}
-	if (db_begin(r->db) != 0) {
-		status = 503;
-		goto out;
-	}
-	if ((rc = db_account_by_id(r->db, r->arena, acc.id, 1, &acc)) != 0 ||
-	    (rc = db_token_quota(r->db, r->arena, acc.id, TOKEN_EMAIL_CHANGE,
-	    &retry_after)) != 0) {
-		db_rollback(r->db);
-		status = rc < 0 ? 503 : 429;
-		if (status == 429) {
-			response_header(&r->resp, "Retry-After",
-			    arena_printf(r->arena, "%ld", retry_after));
-			r->error_detail = "We have mailed links for a new "
-			    "address several times lately. Wait a few minutes "
-			    "and try again.";
-		}
-		goto out;
-	}
-	if ((token = db_token_new(r->db, r->arena, acc.id, TOKEN_EMAIL_CHANGE,
-	    to)) == NULL) {
-		db_rollback(r->db);
-		status = 503;
-		goto out;
-	}
-	vars = json_object_new_object();
-	json_object_object_add(vars, "name",
-	    json_object_new_string(acc.display_name));
-	json_object_object_add(vars, "new_email", json_object_new_string(to));
-	json_object_object_add(vars, "verify_url", json_object_new_string(
-	    arena_printf(r->arena, "%s/verify?token=%s", request_site_url(r), token)));
-	rc = outbox_mail(r->db, to, "email_change", vars);
-	json_object_put(vars);
-	if (rc != 0 || audit_log(r->db, acc.id, "account.email_change_request",
-	    to, r->remote_addr, NULL) != 0 || db_commit(r->db) != 0) {
-		db_rollback(r->db);
-		status = 503;
-		goto out;
-	}
-	session_sync_after_write(r);
-	status = page_redirect(r, 303, "/me?done=email_sent");
+	status = page_change(r, email_change, (void *)to, "/me?done=email_sent");
 out:
 	form_wipe(&account_forms[ACCOUNT_EMAIL], &r->form);
 	return status;
+}
+
+/* Sets acc's new password_hash, in page_change's transaction. */
+static int
+password_change(struct request *r, void *arg)
+{
+	const struct account *acc = arg;
+	struct json_object *vars = json_object_new_object();
+	int rc;
+
+	json_object_object_add(vars, "name",
+	    json_object_new_string(acc->display_name));
+	rc = db_account_set_password(r->db, acc->id, acc->password_hash) != 0 ||
+	    session_end_all(r->db, acc->id, r->session->id) != 0 ||
+	    outbox_mail(r->db, acc->email, "password_changed", vars) != 0 ||
+	    audit_log(r->db, acc->id, "password.change", NULL, r->remote_addr,
+	    NULL) != 0;
+	json_object_put(vars);
+	return rc ? -1 : 0;
 }
 
 /* Changes the password, signs out the account's other sessions and tells
@@ -273,9 +280,8 @@ account_profile_password(struct request *r)
 {
 	struct form_result in;
 	struct account acc;
-	struct json_object *vars;
 	char mcf[PASSWORD_MCF_LEN] = "";
-	int status, rc;
+	int status;
 
 	if (profile_form(r, ACCOUNT_PASSWORD, &in, &status) != 0)
 		goto out;
@@ -287,30 +293,24 @@ account_profile_password(struct request *r)
 	if ((status = account_hash_password(r,
 	    in.field[FIELD_NEW_PASSWORD].text, mcf)) != 0)
 		goto out;
-	if (db_begin(r->db) != 0) {
-		status = 503;
-		goto out;
-	}
-	vars = json_object_new_object();
-	json_object_object_add(vars, "name",
-	    json_object_new_string(acc.display_name));
-	rc = db_account_set_password(r->db, acc.id, mcf) != 0 ||
-	    session_end_all(r->db, acc.id, r->session->id) != 0 ||
-	    outbox_mail(r->db, acc.email, "password_changed", vars) != 0 ||
-	    audit_log(r->db, acc.id, "password.change", NULL, r->remote_addr,
-	    NULL) != 0 || db_commit(r->db) != 0;
-	json_object_put(vars);
-	if (rc != 0) {
-		db_rollback(r->db);
-		status = 503;
-		goto out;
-	}
-	session_sync_after_write(r);
-	status = page_redirect(r, 303, "/me?done=password");
+	acc.password_hash = mcf;
+	status = page_change(r, password_change, &acc, "/me?done=password");
 out:
 	explicit_bzero(mcf, sizeof(mcf));
 	form_wipe(&account_forms[ACCOUNT_PASSWORD], &r->form);
 	return status;
+}
+
+static int
+delete_change(struct request *r, void *arg)
+{
+	const struct account *acc = arg;
+
+	return db_account_anonymise(r->db, acc->id) != 0 ||
+	    session_end_all(r->db, acc->id, 0) != 0 ||
+	    throttle_clear(r->db, acc->email) != 0 ||
+	    audit_log(r->db, acc->id, "account.delete", NULL, r->remote_addr,
+	    NULL) != 0 ? -1 : 0;
 }
 
 /*
@@ -331,21 +331,10 @@ account_profile_delete(struct request *r)
 			status = 0;
 		goto out;
 	}
-	if (db_begin(r->db) != 0) {
-		status = 503;
-		goto out;
-	}
-	if (db_account_anonymise(r->db, acc.id) != 0 ||
-	    session_end_all(r->db, acc.id, 0) != 0 ||
-	    audit_log(r->db, acc.id, "account.delete", NULL, r->remote_addr,
-	    NULL) != 0 || db_commit(r->db) != 0) {
-		db_rollback(r->db);
-		status = 503;
-		goto out;
-	}
-	throttle_clear(r->db, acc.email);
-	session_end(r);
-	status = page_redirect(r, 303, "/login?done=deleted");
+	status = page_change(r, delete_change, &acc, "/login?done=deleted");
+	/* Its sessions are gone with it; the browser forgets its cookie. */
+	if (status == 0 && r->resp.status == 303)
+		session_end(r);
 out:
 	form_wipe(&account_forms[ACCOUNT_DELETE], &r->form);
 	return status;

@@ -48,6 +48,30 @@ account_register_form(struct request *r)
 	return register_page(r, NULL, next);
 }
 
+/* Creates the account and queues the mail that confirms its address, in
+ * page_change's transaction. A taken address is only logged, which is a
+ * write too, so both answers carry the same cookies. */
+static int
+register_change(struct request *r, void *arg)
+{
+	struct account *acc = arg;
+
+	switch (db_account_insert(r->db, acc->email, acc->display_name,
+	    acc->password_hash, &acc->id)) {
+	case 0:
+		if (account_verify_mail(r, acc) != 0 ||
+		    audit_log(r->db, acc->id, "account.register", acc->email,
+		    r->remote_addr, NULL) != 0)
+			return -1;
+		return 0;
+	case 1:
+		return audit_log(r->db, 0, "account.register_taken", acc->email,
+		    r->remote_addr, NULL);
+	default:
+		return -1;
+	}
+}
+
 /*
  * Creates the account and mails the link to confirm its address, in one
  * transaction. An address that is taken gets the same answer as a new
@@ -80,32 +104,11 @@ account_register(struct request *r)
 	memset(&acc, 0, sizeof(acc));
 	acc.email = in.field[FIELD_EMAIL].text;
 	acc.display_name = in.field[FIELD_DISPLAY_NAME].text;
-	if (db_begin(r->db) != 0) {
-		status = 503;
-		goto out;
-	}
-	switch (db_account_insert(r->db, acc.email, acc.display_name, mcf,
-	    &acc.id)) {
-	case 0:
-		if (account_verify_mail(r, &acc) != 0 ||
-		    audit_log(r->db, acc.id, "account.register", acc.email,
-		    r->remote_addr, NULL) != 0 || db_commit(r->db) != 0)
-			goto fail;
-		session_sync_after_write(r);
-		break;
-	case 1:
-		db_rollback(r->db);
-		break;
-	default:
-		goto fail;
-	}
-	status = page_redirect(r, 303, next == NULL ? "/login?done=registered" :
+	acc.password_hash = mcf;
+	status = page_change(r, register_change, &acc, next == NULL ?
+	    "/login?done=registered" :
 	    arena_printf(r->arena, "/login?done=registered&next=%s",
 	    url_encode(r->arena, next, strlen(next))));
-	goto out;
-fail:
-	db_rollback(r->db);
-	status = 503;
 out:
 	explicit_bzero(mcf, sizeof(mcf));
 	form_wipe(f, &r->form);

@@ -144,6 +144,43 @@ change_email(struct request *r, const struct account_token *t,
 	return 0;
 }
 
+/* Follows the link of token *arg, in page_change's transaction; a link
+ * that cannot be followed shows the page that says why. */
+static int
+verify_change(struct request *r, void *arg)
+{
+	const char *token = arg;
+	struct account_token t;
+	enum link_state state = LINK_BROKEN;
+	int rc, mine;
+
+	if ((rc = find_link(r, token, 1, &t, &state)) != 0)
+		goto refused;
+	if ((rc = db_token_use(r->db, t.id)) != 0) {
+		state = LINK_USED;
+		rc = rc < 0 ? 503 : -1;
+		goto refused;
+	}
+	if (t.purpose == TOKEN_EMAIL_CHANGE) {
+		if ((rc = change_email(r, &t, &state)) != 0)
+			goto refused;
+	} else if (db_account_set_verified(r->db, t.user_id) != 0 ||
+	    db_tokens_retire(r->db, t.user_id, TOKEN_VERIFY) != 0 ||
+	    audit_log(r->db, t.user_id, "account.verify", t.email,
+	    r->remote_addr, NULL) != 0) {
+		return -1;
+	}
+	mine = r->session != NULL && r->session->user_id == t.user_id;
+	page_change_location(r, arena_printf(r->arena, "%s?done=%s",
+	    mine ? "/me" : "/login", t.purpose == TOKEN_EMAIL_CHANGE ?
+	    "email_changed" : "verified"));
+	return 0;
+refused:
+	if (rc == 503)
+		return -1;
+	return link_page(r, state) == 0 ? PAGE_SHOWN : 500;
+}
+
 /*
  * Follows a confirmation link: marks the token used and the address
  * confirmed, or for an email change, moves the account to the new
@@ -154,46 +191,12 @@ int
 account_verify(struct request *r)
 {
 	struct form_result in;
-	struct account_token t;
-	enum link_state state = LINK_BROKEN;
-	int rc, mine;
-	const char *done;
 
 	if (form_check(r->arena, &account_forms[ACCOUNT_VERIFY], &r->form,
 	    NULL, &in) != 0)
 		return link_page(r, LINK_BROKEN);
-	if (db_begin(r->db) != 0)
-		return 503;
-	if ((rc = find_link(r, in.field[FIELD_TOKEN].text, 1, &t,
-	    &state)) != 0)
-		goto fail;
-	if ((rc = db_token_use(r->db, t.id)) != 0) {
-		state = LINK_USED;
-		rc = rc < 0 ? 503 : -1;
-		goto fail;
-	}
-	if (t.purpose == TOKEN_EMAIL_CHANGE) {
-		if ((rc = change_email(r, &t, &state)) != 0)
-			goto fail;
-	} else if (db_account_set_verified(r->db, t.user_id) != 0 ||
-	    db_tokens_retire(r->db, t.user_id, TOKEN_VERIFY) != 0 ||
-	    audit_log(r->db, t.user_id, "account.verify", t.email,
-	    r->remote_addr, NULL) != 0) {
-		rc = 503;
-		goto fail;
-	}
-	if (db_commit(r->db) != 0) {
-		rc = 503;
-		goto fail;
-	}
-	session_sync_after_write(r);
-	mine = r->session != NULL && r->session->user_id == t.user_id;
-	done = t.purpose == TOKEN_EMAIL_CHANGE ? "email_changed" : "verified";
-	return page_redirect(r, 303, arena_printf(r->arena, "%s?done=%s",
-	    mine ? "/me" : "/login", done));
-fail:
-	db_rollback(r->db);
-	return rc < 0 ? link_page(r, state) : rc;
+	return page_change(r, verify_change, (void *)in.field[FIELD_TOKEN].text,
+	    "/login?done=verified");
 }
 
 int
@@ -216,58 +219,35 @@ account_verify_mail(struct request *r, const struct account *acc)
 	return rc;
 }
 
-/* Mails the confirmation link again, within the limits of
- * db_token_quota. */
-int
-account_verify_resend(struct request *r)
+/* Queues a new confirmation link for the signed-in person, in
+ * page_change's transaction, within the limits of db_token_quota. */
+static int
+resend_change(struct request *r, void *arg)
 {
 	struct account acc;
 	long retry_after;
 	int rc;
 
-	if (r->session == NULL)
-		return account_login_redirect(r, "/me");
-	if (r->session->verified)
-		return page_redirect(r, 303, "/me?done=verified");
-	if (db_begin(r->db) != 0)
-		return 503;
+	(void)arg;
 	if ((rc = db_account_by_id(r->db, r->arena, r->session->user_id, 1,
-	    &acc)) != 0) {
-		db_rollback(r->db);
-		return rc < 0 ? 503 : 404;
-	}
+	    &acc)) != 0)
+		return rc < 0 ? -1 : 404;
 	if ((rc = db_token_quota(r->db, r->arena, acc.id, TOKEN_VERIFY,
-	    &retry_after)) != 0) {
-		db_rollback(r->db);
-		if (rc < 0)
-			return 503;
-		response_header(&r->resp, "Retry-After",
-		    arena_printf(r->arena, "%ld", retry_after));
-		r->error_detail = arena_printf(r->arena, "We have mailed you "
-		    "a confirmation link %s. Look for it in your mail (and the "
-		    "spam folder), or ask again in %ld minute%s.",
+	    &retry_after)) != 0)
+		return rc < 0 ? -1 : page_too_many(r, retry_after, "We have "
+		    "mailed you a confirmation link %s. Look for it in your "
+		    "mail (and the spam folder), or ask again in %s.",
 		    retry_after > TOKEN_MAIL_INTERVAL_SECONDS ?
 		    "several times today" : "a moment ago",
-		    (retry_after + 59) / 60,
-		    (retry_after + 59) / 60 == 1 ? "" : "s");
-		return 429;
-	}
-	if (account_verify_mail(r, &acc) != 0 || db_commit(r->db) != 0) {
-		db_rollback(r->db);
-		return 503;
-	}
-	session_sync_after_write(r);
-	return page_redirect(r, 303, "/me?done=resent");
+		    page_wait_text(r, retry_after));
+	return account_verify_mail(r, &acc);
 }
 
+/* Mails the confirmation link again. */
 int
-account_verify_required(struct request *r)
+account_verify_resend(struct request *r)
 {
-	if (r->session != NULL && r->session->verified)
-		return 0;
-	r->error_detail = r->session == NULL ?
-	    "Sign in first." :
-	    "Confirm your email address first: follow the link we mailed to "
-	    "you. No mail? Ask for a new link on your account page.";
-	return 403;
+	if (r->session->verified)
+		return page_redirect(r, 303, "/me?done=verified");
+	return page_change(r, resend_change, NULL, "/me?done=resent");
 }

@@ -39,13 +39,6 @@ int account_register(struct request *r);
 int account_login_form(struct request *r);
 int account_login(struct request *r);
 int account_login_logout(struct request *r);
-/*
- * For a page that needs a signed-in person when there is none: answers
- * with a redirect to the sign-in page that comes back to next (a local
- * path; the request's own path when NULL) afterwards. Returns 0, for the
- * handler to return.
- */
-int account_login_redirect(struct request *r, const char *next);
 
 /* Hashes a new password into mcf. Returns 0, or the status to answer:
  * 503 (with r->error_detail) when no hashing turn came in time, 500 on
@@ -59,12 +52,6 @@ int account_hash_password(struct request *r, const char *pw,
 int account_verify_form(struct request *r);
 int account_verify(struct request *r);
 int account_verify_resend(struct request *r);
-/*
- * For pages that only a verified address may use (booking, uploads):
- * returns 0 when the signed-in person has confirmed their address, else
- * 403 with r->error_detail saying how to. Check for a session first.
- */
-int account_verify_required(struct request *r);
 /*
  * Adds a verification link for acc to the open transaction and queues the
  * mail with it. Returns 0, or -1 (the caller rolls back).

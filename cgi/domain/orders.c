@@ -27,18 +27,25 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"UPDATE orders SET status = 'expired' WHERE id = ? AND status = 'held'",
 };
 
-int
-orders_expire_holds(struct db *db, struct arena *a)
+struct expiry {
+	struct arena *arena;
+	int done;
+};
+
+/* Releases one batch of overdue holds, in db_tx's transaction. */
+static enum db_status
+expire_batch(struct db *db, void *arg)
 {
 	struct db_arg limit[] = { DB_INT(ORDERS_EXPIRE_BATCH) };
+	struct expiry *x = arg;
 	struct db_rows rows;
-	int done = 0;
+	enum db_status st;
 
-	if (db_begin(db) != 0)
-		return -1;
-	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_EXPIRED_HOLDS], limit,
-	    ARRAY_LEN(limit), &rows) != 0)
-		goto fail;
+	x->done = 0;
+	if ((st = db_query(db, x->arena, DB_PRIMARY,
+	    orders_stmts[ORD_EXPIRED_HOLDS], limit, ARRAY_LEN(limit),
+	    &rows)) != DB_OK)
+		return st;
 	for (size_t i = 0; i < rows.nrows; i++) {
 		struct row_reader rd;
 		long long order_id;
@@ -46,21 +53,24 @@ orders_expire_holds(struct db *db, struct arena *a)
 		row_begin(&rd, &rows, i, "expired hold");
 		order_id = row_int(&rd, 0, 1, LLONG_MAX);
 		if (row_end(&rd) != 0)
-			goto fail;
+			return DB_ERROR;
 
 		struct db_arg id[] = { DB_INT(order_id) };
 
-		if (db_exec(db, orders_stmts[ORD_RELEASE_SEATS], id,
-		    ARRAY_LEN(id), NULL, NULL) != 0 ||
-		    db_exec(db, orders_stmts[ORD_MARK_EXPIRED], id,
-		    ARRAY_LEN(id), NULL, NULL) != 0)
-			goto fail;
-		done++;
+		if ((st = db_exec(db, orders_stmts[ORD_RELEASE_SEATS], id,
+		    ARRAY_LEN(id), NULL, NULL)) != DB_OK ||
+		    (st = db_exec(db, orders_stmts[ORD_MARK_EXPIRED], id,
+		    ARRAY_LEN(id), NULL, NULL)) != DB_OK)
+			return st;
+		x->done++;
 	}
-	if (db_commit(db) != 0)
-		return -1;
-	return done;
-fail:
-	db_rollback(db);
-	return -1;
+	return DB_OK;
+}
+
+int
+orders_expire_holds(struct db *db, struct arena *a)
+{
+	struct expiry x = { a, 0 };
+
+	return db_tx(db, expire_batch, &x) == DB_OK ? x.done : -1;
 }

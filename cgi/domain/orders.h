@@ -15,7 +15,8 @@
  * never waited for by one holding its ticket types, and the guarded
  * counter updates serialise on the ticket_types rows. Two transactions
  * taking several ticket types in different orders can still deadlock;
- * InnoDB then rolls one back whole, and it changed nothing.
+ * InnoDB then rolls one back whole, it changed nothing, and db_tx runs it
+ * again.
  */
 #ifndef TESSERA_ORDERS_H
 #define TESSERA_ORDERS_H

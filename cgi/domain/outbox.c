@@ -134,25 +134,33 @@ outbox_backoff(long long attempts)
 	return delay < OUTBOX_BACKOFF_MAX ? delay : OUTBOX_BACKOFF_MAX;
 }
 
-int
-outbox_claim(struct db *db, struct arena *a, size_t max,
-    struct outbox_row **rows)
-{
-	struct db_rows r;
-	struct outbox_row *out;
-	struct db_arg limit[] = { DB_INT(max) };
+struct claim {
+	struct arena *arena;
+	size_t max;
+	struct outbox_row *rows;
+	size_t nrows;
+};
 
-	*rows = NULL;
-	if (db_begin(db) != 0)
-		return -1;
-	if (db_exec(db, outbox_stmts[OB_READ_COMMITTED], NULL, 0, NULL,
-	    NULL) != 0 ||
-	    db_query(db, a, DB_PRIMARY, outbox_stmts[OB_CLAIM_SELECT], limit, 1,
-	    &r) != 0)
-		goto fail;
-	out = arena_calloc(a, r.nrows ? r.nrows : 1, sizeof(*out));
+/* Takes up to c->max due rows under a lease, in db_tx's transaction. */
+static enum db_status
+claim_rows(struct db *db, void *arg)
+{
+	struct claim *c = arg;
+	struct db_arg limit[] = { DB_INT(c->max) };
+	struct db_rows r;
+	enum db_status st;
+
+	c->rows = NULL;
+	c->nrows = 0;
+	if ((st = db_exec(db, outbox_stmts[OB_READ_COMMITTED], NULL, 0, NULL,
+	    NULL)) != DB_OK ||
+	    (st = db_query(db, c->arena, DB_PRIMARY,
+	    outbox_stmts[OB_CLAIM_SELECT], limit, 1, &r)) != DB_OK)
+		return st;
+	c->rows = arena_calloc(c->arena, r.nrows ? r.nrows : 1,
+	    sizeof(*c->rows));
 	for (size_t i = 0; i < r.nrows; i++) {
-		struct outbox_row *row = &out[i];
+		struct outbox_row *row = &c->rows[i];
 
 		row->id = strtoull(db_cell(&r, i, 0), NULL, 10);
 		row->topic = db_cell(&r, i, 1);
@@ -163,18 +171,26 @@ outbox_claim(struct db *db, struct arena *a, size_t max,
 		struct db_arg args[] = { DB_INT(OUTBOX_LEASE_SECONDS),
 		    DB_INT(row->id), DB_INT(row->attempts) };
 
-		if (db_exec(db, outbox_stmts[OB_CLAIM_LEASE], args, 3, NULL,
-		    NULL) != 0)
-			goto fail;
+		if ((st = db_exec(db, outbox_stmts[OB_CLAIM_LEASE], args, 3,
+		    NULL, NULL)) != DB_OK)
+			return st;
 		row->attempts++;
 	}
-	if (db_commit(db) != 0)
+	c->nrows = r.nrows;
+	return DB_OK;
+}
+
+int
+outbox_claim(struct db *db, struct arena *a, size_t max,
+    struct outbox_row **rows)
+{
+	struct claim c = { a, max, NULL, 0 };
+
+	*rows = NULL;
+	if (db_tx(db, claim_rows, &c) != DB_OK)
 		return -1;
-	*rows = out;
-	return (int)r.nrows;
-fail:
-	db_rollback(db);
-	return -1;
+	*rows = c.rows;
+	return (int)c.nrows;
 }
 
 /* Runs one of the guarded updates. Returns 0, 1 when no row matched (the

@@ -31,8 +31,8 @@ struct json_object;
 
 /*
  * Appends a row with topic and payload (a JSON object, array or value) in
- * the caller's transaction on the primary: call it between db_begin() and
- * db_commit(), after the change it belongs to. payload is borrowed: the
+ * the caller's transaction on the primary (page_change, db_tx), after the
+ * change it belongs to. payload is borrowed: the
  * caller keeps its reference and puts it when done. Returns 0, or -1
  * (logged); the caller then rolls back.
  */

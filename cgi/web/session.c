@@ -223,6 +223,10 @@ session_sync_after_write(struct request *r)
 {
 	char gtid[160];
 
+	/* Inside a transaction nothing is committed yet: whoever commits it
+	 * (page_change) remembers the write. */
+	if (db_in_transaction(r->db))
+		return;
 	/* A minute is far longer than replication takes; after that the
 	 * cookie only costs a wait that returns at once. */
 	if (db_last_gtid(r->db, gtid, sizeof(gtid)) == 0 && is_gtid(gtid))

@@ -47,9 +47,9 @@ int session_load(struct request *r, enum db_target target);
 /*
  * Signs the browser in as user_id: ends its current session if it has
  * one (a fresh token at every sign-in, so a token planted before it is
- * worthless), creates a new one and sets the cookie. Runs its own
- * statements on the primary; call it outside a transaction. Returns 0 or
- * -1.
+ * worthless), creates a new one and sets the cookie. Its statements run
+ * in the caller's transaction when one is open (page_change). Returns 0
+ * or -1.
  */
 int session_start(struct request *r, long long user_id);
 
@@ -61,7 +61,8 @@ int session_end(struct request *r);
 int session_end_all(struct db *db, long long user_id, long long keep_id);
 
 /* After a committed write: remembers the primary's GTID in the sync
- * cookie. Failure only costs read-your-writes, so it is not reported. */
+ * cookie. Failure only costs read-your-writes, so it is not reported.
+ * Inside a transaction it does nothing: the commit is yet to come. */
 void session_sync_after_write(struct request *r);
 
 /* Sets a cookie with the site's attributes (HttpOnly, SameSite=Lax, Path=/,
