@@ -9,6 +9,7 @@
 #include "dates.h"
 #include "db_admin.h"
 #include "http_url.h"
+#include "row.h"
 #include "roles.h"
 #include "session.h"
 #include "tmpl.h"
@@ -40,29 +41,25 @@ like_prefix(struct arena *a, const char *q)
 }
 
 static struct tmpl_value *
-user_rows(struct request *r, const struct db_rows *rows, size_t limit)
+user_rows(struct request *r, const struct admin_user *users, size_t n)
 {
 	struct arena *a = r->arena;
 	struct tmpl_value *list = tv_list(a);
 
-	for (size_t i = 0; i < rows->nrows && i < limit; i++) {
+	for (size_t i = 0; i < n; i++) {
+		const struct admin_user *u = &users[i];
 		struct tmpl_value *v = tv_object(a);
-		const char *role = db_cell(rows, i, AU_ROLE);
-		long long id = strtoll(db_cell(rows, i, AU_ID), NULL, 10);
-		time_t created = 0;
 
-		dates_parse_db(db_cell(rows, i, AU_CREATED_AT), &created);
-		tv_set_int(a, v, "id", id);
-		tv_set_str(a, v, "email", db_cell(rows, i, AU_EMAIL));
-		tv_set_str(a, v, "name", db_cell(rows, i, AU_NAME));
-		tv_set_str(a, v, "role", role);
-		tv_set_bool(a, v, "verified",
-		    strcmp(db_cell(rows, i, AU_VERIFIED), "1") == 0);
-		tv_set_str(a, v, "created", dates_local(a, created, "UTC",
+		tv_set_int(a, v, "id", u->id);
+		tv_set_str(a, v, "email", u->email);
+		tv_set_str(a, v, "name", u->display_name);
+		tv_set_str(a, v, "role", role_name(u->role));
+		tv_set_bool(a, v, "verified", u->verified);
+		tv_set_str(a, v, "created", dates_local(a, u->created_at, "UTC",
 		    "%-d %b %Y"));
-		tv_set_bool(a, v, "is_organizer", strcmp(role, "organizer") == 0);
-		tv_set_bool(a, v, "changeable", strcmp(role, "admin") != 0 &&
-		    id != r->session->user_id);
+		tv_set_bool(a, v, "is_organizer", u->role == ROLE_ORGANIZER);
+		tv_set_bool(a, v, "changeable", u->role != ROLE_ADMIN &&
+		    u->id != r->session->user_id);
 		tv_push(a, list, v);
 	}
 	return list;
@@ -75,8 +72,9 @@ admin_users(struct request *r)
 	struct arena *a = r->arena;
 	const char *q = request_query(r, "q");
 	struct tmpl_value *ctx;
-	struct db_rows rows;
-	int page;
+	struct admin_user *users;
+	size_t n;
+	int page, rc;
 
 	if (q != NULL && *q == '\0')
 		q = NULL;
@@ -86,20 +84,21 @@ admin_users(struct request *r)
 	}
 	if ((page = request_page_number(r, MAX_PAGE)) < 0)
 		return 400;
-	if (db_admin_users(r->db, a, q ? like_prefix(a, q) : NULL,
-	    USERS_PER_PAGE + 1, (page - 1) * USERS_PER_PAGE, &rows) != 0)
-		return 503;
+	if ((rc = db_admin_users(r->db, a, q ? like_prefix(a, q) : NULL,
+	    USERS_PER_PAGE + 1, (page - 1) * USERS_PER_PAGE, &users, &n)) != 0)
+		return rc == ROW_BAD ? 500 : 503;
 
 	ctx = page_context(r, "Accounts");
-	tv_set(a, ctx, "users", user_rows(r, &rows, USERS_PER_PAGE));
-	tv_set_bool(a, ctx, "has_users", rows.nrows > 0);
+	tv_set(a, ctx, "users", user_rows(r, users,
+	    n < USERS_PER_PAGE ? n : USERS_PER_PAGE));
+	tv_set_bool(a, ctx, "has_users", n > 0);
 	if (q != NULL) {
 		tv_set_str(a, ctx, "q", q);
 		tv_set_str(a, ctx, "q_url", url_encode(a, q, strlen(q)));
 	}
 	if (page > 1)
 		tv_set_int(a, ctx, "prev_page", page - 1);
-	if (rows.nrows > USERS_PER_PAGE)
+	if (n > USERS_PER_PAGE)
 		tv_set_int(a, ctx, "next_page", page + 1);
 	tv_set_bool(a, ctx, "role_changed", request_query(r, "done") != NULL);
 	return page_render(r, "admin_users", ctx);
@@ -115,20 +114,17 @@ static int
 role_change(struct request *r, void *arg)
 {
 	const struct role_change *c = arg;
-	const char *name = role_name(c->role);
-	struct db_rows rows;
-	int changed = 0;
+	const char *email;
+	int changed = 0, rc;
 
-	if (db_admin_user_email(r->db, r->arena, c->id, &rows) != 0)
-		return -1;
-	if (rows.nrows == 0)
-		return 404;
-	if (db_admin_set_role(r->db, c->id, name, &changed) != 0)
+	if ((rc = db_admin_user_email(r->db, r->arena, c->id, &email)) != 0)
+		return rc < 0 ? -1 : 404;
+	if (db_admin_set_role(r->db, c->id, c->role, &changed) != 0)
 		return -1;
 	if (!changed)
 		return 0;
 	return audit_log(r->db, r->session->user_id,
-	    arena_printf(r->arena, "role.%s", name), db_cell(&rows, 0, 0),
+	    arena_printf(r->arena, "role.%s", role_name(c->role)), email,
 	    r->remote_addr, arena_printf(r->arena, "account %lld", c->id));
 }
 

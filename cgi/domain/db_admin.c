@@ -1,5 +1,8 @@
 #include "db_admin.h"
 
+#include <limits.h>
+
+#include "row.h"
 #include "util.h"
 
 enum admin_stmt {
@@ -25,7 +28,7 @@ static const char *const admin_stmts[ADM__MAX] = {
 	"UPDATE users SET role = ? WHERE id = ? AND role <> 'admin' "
 	"AND deleted_at IS NULL",
 	/* ADM_USER_EMAIL */
-	"SELECT email FROM users WHERE id = ?",
+	"SELECT email FROM users WHERE id = ? FOR UPDATE",
 	/* ADM_AUDIT */
 	"SELECT a.at, a.action, a.target, a.ip, a.detail, u.email "
 	"FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
@@ -34,26 +37,51 @@ static const char *const admin_stmts[ADM__MAX] = {
 
 int
 db_admin_users(struct db *db, struct arena *a, const char *q, int limit,
-    int offset, struct db_rows *out)
+    int offset, struct admin_user **out, size_t *n)
 {
+	struct db_rows rows;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
 	if (q == NULL) {
 		struct db_arg args[] = { DB_INT(limit), DB_INT(offset) };
 
-		return db_query(db, a, DB_READ, admin_stmts[ADM_USERS], args,
-		    ARRAY_LEN(args), out);
-	}
-	struct db_arg args[] = { DB_STR(q), DB_STR(q), DB_INT(limit),
-		DB_INT(offset) };
+		rc = db_query(db, a, DB_READ, admin_stmts[ADM_USERS], args,
+		    ARRAY_LEN(args), &rows);
+	} else {
+		struct db_arg args[] = { DB_STR(q), DB_STR(q), DB_INT(limit),
+			DB_INT(offset) };
 
-	return db_query(db, a, DB_READ, admin_stmts[ADM_USERS_MATCHING], args,
-	    ARRAY_LEN(args), out);
+		rc = db_query(db, a, DB_READ, admin_stmts[ADM_USERS_MATCHING],
+		    args, ARRAY_LEN(args), &rows);
+	}
+	if (rc != 0)
+		return -1;
+	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct admin_user *u = &(*out)[i];
+		struct row_reader rd;
+
+		row_begin(&rd, &rows, i, "account");
+		u->id = row_int(&rd, 0, 1, LLONG_MAX);
+		u->email = row_text(&rd, 1);
+		u->display_name = row_text(&rd, 2);
+		u->role = (enum role)row_enum(&rd, 3, role_names, ROLE__MAX);
+		u->verified = row_bool(&rd, 4);
+		u->created_at = row_time(&rd, 5);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*n = rows.nrows;
+	return 0;
 }
 
 int
-db_admin_set_role(struct db *db, long long user_id, const char *role,
+db_admin_set_role(struct db *db, long long user_id, enum role role,
     int *changed)
 {
-	struct db_arg args[] = { DB_STR(role), DB_INT(user_id) };
+	struct db_arg args[] = { DB_STR(role_name(role)), DB_INT(user_id) };
 	unsigned long long n = 0;
 
 	if (db_exec(db, admin_stmts[ADM_SET_ROLE], args, ARRAY_LEN(args), &n,
@@ -65,19 +93,47 @@ db_admin_set_role(struct db *db, long long user_id, const char *role,
 
 int
 db_admin_user_email(struct db *db, struct arena *a, long long user_id,
-    struct db_rows *out)
+    const char **email)
 {
 	struct db_arg args[] = { DB_INT(user_id) };
+	struct db_rows rows;
 
-	return db_query(db, a, DB_PRIMARY, admin_stmts[ADM_USER_EMAIL], args,
-	    ARRAY_LEN(args), out);
+	if (db_query(db, a, DB_PRIMARY, admin_stmts[ADM_USER_EMAIL], args,
+	    ARRAY_LEN(args), &rows) != 0)
+		return -1;
+	if (rows.nrows == 0 || db_cell(&rows, 0, 0) == NULL)
+		return 1;
+	*email = db_cell(&rows, 0, 0);
+	return 0;
 }
 
 int
-db_admin_audit(struct db *db, struct arena *a, int limit, struct db_rows *out)
+db_admin_audit(struct db *db, struct arena *a, int limit,
+    struct audit_entry **out, size_t *n)
 {
 	struct db_arg args[] = { DB_INT(limit) };
+	struct db_rows rows;
 
-	return db_query(db, a, DB_READ, admin_stmts[ADM_AUDIT], args,
-	    ARRAY_LEN(args), out);
+	*out = NULL;
+	*n = 0;
+	if (db_query(db, a, DB_READ, admin_stmts[ADM_AUDIT], args,
+	    ARRAY_LEN(args), &rows) != 0)
+		return -1;
+	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct audit_entry *e = &(*out)[i];
+		struct row_reader rd;
+
+		row_begin(&rd, &rows, i, "audit entry");
+		e->at = row_time(&rd, 0);
+		e->action = row_text(&rd, 1);
+		e->target = row_text_or_null(&rd, 2);
+		e->ip = row_text_or_null(&rd, 3);
+		e->detail = row_text_or_null(&rd, 4);
+		e->email = row_text_or_null(&rd, 5);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*n = rows.nrows;
+	return 0;
 }

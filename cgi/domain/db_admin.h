@@ -6,24 +6,47 @@
 #ifndef TESSERA_DB_ADMIN_H
 #define TESSERA_DB_ADMIN_H
 
-#include "db.h"
+#include <time.h>
 
-enum admin_user_col { AU_ID, AU_EMAIL, AU_NAME, AU_ROLE, AU_VERIFIED,
-	AU_CREATED_AT };
-enum admin_audit_col { AA_AT, AA_ACTION, AA_TARGET, AA_IP, AA_DETAIL,
-	AA_EMAIL };
+#include "db.h"
+#include "roles.h"
+
+/* An account as the admin list shows it. Strings arena-owned. */
+struct admin_user {
+	long long id;
+	const char *email;
+	const char *display_name;
+	enum role role;
+	int verified;
+	time_t created_at;
+};
+
+/* One audit log entry; target, ip, detail and email may be NULL (email:
+ * no account, or a deleted one's row is gone). */
+struct audit_entry {
+	time_t at;
+	const char *action;
+	const char *target;
+	const char *ip;
+	const char *detail;
+	const char *email;
+};
 
 /* Accounts matching q (prefix of email or name; NULL for all), newest
- * first, limit rows from offset. */
+ * first, limit from offset, into an arena-owned array of *n. Returns 0,
+ * -1 or ROW_BAD. */
 int db_admin_users(struct db *db, struct arena *a, const char *q, int limit,
-    int offset, struct db_rows *out);
+    int offset, struct admin_user **out, size_t *n);
 /* Sets the role of a non-admin account that is not deleted; *changed says
  * whether a row changed. Runs in the caller's transaction. */
-int db_admin_set_role(struct db *db, long long user_id, const char *role,
+int db_admin_set_role(struct db *db, long long user_id, enum role role,
     int *changed);
+/* The address of account user_id (locked, in the caller's transaction):
+ * 0 with *email set, 1 when there is no such account, or -1. */
 int db_admin_user_email(struct db *db, struct arena *a, long long user_id,
-    struct db_rows *out);
+    const char **email);
+/* The latest limit entries, newest first. Returns 0, -1 or ROW_BAD. */
 int db_admin_audit(struct db *db, struct arena *a, int limit,
-    struct db_rows *out);
+    struct audit_entry **out, size_t *n);
 
 #endif

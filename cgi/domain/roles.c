@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-static const char *const role_names[ROLE__MAX] = {
+const char *const role_names[ROLE__MAX] = {
 	[ROLE_ATTENDEE] = "attendee",
 	[ROLE_ORGANIZER] = "organizer",
 	[ROLE_ADMIN] = "admin",

@@ -13,6 +13,9 @@ enum role {
 	ROLE__MAX
 };
 
+/* users.role's values, by role. */
+extern const char *const role_names[ROLE__MAX];
+
 /* The role of a users.role value; ROLE_ATTENDEE for anything unknown, so
  * a bad value never grants more. */
 enum role role_from_name(const char *name);
