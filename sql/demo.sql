@@ -623,6 +623,23 @@ FROM (
 ) r
 ORDER BY r.event_id, r.author_id;
 
+-- Each order's lines (one per ticket type) and its history.
+INSERT INTO order_lines (order_id, kind, ticket_type_id, description, quantity,
+  unit_price_cents)
+SELECT d.order_id, 'ticket', d.ticket_type_id, tt.name, d.qty, d.price_cents
+FROM demo_order d JOIN ticket_types tt ON tt.id = d.ticket_type_id
+ORDER BY d.n;
+
+INSERT INTO order_history (order_id, at, from_status, to_status, note)
+SELECT d.order_id, d.created_at, NULL, 'held', '' FROM demo_order d ORDER BY d.n;
+INSERT INTO order_history (order_id, at, from_status, to_status, note)
+SELECT d.order_id, d.created_at + INTERVAL 2 MINUTE, 'held', 'paid', ''
+FROM demo_order d ORDER BY d.n;
+INSERT INTO order_history (order_id, at, from_status, to_status, note)
+SELECT d.order_id, d.created_at + INTERVAL 3 DAY, 'paid', 'refunded',
+  'the event was cancelled'
+FROM demo_order d WHERE d.status = 'refunded' ORDER BY d.n;
+
 -- ------------------------------------------------------------------ counters
 
 UPDATE demo_ticket_type t SET t.sold = (

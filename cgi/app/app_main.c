@@ -29,6 +29,14 @@ static const struct route routes[] = {
 	PAGE_POST("/me/email", PAGE_ME_EMAIL, ACCESS_SIGNED_IN),
 	PAGE_POST("/me/password", PAGE_ME_PASSWORD, ACCESS_SIGNED_IN),
 	PAGE_POST("/me/delete", PAGE_ME_DELETE, ACCESS_SIGNED_IN),
+	PAGE_GET("/me/orders/{code}", PAGE_ORDER, ACCESS_SIGNED_IN),
+	PAGE_GET("/events/{id:int}/book", PAGE_BOOK_FORM, ACCESS_VERIFIED),
+	PAGE_POST("/events/{id:int}/book", PAGE_BOOK, ACCESS_VERIFIED),
+	PAGE_GET("/orders/{code}/checkout", PAGE_CHECKOUT, ACCESS_SIGNED_IN),
+	PAGE_POST("/orders/{code}/checkout", PAGE_CHECKOUT_POST,
+	    ACCESS_SIGNED_IN),
+	PAGE_GET("/orders/{code}/sandbox", PAGE_SANDBOX, ACCESS_SIGNED_IN),
+	PAGE_POST("/orders/{code}/sandbox", PAGE_SANDBOX_POST, ACCESS_SIGNED_IN),
 };
 
 static const handler_fn handlers[PAGE__MAX] = {
@@ -49,6 +57,13 @@ static const handler_fn handlers[PAGE__MAX] = {
 	[PAGE_ME_EMAIL] = account_profile_email,
 	[PAGE_ME_PASSWORD] = account_profile_password,
 	[PAGE_ME_DELETE] = account_profile_delete,
+	[PAGE_BOOK_FORM] = booking_form,
+	[PAGE_BOOK] = booking_hold,
+	[PAGE_CHECKOUT] = checkout,
+	[PAGE_CHECKOUT_POST] = checkout_post,
+	[PAGE_SANDBOX] = checkout_sandbox,
+	[PAGE_SANDBOX_POST] = checkout_sandbox_post,
+	[PAGE_ORDER] = order_page,
 };
 
 /* Loads the common passwords that sign-up and password changes refuse;

@@ -28,6 +28,13 @@ enum app_page {
 	PAGE_ME_EMAIL,
 	PAGE_ME_PASSWORD,
 	PAGE_ME_DELETE,
+	PAGE_BOOK_FORM,
+	PAGE_BOOK,
+	PAGE_CHECKOUT,
+	PAGE_CHECKOUT_POST,
+	PAGE_SANDBOX,
+	PAGE_SANDBOX_POST,
+	PAGE_ORDER,
 	PAGE__MAX
 };
 
@@ -70,5 +77,14 @@ int account_profile_name(struct request *r);
 int account_profile_email(struct request *r);
 int account_profile_password(struct request *r);
 int account_profile_delete(struct request *r);
+
+/* Booking (booking.c) and checkout (checkout.c). */
+int booking_form(struct request *r);
+int booking_hold(struct request *r);
+int checkout(struct request *r);
+int checkout_post(struct request *r);
+int checkout_sandbox(struct request *r);
+int checkout_sandbox_post(struct request *r);
+int order_page(struct request *r);
 
 #endif

@@ -37,6 +37,11 @@ page_event(struct request *r)
 	tv_set(a, ctx, "ticket_types", view_ticket_types(a, types, ntypes, &ev,
 	    time(NULL)));
 	tv_set_bool(a, ctx, "has_ticket_types", ntypes > 0);
+	for (size_t i = 0; i < ntypes; i++)
+		if (ev.status == EVENT_PUBLISHED && events_ticket_sale(&types[i],
+		    ev.ends_at, time(NULL)) == TICKET_ON_SALE)
+			tv_set_bool(a, ctx, "bookable", 1);
+	tv_set_str(a, ctx, "book_url", arena_printf(a, "/events/%lld/book", id));
 	tv_set(a, ctx, "reviews", view_reviews(a, reviews, nreviews));
 	tv_set_bool(a, ctx, "has_reviews", nreviews > 0);
 	tv_set_str(a, ctx, "ics_url", arena_printf(a, "/events/%lld.ics", id));

@@ -82,6 +82,13 @@ config_load(struct config *cfg, char *err, size_t errlen)
 		return -1;
 	}
 	cfg->replica_max_lag = (int)v;
+	cfg->hold_minutes = atoi(env_or("TESSERA_HOLD_MINUTES", "15"));
+	if (cfg->hold_minutes < 1 || cfg->hold_minutes > 24 * 60) {
+		snprintf(err, errlen, "TESSERA_HOLD_MINUTES: 1 to 1440");
+		return -1;
+	}
+	cfg->payment_sandbox = strcmp(env_or("TESSERA_PAYMENT_SANDBOX", "0"),
+	    "1") == 0;
 	cfg->hash_concurrency = atoi(env_or("TESSERA_HASH_CONCURRENCY", "1"));
 	if (cfg->hash_concurrency < 1 || cfg->hash_concurrency > 64) {
 		snprintf(err, errlen, "TESSERA_HASH_CONCURRENCY: 1 to 64");

@@ -37,6 +37,11 @@ struct config {
 	const char *smtp_password;  /* TESSERA_SMTP_PASSWORD */
 	const char *mail_from;      /* TESSERA_MAIL_FROM */
 	const char *mail_dir;       /* TESSERA_MAIL_DIR */
+	int hold_minutes;           /* TESSERA_HOLD_MINUTES: how long a hold
+	                             * keeps its seats for checkout (15) */
+	int payment_sandbox;        /* TESSERA_PAYMENT_SANDBOX=1: the pretend
+	                             * provider of the local stack; never in
+	                             * production */
 	const char *base_url;       /* TESSERA_BASE_URL, e.g. https://tickets.example;
 	                             * NULL: taken from each request */
 };

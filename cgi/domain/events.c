@@ -30,7 +30,8 @@ enum event_col {
 
 enum ticket_type_col {
 	TT_ID, TT_NAME, TT_DESCRIPTION, TT_PRICE, TT_CURRENCY, TT_QUOTA,
-	TT_SOLD, TT_HELD, TT_SALES_START, TT_SALES_END
+	TT_SOLD, TT_HELD, TT_SALES_START, TT_SALES_END, TT_MIN_PER_ORDER,
+	TT_MAX_PER_ORDER, TT_MAX_PER_ACCOUNT
 };
 
 enum review_col { RV_RATING, RV_COMMENT, RV_CREATED_AT, RV_AUTHOR };
@@ -87,7 +88,8 @@ static const char *const events_stmts[EVENTS__MAX] = {
 	"WHERE e.id = ? AND e.status IN ('published', 'cancelled')",
 	/* EVENTS_TICKET_TYPES */
 	"SELECT id, name, description, price_cents, currency, quota, sold, "
-	"held, sales_start, sales_end FROM ticket_types "
+	"held, sales_start, sales_end, min_per_order, max_per_order, "
+	"max_per_account FROM ticket_types "
 	"WHERE event_id = ? ORDER BY sort_order, id",
 	/* EVENTS_REVIEWS_LATEST */
 	"SELECT r.rating, r.comment, r.created_at, u.display_name "
@@ -217,6 +219,10 @@ events_parse_ticket_type(const struct db_rows *rows, size_t i,
 	    &out->sales_start);
 	out->has_sales_end = row_time_or_null(&rd, TT_SALES_END,
 	    &out->sales_end);
+	out->min_per_order = row_int(&rd, TT_MIN_PER_ORDER, 1, UINT_COLUMN_MAX);
+	out->max_per_order = row_int(&rd, TT_MAX_PER_ORDER, 1, UINT_COLUMN_MAX);
+	out->max_per_account = row_int(&rd, TT_MAX_PER_ACCOUNT, 0,
+	    UINT_COLUMN_MAX);
 	return row_end(&rd);
 }
 

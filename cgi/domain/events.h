@@ -70,6 +70,9 @@ struct ticket_type {
 	time_t sales_start;
 	int has_sales_end;         /* else on sale until the event is over */
 	time_t sales_end;
+	long long min_per_order;   /* tickets of this type in one order */
+	long long max_per_order;
+	long long max_per_account; /* held or bought by one account; 0: any */
 };
 
 /* Whether a ticket type can be bought now, first match wins: no seats

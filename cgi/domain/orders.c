@@ -1,31 +1,544 @@
 #include "orders.h"
 
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "crypto.h"
 #include "db.h"
+#include "events.h"
+#include "log.h"
 #include "row.h"
 #include "util.h"
 
 enum orders_stmt {
 	ORD_EXPIRED_HOLDS,
-	ORD_RELEASE_SEATS,
-	ORD_MARK_EXPIRED,
+	ORD_LOCK_BUYER,
+	ORD_ACCOUNT_SEATS,
+	ORD_TAKE_SEATS,
+	ORD_SEATS_LEFT,
+	ORD_INSERT,
+	ORD_LINE_INSERT,
+	ORD_TICKET_INSERT,
+	ORD_HISTORY_INSERT,
+	ORD_GET,
+	ORD_GET_LOCK,
+	ORD_LINES,
+	ORD_TICKETS,
+	ORD_HISTORY,
+	ORD_NAME_TICKET,
+	ORD_SET_STATUS,
+	ORD_SET_PAID,
+	ORD_SEATS_SELL,
+	ORD_SEATS_RELEASE,
+	ORD_SEATS_UNSELL,
 	ORD__MAX
 };
+
+#define ORDER_COLS "id, code, event_id, buyer_id, status, total_cents, " \
+	"currency, provider, hold_expires_at, created_at, paid_at"
+/* Seats per ticket type of one order: one tickets row per seat. */
+#define ORDER_SEATS "(SELECT ticket_type_id, COUNT(*) AS n FROM tickets " \
+	"WHERE order_id = ? GROUP BY ticket_type_id) s " \
+	"ON s.ticket_type_id = tt.id"
 
 static const char *const orders_stmts[ORD__MAX] = {
 	/* ORD_EXPIRED_HOLDS: through orders_expiry (status, hold_expires_at) */
 	"SELECT id FROM orders WHERE status = 'held' "
 	"AND hold_expires_at < UTC_TIMESTAMP() "
 	"ORDER BY hold_expires_at LIMIT ? FOR UPDATE SKIP LOCKED",
-	/* ORD_RELEASE_SEATS: give back the seats the order's tickets held */
-	"UPDATE ticket_types tt JOIN ("
-	" SELECT ticket_type_id, COUNT(*) AS n FROM tickets"
-	" WHERE order_id = ? GROUP BY ticket_type_id) t"
-	" ON t.ticket_type_id = tt.id SET tt.held = tt.held - t.n",
-	/* ORD_MARK_EXPIRED */
-	"UPDATE orders SET status = 'expired' WHERE id = ? AND status = 'held'",
+	/* ORD_LOCK_BUYER: one account's bookings, one at a time */
+	"SELECT id FROM users WHERE id = ? FOR UPDATE",
+	/* ORD_ACCOUNT_SEATS: what the account holds or has of a type; a
+	 * locking read, so it sees the latest commit, not the transaction's
+	 * snapshot taken before the buyer's row was locked */
+	"SELECT COUNT(*) FROM tickets k JOIN orders o ON o.id = k.order_id "
+	"WHERE o.buyer_id = ? AND k.ticket_type_id = ? "
+	"AND o.status IN ('held', 'pending_payment', 'paid') LOCK IN SHARE MODE",
+	/* ORD_TAKE_SEATS: the guarded update (DESIGN.md), 0 rows: sold out */
+	"UPDATE ticket_types SET held = held + ? "
+	"WHERE id = ? AND sold + held + ? <= quota",
+	/* ORD_SEATS_LEFT */
+	"SELECT GREATEST(CAST(quota AS SIGNED) - CAST(sold AS SIGNED) "
+	"- CAST(held AS SIGNED), 0) FROM ticket_types WHERE id = ?",
+	/* ORD_INSERT */
+	"INSERT INTO orders (code, event_id, buyer_id, status, total_cents, "
+	"currency, hold_expires_at) VALUES (?, ?, ?, 'held', ?, ?, "
+	"UTC_TIMESTAMP() + INTERVAL ? MINUTE)",
+	/* ORD_LINE_INSERT */
+	"INSERT INTO order_lines (order_id, kind, ticket_type_id, description, "
+	"quantity, unit_price_cents) VALUES (?, 'ticket', ?, ?, ?, ?)",
+	/* ORD_TICKET_INSERT */
+	"INSERT INTO tickets (order_id, ticket_type_id, code) VALUES (?, ?, ?)",
+	/* ORD_HISTORY_INSERT */
+	"INSERT INTO order_history (order_id, from_status, to_status, note) "
+	"VALUES (?, ?, ?, ?)",
+	/* ORD_GET */
+	"SELECT " ORDER_COLS " FROM orders WHERE code = ? AND buyer_id = ?",
+	/* ORD_GET_LOCK */
+	"SELECT " ORDER_COLS " FROM orders WHERE code = ? AND buyer_id = ? "
+	"FOR UPDATE",
+	/* ORD_LINES */
+	"SELECT id, ticket_type_id, description, quantity, unit_price_cents "
+	"FROM order_lines WHERE order_id = ? ORDER BY id",
+	/* ORD_TICKETS */
+	"SELECT k.id, k.ticket_type_id, tt.name, k.attendee_name, k.code "
+	"FROM tickets k JOIN ticket_types tt ON tt.id = k.ticket_type_id "
+	"WHERE k.order_id = ? ORDER BY k.id",
+	/* ORD_HISTORY */
+	"SELECT at, from_status, to_status, note FROM order_history "
+	"WHERE order_id = ? ORDER BY id",
+	/* ORD_NAME_TICKET */
+	"UPDATE tickets SET attendee_name = ? WHERE id = ? AND order_id = ?",
+	/* ORD_SET_STATUS */
+	"UPDATE orders SET status = ? WHERE id = ? AND status = ?",
+	/* ORD_SET_PAID */
+	"UPDATE orders SET status = 'paid', paid_at = UTC_TIMESTAMP(), "
+	"provider = ?, hold_expires_at = NULL WHERE id = ? AND status = ?",
+	/* ORD_SEATS_SELL: held seats become sold */
+	"UPDATE ticket_types tt JOIN " ORDER_SEATS " "
+	"SET tt.held = tt.held - s.n, tt.sold = tt.sold + s.n",
+	/* ORD_SEATS_RELEASE: held seats go back on sale */
+	"UPDATE ticket_types tt JOIN " ORDER_SEATS " SET tt.held = tt.held - s.n",
+	/* ORD_SEATS_UNSELL: sold seats go back on sale */
+	"UPDATE ticket_types tt JOIN " ORDER_SEATS " SET tt.sold = tt.sold - s.n",
 };
+
+const char *const order_status_names[ORDER__STATUS_MAX] = {
+	[ORDER_HELD] = "held",
+	[ORDER_PENDING_PAYMENT] = "pending_payment",
+	[ORDER_PAID] = "paid",
+	[ORDER_CANCELLED] = "cancelled",
+	[ORDER_EXPIRED] = "expired",
+	[ORDER_REFUNDED] = "refunded",
+};
+
+/* What a move does to the order's seats. */
+enum seats_move { SEATS_KEEP, SEATS_SELL, SEATS_RELEASE, SEATS_UNSELL };
+
+/* The order's state machine: every move there is. */
+static const struct {
+	enum order_status from, to;
+	enum seats_move seats;
+} order_moves[] = {
+	{ ORDER_HELD, ORDER_PENDING_PAYMENT, SEATS_KEEP },
+	{ ORDER_HELD, ORDER_PAID, SEATS_SELL },
+	{ ORDER_PENDING_PAYMENT, ORDER_PAID, SEATS_SELL },
+	{ ORDER_HELD, ORDER_EXPIRED, SEATS_RELEASE },
+	{ ORDER_PENDING_PAYMENT, ORDER_EXPIRED, SEATS_RELEASE },
+	{ ORDER_HELD, ORDER_CANCELLED, SEATS_RELEASE },
+	{ ORDER_PENDING_PAYMENT, ORDER_CANCELLED, SEATS_RELEASE },
+	{ ORDER_PAID, ORDER_REFUNDED, SEATS_UNSELL },
+};
+
+static const enum orders_stmt seats_stmts[] = {
+	[SEATS_SELL] = ORD_SEATS_SELL,
+	[SEATS_RELEASE] = ORD_SEATS_RELEASE,
+	[SEATS_UNSELL] = ORD_SEATS_UNSELL,
+};
+
+/* A random code of n characters of [A-Z2-9] into out (n + 1 bytes). */
+static void
+new_code(char *out, size_t n)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	unsigned char bytes[32];
+
+	crypto_random(bytes, n);
+	/* 256 is a multiple of 32: every character is equally likely. */
+	for (size_t i = 0; i < n; i++)
+		out[i] = alphabet[bytes[i] % 32];
+	out[n] = '\0';
+}
+
+static int
+exec_affected(struct db *db, enum orders_stmt stmt, const struct db_arg *args,
+    size_t nargs, unsigned long long *n)
+{
+	return db_exec(db, orders_stmts[stmt], args, nargs, n, NULL) == DB_OK ?
+	    0 : -1;
+}
+
+static int
+history_add(struct db *db, long long order_id, const char *from,
+    enum order_status to, const char *note)
+{
+	struct db_arg args[] = {
+		DB_INT(order_id), from ? DB_STR(from) : DB_NULL,
+		DB_STR(order_status_names[to]), DB_STR(note ? note : ""),
+	};
+
+	return exec_affected(db, ORD_HISTORY_INSERT, args, ARRAY_LEN(args),
+	    NULL);
+}
+
+/* Refuses out with why for type tt and limit; returns 1. */
+static int
+refuse(struct booking_outcome *out, enum booking_refusal why, long long tt,
+    long long limit)
+{
+	out->refusal = why;
+	out->ticket_type_id = tt;
+	out->limit = limit;
+	return 1;
+}
+
+static const struct ticket_type *
+find_type(const struct ticket_type *types, size_t n, long long id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (types[i].id == id)
+			return &types[i];
+	return NULL;
+}
+
+/* Checks b against the event and its types, before any seat is taken.
+ * Returns 0, 1 refused, -1. */
+static int
+check_booking(struct db *db, struct arena *a, const struct booking *b,
+    const struct event *ev, const struct ticket_type *types, size_t ntypes,
+    struct booking_outcome *out)
+{
+	time_t now = time(NULL);
+	const char *currency = NULL;
+	int capped = 0;
+
+	if (!events_is_public(ev) || ev->status != EVENT_PUBLISHED ||
+	    events_is_over(ev, now))
+		return refuse(out, BOOKING_EVENT_CLOSED, 0, 0);
+	for (size_t i = 0; i < b->nitems; i++) {
+		const struct booking_item *it = &b->items[i];
+		const struct ticket_type *t = find_type(types, ntypes,
+		    it->ticket_type_id);
+		enum ticket_sale sale;
+
+		if (t == NULL)
+			return refuse(out, BOOKING_UNKNOWN_TYPE,
+			    it->ticket_type_id, 0);
+		sale = events_ticket_sale(t, ev->ends_at, now);
+		if (sale == TICKET_SALES_ENDED || sale == TICKET_NOT_YET_ON_SALE)
+			return refuse(out, BOOKING_NOT_ON_SALE, t->id, 0);
+		if (it->quantity < t->min_per_order)
+			return refuse(out, BOOKING_BELOW_MIN, t->id,
+			    t->min_per_order);
+		if (it->quantity > t->max_per_order)
+			return refuse(out, BOOKING_ABOVE_MAX, t->id,
+			    t->max_per_order);
+		if (currency != NULL && strcmp(currency, t->currency) != 0)
+			return refuse(out, BOOKING_MIXED_CURRENCY, t->id, 0);
+		currency = t->currency;
+		capped |= t->max_per_account > 0;
+	}
+	if (!capped)
+		return 0;
+	/* One account's bookings one after the other, so two at once cannot
+	 * both fit under the cap. */
+	struct db_arg buyer[] = { DB_INT(b->buyer_id) };
+	struct db_rows rows;
+
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_LOCK_BUYER], buyer, 1,
+	    &rows) != DB_OK)
+		return -1;
+	for (size_t i = 0; i < b->nitems; i++) {
+		const struct ticket_type *t = find_type(types, ntypes,
+		    b->items[i].ticket_type_id);
+		struct db_arg args[] = { DB_INT(b->buyer_id), DB_INT(t->id) };
+		long long has;
+
+		if (t->max_per_account == 0)
+			continue;
+		if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_ACCOUNT_SEATS],
+		    args, ARRAY_LEN(args), &rows) != DB_OK || rows.nrows != 1)
+			return -1;
+		has = strtoll(db_cell(&rows, 0, 0), NULL, 10);
+		if (has + b->items[i].quantity > t->max_per_account)
+			return refuse(out, BOOKING_ACCOUNT_CAP, t->id,
+			    t->max_per_account - has > 0 ?
+			    t->max_per_account - has : 0);
+	}
+	return 0;
+}
+
+/* Items by ticket type id: every transaction takes ticket_types rows in
+ * the same order. */
+static int
+by_type(const void *x, const void *y)
+{
+	const struct booking_item *a = x, *b = y;
+
+	return (a->ticket_type_id > b->ticket_type_id) -
+	    (a->ticket_type_id < b->ticket_type_id);
+}
+
+int
+orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
+    struct booking_outcome *out)
+{
+	struct booking_item items[ORDERS_MAX_TYPES];
+	struct ticket_type *types;
+	struct event ev;
+	size_t ntypes;
+	long long total = 0;
+	const char *currency = "EUR";
+	unsigned long long order_id = 0, n;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (b->nitems == 0 || b->nitems > ORDERS_MAX_TYPES)
+		return refuse(out, BOOKING_BELOW_MIN, 0, 1);
+	/* Inside the transaction these read the primary. */
+	if ((rc = events_get(db, a, b->event_id, &ev)) != 0)
+		return rc == 1 ? refuse(out, BOOKING_EVENT_CLOSED, 0, 0) : -1;
+	if (events_ticket_types(db, a, b->event_id, &types, &ntypes) != 0)
+		return -1;
+	if ((rc = check_booking(db, a, b, &ev, types, ntypes, out)) != 0)
+		return rc;
+	memcpy(items, b->items, b->nitems * sizeof(*items));
+	qsort(items, b->nitems, sizeof(*items), by_type);
+	for (size_t i = 0; i < b->nitems; i++) {
+		const struct ticket_type *t = find_type(types, ntypes,
+		    items[i].ticket_type_id);
+		struct db_arg take[] = { DB_INT(items[i].quantity), DB_INT(t->id),
+			DB_INT(items[i].quantity) };
+
+		if (exec_affected(db, ORD_TAKE_SEATS, take, ARRAY_LEN(take),
+		    &n) != 0)
+			return -1;
+		if (n == 0) {
+			struct db_arg id[] = { DB_INT(t->id) };
+			struct db_rows rows;
+
+			if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_SEATS_LEFT],
+			    id, 1, &rows) != DB_OK || rows.nrows != 1)
+				return -1;
+			return refuse(out, BOOKING_SOLD_OUT, t->id,
+			    strtoll(db_cell(&rows, 0, 0), NULL, 10));
+		}
+		total += items[i].quantity * t->price;
+		currency = t->currency;
+	}
+	new_code(out->code, ORDER_CODE_LEN);
+	struct db_arg order[] = {
+		DB_STR(out->code), DB_INT(b->event_id), DB_INT(b->buyer_id),
+		DB_INT(total), DB_STR(currency), DB_INT(b->hold_minutes),
+	};
+
+	if (db_exec(db, orders_stmts[ORD_INSERT], order, ARRAY_LEN(order), NULL,
+	    &order_id) != DB_OK)
+		return -1;
+	for (size_t i = 0; i < b->nitems; i++) {
+		const struct ticket_type *t = find_type(types, ntypes,
+		    items[i].ticket_type_id);
+		struct db_arg line[] = {
+			DB_INT(order_id), DB_INT(t->id), DB_STR(t->name),
+			DB_INT(items[i].quantity), DB_INT(t->price),
+		};
+
+		if (exec_affected(db, ORD_LINE_INSERT, line, ARRAY_LEN(line),
+		    NULL) != 0)
+			return -1;
+		for (long long k = 0; k < items[i].quantity; k++) {
+			char code[TICKET_CODE_LEN + 1];
+
+			new_code(code, TICKET_CODE_LEN);
+			struct db_arg ticket[] = { DB_INT(order_id), DB_INT(t->id),
+				DB_STR(code) };
+
+			if (exec_affected(db, ORD_TICKET_INSERT, ticket,
+			    ARRAY_LEN(ticket), NULL) != 0)
+				return -1;
+		}
+	}
+	if (history_add(db, (long long)order_id, NULL, ORDER_HELD, "") != 0)
+		return -1;
+	out->refusal = BOOKING_OK;
+	return 0;
+}
+
+static int
+parse_order(const struct db_rows *rows, struct order *o)
+{
+	struct row_reader rd;
+
+	memset(o, 0, sizeof(*o));
+	row_begin(&rd, rows, 0, "order");
+	o->id = row_int(&rd, 0, 1, LLONG_MAX);
+	o->code = row_text(&rd, 1);
+	o->event_id = row_int(&rd, 2, 1, LLONG_MAX);
+	o->buyer_id = row_int(&rd, 3, 1, LLONG_MAX);
+	o->status = (enum order_status)row_enum(&rd, 4, order_status_names,
+	    ORDER__STATUS_MAX);
+	o->total = row_int(&rd, 5, 0, LLONG_MAX);
+	o->currency = row_text(&rd, 6);
+	o->provider = row_text_or_null(&rd, 7);
+	o->has_hold_expires_at = row_time_or_null(&rd, 8, &o->hold_expires_at);
+	o->created_at = row_time(&rd, 9);
+	o->has_paid_at = row_time_or_null(&rd, 10, &o->paid_at);
+	return row_end(&rd);
+}
+
+int
+orders_get(struct db *db, struct arena *a, const char *code,
+    long long buyer_id, int lock, struct order *out)
+{
+	struct db_arg args[] = { DB_STR(code), DB_INT(buyer_id) };
+	struct db_rows rows;
+
+	if (strlen(code) != ORDER_CODE_LEN)
+		return 1;
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[lock ? ORD_GET_LOCK :
+	    ORD_GET], args, ARRAY_LEN(args), &rows) != DB_OK)
+		return -1;
+	if (rows.nrows == 0)
+		return 1;
+	return parse_order(&rows, out);
+}
+
+int
+orders_lines(struct db *db, struct arena *a, long long order_id,
+    struct order_line **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(order_id) };
+	struct db_rows rows;
+
+	*n = 0;
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_LINES], args, 1,
+	    &rows) != DB_OK)
+		return -1;
+	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct order_line *l = &(*out)[i];
+		struct row_reader rd;
+
+		row_begin(&rd, &rows, i, "order line");
+		l->id = row_int(&rd, 0, 1, LLONG_MAX);
+		if (db_cell(&rows, i, 1) != NULL)
+			l->ticket_type_id = row_int(&rd, 1, 1, LLONG_MAX);
+		l->description = row_text(&rd, 2);
+		l->quantity = row_int(&rd, 3, 1, LLONG_MAX);
+		l->unit_price = row_int(&rd, 4, 0, LLONG_MAX);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*n = rows.nrows;
+	return 0;
+}
+
+int
+orders_tickets(struct db *db, struct arena *a, long long order_id,
+    struct order_ticket **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(order_id) };
+	struct db_rows rows;
+
+	*n = 0;
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_TICKETS], args, 1,
+	    &rows) != DB_OK)
+		return -1;
+	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct order_ticket *t = &(*out)[i];
+		struct row_reader rd;
+
+		row_begin(&rd, &rows, i, "ticket");
+		t->id = row_int(&rd, 0, 1, LLONG_MAX);
+		t->ticket_type_id = row_int(&rd, 1, 1, LLONG_MAX);
+		t->type_name = row_text(&rd, 2);
+		t->attendee_name = row_text(&rd, 3);
+		t->code = row_text(&rd, 4);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*n = rows.nrows;
+	return 0;
+}
+
+int
+orders_history(struct db *db, struct arena *a, long long order_id,
+    struct order_change **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(order_id) };
+	struct db_rows rows;
+
+	*n = 0;
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_HISTORY], args, 1,
+	    &rows) != DB_OK)
+		return -1;
+	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct order_change *c = &(*out)[i];
+		struct row_reader rd;
+
+		row_begin(&rd, &rows, i, "order change");
+		c->at = row_time(&rd, 0);
+		c->has_from = db_cell(&rows, i, 1) != NULL;
+		if (c->has_from)
+			c->from = (enum order_status)row_enum(&rd, 1,
+			    order_status_names, ORDER__STATUS_MAX);
+		c->to = (enum order_status)row_enum(&rd, 2, order_status_names,
+		    ORDER__STATUS_MAX);
+		c->note = row_text(&rd, 3);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*n = rows.nrows;
+	return 0;
+}
+
+int
+orders_name_ticket(struct db *db, long long order_id, long long ticket_id,
+    const char *name)
+{
+	struct db_arg args[] = { DB_STR(name), DB_INT(ticket_id),
+		DB_INT(order_id) };
+
+	return exec_affected(db, ORD_NAME_TICKET, args, ARRAY_LEN(args), NULL);
+}
+
+int
+orders_transition(struct db *db, struct order *o, enum order_status to,
+    const char *provider, const char *note)
+{
+	const char *from = order_status_names[o->status];
+	struct db_arg id[] = { DB_INT(o->id) };
+	unsigned long long n = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(order_moves); i++)
+		if (order_moves[i].from == o->status && order_moves[i].to == to)
+			break;
+	if (i == ARRAY_LEN(order_moves)) {
+		log_info("%s: order %lld: no move from %s to %s", __func__, o->id,
+		    from, order_status_names[to]);
+		return 1;
+	}
+	if (to == ORDER_PAID) {
+		struct db_arg args[] = { provider ? DB_STR(provider) : DB_NULL,
+			DB_INT(o->id), DB_STR(from) };
+
+		if (exec_affected(db, ORD_SET_PAID, args, ARRAY_LEN(args),
+		    &n) != 0)
+			return -1;
+	} else {
+		struct db_arg args[] = { DB_STR(order_status_names[to]),
+			DB_INT(o->id), DB_STR(from) };
+
+		if (exec_affected(db, ORD_SET_STATUS, args, ARRAY_LEN(args),
+		    &n) != 0)
+			return -1;
+	}
+	if (n == 0)
+		return 1;
+	if (order_moves[i].seats != SEATS_KEEP &&
+	    exec_affected(db, seats_stmts[order_moves[i].seats], id, 1,
+	    NULL) != 0)
+		return -1;
+	if (history_add(db, o->id, from, to, note) != 0)
+		return -1;
+	o->status = to;
+	return 0;
+}
 
 struct expiry {
 	struct arena *arena;
@@ -48,21 +561,23 @@ expire_batch(struct db *db, void *arg)
 		return st;
 	for (size_t i = 0; i < rows.nrows; i++) {
 		struct row_reader rd;
-		long long order_id;
+		struct order o = { .status = ORDER_HELD };
 
 		row_begin(&rd, &rows, i, "expired hold");
-		order_id = row_int(&rd, 0, 1, LLONG_MAX);
+		o.id = row_int(&rd, 0, 1, LLONG_MAX);
 		if (row_end(&rd) != 0)
 			return DB_ERROR;
-
-		struct db_arg id[] = { DB_INT(order_id) };
-
-		if ((st = db_exec(db, orders_stmts[ORD_RELEASE_SEATS], id,
-		    ARRAY_LEN(id), NULL, NULL)) != DB_OK ||
-		    (st = db_exec(db, orders_stmts[ORD_MARK_EXPIRED], id,
-		    ARRAY_LEN(id), NULL, NULL)) != DB_OK)
-			return st;
-		x->done++;
+		switch (orders_transition(db, &o, ORDER_EXPIRED, NULL,
+		    "the hold ran out")) {
+		case 0:
+			x->done++;
+			break;
+		case 1:
+			break;
+		default:
+			st = db_last_status(db);
+			return st == DB_OK ? DB_ERROR : st;
+		}
 	}
 	return DB_OK;
 }

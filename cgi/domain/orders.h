@@ -1,42 +1,183 @@
 /*
  * Orders and the seats they hold (DESIGN.md, "Never oversell"). An order
- * in status 'held' keeps seats of its tickets' types until its
- * hold_expires_at; paying turns them into sold seats, and an unpaid hold
- * expires and gives them back.
+ * is made of priced lines (tickets of one type; a picture later) and, for
+ * tickets, one row per seat in tickets. An order in status 'held' keeps
+ * its seats until its hold_expires_at; paying turns them into sold seats,
+ * and an unpaid hold expires and gives them back.
  *
  * This module is the only writer of the seat counters
  * ticket_types.sold and ticket_types.held (events.c reads them, and owns
  * quota): each change to them happens here, in the same transaction as
- * the change of the order that explains it.
+ * the change of the order that explains it, and the order's status
+ * changes only through orders_transition(), along the arrows of
+ * order_moves[] in orders.c:
  *
- * Lock order, for every transaction here: the order rows first (FOR
- * UPDATE), then the ticket_types rows of their tickets; never an order
- * while holding ticket types. Then a transaction that holds an order is
- * never waited for by one holding its ticket types, and the guarded
- * counter updates serialise on the ticket_types rows. Two transactions
- * taking several ticket types in different orders can still deadlock;
- * InnoDB then rolls one back whole, it changed nothing, and db_tx runs it
- * again.
+ *	held -> pending_payment -> paid -> refunded
+ *	held, pending_payment -> expired, cancelled
+ *	held -> paid
+ *
+ * Lock order, for every transaction here: the buyer's users row (only
+ * when a ticket type caps what one account may buy), then the order rows
+ * (FOR UPDATE), then the ticket_types rows, by id; never an order while
+ * holding ticket types. The guarded counter updates serialise on the
+ * ticket_types rows. A deadlock that still happens rolls one transaction
+ * back whole, it changed nothing, and db_tx runs it again.
  */
 #ifndef TESSERA_ORDERS_H
 #define TESSERA_ORDERS_H
 
+#include <stddef.h>
+#include <time.h>
+
+#include "db.h"
+
 struct arena;
-struct db;
 
 /* Most overdue holds orders_expire_holds() takes at once. */
 #define ORDERS_EXPIRE_BATCH 100
+/* Codes: [A-Z2-9], 5 bits a character from the system's random source. */
+#define ORDER_CODE_LEN 16
+#define TICKET_CODE_LEN 24
+/* Ticket types one order may take. */
+#define ORDERS_MAX_TYPES 20
+
+enum order_status {
+	ORDER_HELD,
+	ORDER_PENDING_PAYMENT,
+	ORDER_PAID,
+	ORDER_CANCELLED,
+	ORDER_EXPIRED,
+	ORDER_REFUNDED,
+	ORDER__STATUS_MAX
+};
+
+/* orders.status's values, by status. */
+extern const char *const order_status_names[ORDER__STATUS_MAX];
+
+struct order {
+	long long id;
+	const char *code;
+	long long event_id;
+	long long buyer_id;
+	enum order_status status;
+	long long total;           /* minor units of currency */
+	const char *currency;
+	const char *provider;      /* NULL until chosen */
+	int has_hold_expires_at;
+	time_t hold_expires_at;
+	time_t created_at;
+	int has_paid_at;
+	time_t paid_at;
+};
+
+struct order_line {
+	long long id;
+	long long ticket_type_id;  /* 0 for a line that is not tickets */
+	const char *description;
+	long long quantity;
+	long long unit_price;
+};
+
+struct order_ticket {
+	long long id;
+	long long ticket_type_id;
+	const char *type_name;
+	const char *attendee_name; /* "" until the buyer names it */
+	const char *code;
+};
+
+struct order_change {
+	time_t at;
+	int has_from;
+	enum order_status from;
+	enum order_status to;
+	const char *note;
+};
+
+struct booking_item {
+	long long ticket_type_id;
+	long long quantity;        /* at least 1 */
+};
+
+struct booking {
+	long long event_id;
+	long long buyer_id;
+	const struct booking_item *items;
+	size_t nitems;             /* 1 to ORDERS_MAX_TYPES, distinct types */
+	int hold_minutes;
+};
+
+/* Why a booking was refused; nothing of it is kept. */
+enum booking_refusal {
+	BOOKING_OK,
+	BOOKING_EVENT_CLOSED,      /* cancelled, over, or not published */
+	BOOKING_UNKNOWN_TYPE,      /* not a ticket type of this event */
+	BOOKING_NOT_ON_SALE,       /* outside the type's sale window */
+	BOOKING_BELOW_MIN,         /* fewer than its min_per_order */
+	BOOKING_ABOVE_MAX,         /* more than its max_per_order */
+	BOOKING_ACCOUNT_CAP,       /* over its max_per_account */
+	BOOKING_MIXED_CURRENCY,
+	BOOKING_SOLD_OUT,          /* not enough seats left */
+};
+
+struct booking_outcome {
+	enum booking_refusal refusal;
+	long long ticket_type_id;  /* the type refused, if any */
+	long long limit;           /* MIN/MAX/CAP: the limit; SOLD_OUT: left */
+	char code[ORDER_CODE_LEN + 1];   /* BOOKING_OK: the new order */
+};
+
+/*
+ * Places a hold, in the caller's transaction on the primary: checks the
+ * event, every type's sale window and limits, takes the seats with the
+ * guarded update "sold + held + n <= quota" (by type id), and creates the
+ * order with its lines, its tickets (unnamed) and its first history entry,
+ * held for b->hold_minutes. Returns 0 with out->code set; 1 refused
+ * (out->refusal; the caller rolls back, as seats of other types may have
+ * been taken); -1 for a database failure (db_last_status()).
+ */
+int orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
+    struct booking_outcome *out);
+
+/*
+ * The order with code, if it is buyer_id's (lock: FOR UPDATE, in the
+ * caller's transaction). Another person's order is no order: 1, as for a
+ * code that does not exist. Returns 0, 1, -1 or ROW_BAD.
+ */
+int orders_get(struct db *db, struct arena *a, const char *code,
+    long long buyer_id, int lock, struct order *out);
+/* The order's lines, tickets (by id) and history (oldest first), each an
+ * arena-owned array. Return 0, -1 or ROW_BAD. */
+int orders_lines(struct db *db, struct arena *a, long long order_id,
+    struct order_line **out, size_t *n);
+int orders_tickets(struct db *db, struct arena *a, long long order_id,
+    struct order_ticket **out, size_t *n);
+int orders_history(struct db *db, struct arena *a, long long order_id,
+    struct order_change **out, size_t *n);
+
+/* Names the attendee of ticket_id of order_id. Returns 0 or -1. */
+int orders_name_ticket(struct db *db, long long order_id, long long ticket_id,
+    const char *name);
+
+/*
+ * Moves a locked order (orders_get with lock) to status to, with its
+ * seats: to paid, its held seats become sold; to expired or cancelled
+ * from held or pending_payment, they are given back; to refunded, its
+ * sold seats are. Records the change with note and, to paid, the
+ * provider. Returns 0; 1 when the move is not one of order_moves[] (or
+ * the order changed meanwhile), having changed nothing; -1.
+ */
+int orders_transition(struct db *db, struct order *o, enum order_status to,
+    const char *provider, const char *note);
 
 /*
  * Expires one batch of overdue holds in one transaction on the primary:
  * locks up to ORDERS_EXPIRE_BATCH 'held' orders past their
  * hold_expires_at, oldest first, with FOR UPDATE SKIP LOCKED (orders
  * another transaction holds, a payment or another worker, are left for
- * the next run), gives the seats of each order's tickets back to their
- * ticket types (held goes down) and marks the order 'expired'. Opens and
- * commits its own transaction. Returns how many orders it expired (a full
- * batch means more may be waiting), or -1 (logged) having changed
- * nothing.
+ * the next run), and moves each to expired, giving its seats back.
+ * Returns how many orders it expired (a full batch means more may be
+ * waiting), or -1 (logged) having changed nothing.
  */
 int orders_expire_holds(struct db *db, struct arena *a);
 

@@ -168,6 +168,21 @@ view_ticket_types(struct arena *a, const struct ticket_type *types, size_t n,
 			tv_set_bool(a, v, "not_yet_on_sale", 1);
 		if (sale == TICKET_SALES_ENDED)
 			tv_set_bool(a, v, "sales_ended", 1);
+		if (sale == TICKET_ON_SALE && ev->status == EVENT_PUBLISHED) {
+			/* The quantities the booking form offers. */
+			struct tmpl_value *options = tv_list(a);
+			long long most = t->max_per_order < left ?
+			    t->max_per_order : left;
+
+			tv_set_bool(a, v, "on_sale", 1);
+			tv_set_int(a, v, "index", (long long)i);
+			for (long long q = 0; q <= most; q++) {
+				if (q > 0 && q < t->min_per_order)
+					continue;
+				tv_push(a, options, tv_int(a, q));
+			}
+			tv_set(a, v, "quantities", options);
+		}
 		tv_push(a, list, v);
 	}
 	return list;

@@ -25,7 +25,8 @@ struct tmpl_value *view_event_cards(struct arena *a, const struct event *evs,
  * address and organizer. */
 struct tmpl_value *view_event_detail(struct arena *a, const struct event *ev);
 /* The n ticket types of ev with price, seats left and where their sale
- * stands at now. */
+ * stands at now; one on sale has "on_sale", its row "index" and the
+ * "quantities" the booking form offers. */
 struct tmpl_value *view_ticket_types(struct arena *a,
     const struct ticket_type *types, size_t n, const struct event *ev,
     time_t now);

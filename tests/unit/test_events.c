@@ -24,14 +24,15 @@ static const char *const event_good[EVENT_DETAIL_COLS] = {
 	"4", "First.\n\nSecond.", "Olga Organizer",
 };
 
-#define TT_COLS 10
+#define TT_COLS 13
 static const char *const tt_names[TT_COLS] = {
 	"id", "name", "description", "price_cents", "currency", "quota",
-	"sold", "held", "sales_start", "sales_end",
+	"sold", "held", "sales_start", "sales_end", "min_per_order",
+	"max_per_order", "max_per_account",
 };
 static const char *const tt_good[TT_COLS] = {
 	"9", "Standard", "Unreserved", "2450", "EUR", "300", "120", "5",
-	NULL, "2026-12-05 18:30:00",
+	NULL, "2026-12-05 18:30:00", "1", "10", "0",
 };
 
 #define RV_COLS 4

@@ -1,0 +1,382 @@
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "program.h"
+#include "app_pages.h"
+#include "audit.h"
+#include "csrf.h"
+#include "dates.h"
+#include "events.h"
+#include "form.h"
+#include "orders.h"
+#include "row.h"
+#include "session.h"
+#include "tmpl.h"
+#include "util.h"
+#include "view_event.h"
+
+/*
+ * The checkout of a held order (/orders/{code}/checkout): its lines and
+ * total, when the hold ends, a name for every ticket, and the way to pay.
+ * A free order is confirmed at once; a paid one goes to its provider
+ * (the sandbox of the local stack here). The order page
+ * (/me/orders/{code}) shows an order in any state, with its history.
+ *
+ * Every order is read with the signed-in person's id: another person's
+ * order is no order (404), like a code that does not exist.
+ */
+
+#define ATTENDEE_MAX_CHARS 100   /* tickets.attendee_name */
+
+enum { NAME_ID, NAME_TEXT, NAME__MAX };
+
+static const struct form_field name_fields[NAME__MAX] = {
+	[NAME_ID] = { .name = "id", .kind = FORM_INT, .flags = FORM_REQUIRED,
+	    .label = "Ticket", .min = 1, .max = LLONG_MAX / 2 },
+	[NAME_TEXT] = { .name = "name", .kind = FORM_TEXT,
+	    .flags = FORM_REQUIRED | FORM_TRIM, .label = "Name on the ticket",
+	    .charset = FORM_LINE, .max_chars = ATTENDEE_MAX_CHARS,
+	    .autocomplete = "name",
+	    .missing = "Enter the name of the person this ticket is for." },
+};
+
+static const struct form name_form = { "t", name_fields, NAME__MAX, NULL };
+
+enum { CO_TICKETS, CO__MAX };
+
+static const struct form_field checkout_fields[CO__MAX] = {
+	[CO_TICKETS] = { .name = "t", .kind = FORM_ROWS, .flags = FORM_REQUIRED,
+	    .label = "Ticket", .rows = &name_form, .max_rows = FORM_MAX_ROWS },
+};
+
+static const struct form checkout_form = { "checkout", checkout_fields,
+	CO__MAX, NULL };
+
+/* An order with everything its pages show. */
+struct order_view {
+	struct order o;
+	struct event ev;
+	struct order_line *lines;
+	size_t nlines;
+	struct order_ticket *tickets;
+	size_t ntickets;
+	struct order_change *history;
+	size_t nhistory;
+};
+
+/* Reads the order of the path's code for the signed-in person (lock: in
+ * the caller's transaction). Returns 0, 404, 503 or 500. */
+static int
+read_order(struct request *r, int lock, struct order_view *v)
+{
+	const char *code = request_path_param(r, "code");
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	rc = orders_get(r->db, r->arena, code, r->session->user_id, lock, &v->o);
+	if (rc == 1)
+		return 404;
+	if (rc == 0)
+		rc = events_get(r->db, r->arena, v->o.event_id, &v->ev);
+	if (rc == 0)
+		rc = orders_lines(r->db, r->arena, v->o.id, &v->lines, &v->nlines);
+	if (rc == 0)
+		rc = orders_tickets(r->db, r->arena, v->o.id, &v->tickets,
+		    &v->ntickets);
+	if (rc == 0)
+		rc = orders_history(r->db, r->arena, v->o.id, &v->history,
+		    &v->nhistory);
+	if (rc == 1)
+		return 404;
+	return rc == 0 ? 0 : rc == ROW_BAD ? 500 : 503;
+}
+
+static const char *const status_texts[ORDER__STATUS_MAX] = {
+	[ORDER_HELD] = "Held for you",
+	[ORDER_PENDING_PAYMENT] = "Waiting for payment",
+	[ORDER_PAID] = "Paid",
+	[ORDER_CANCELLED] = "Cancelled",
+	[ORDER_EXPIRED] = "Expired: the hold ran out",
+	[ORDER_REFUNDED] = "Refunded",
+};
+
+/* The values every order page shows. */
+static struct tmpl_value *
+order_context(struct request *r, const struct order_view *v,
+    const char *title)
+{
+	struct arena *a = r->arena;
+	struct tmpl_value *ctx = page_context(r, title);
+	struct tmpl_value *lines = tv_list(a), *history = tv_list(a);
+	const char *zone = v->ev.timezone;
+
+	tv_set(a, ctx, "event", view_event_detail(a, &v->ev));
+	tv_set_str(a, ctx, "code", v->o.code);
+	tv_set_str(a, ctx, "status", status_texts[v->o.status]);
+	tv_set_bool(a, ctx, "paid", v->o.status == ORDER_PAID);
+	tv_set_bool(a, ctx, "held", v->o.status == ORDER_HELD);
+	tv_set_str(a, ctx, "total", view_price(a, v->o.total, v->o.currency));
+	tv_set_bool(a, ctx, "free", v->o.total == 0);
+	if (v->o.has_hold_expires_at) {
+		tv_set_str(a, ctx, "hold_until", dates_local(a,
+		    v->o.hold_expires_at, zone, "%H:%M %Z, %a %-d %b"));
+		tv_set_str(a, ctx, "hold_until_iso", dates_local(a,
+		    v->o.hold_expires_at, "UTC", "%Y-%m-%dT%H:%M:%SZ"));
+	}
+	for (size_t i = 0; i < v->nlines; i++) {
+		const struct order_line *l = &v->lines[i];
+		struct tmpl_value *lv = tv_object(a);
+
+		tv_set_str(a, lv, "description", l->description);
+		tv_set_int(a, lv, "quantity", l->quantity);
+		tv_set_str(a, lv, "price", view_price(a, l->unit_price,
+		    v->o.currency));
+		tv_set_str(a, lv, "subtotal", view_price(a,
+		    l->unit_price * l->quantity, v->o.currency));
+		tv_push(a, lines, lv);
+	}
+	tv_set(a, ctx, "lines", lines);
+	for (size_t i = 0; i < v->nhistory; i++) {
+		const struct order_change *c = &v->history[i];
+		struct tmpl_value *hv = tv_object(a);
+
+		tv_set_str(a, hv, "at", dates_local(a, c->at, zone,
+		    "%-d %b %Y, %H:%M %Z"));
+		tv_set_str(a, hv, "at_iso", dates_local(a, c->at, "UTC",
+		    "%Y-%m-%dT%H:%M:%SZ"));
+		tv_set_str(a, hv, "status", status_texts[c->to]);
+		if (c->note[0] != '\0')
+			tv_set_str(a, hv, "note", c->note);
+		tv_push(a, history, hv);
+	}
+	tv_set(a, ctx, "history", history);
+	tv_set_str(a, ctx, "csrf", csrf_token(r));
+	return ctx;
+}
+
+/* The checkout form of v, as checked in res (NULL: names as stored). */
+static int
+checkout_page(struct request *r, const struct order_view *v,
+    const struct form_result *res, int status)
+{
+	struct arena *a = r->arena;
+	struct tmpl_value *ctx = order_context(r, v, "Checkout");
+	struct tmpl_value *tickets = tv_list(a);
+	int rc;
+
+	for (size_t i = 0; i < v->ntickets; i++) {
+		const struct order_ticket *t = &v->tickets[i];
+		struct tmpl_value *tv = tv_object(a);
+		const char *name = t->attendee_name;
+		const char *error = NULL;
+
+		if (res != NULL && i < res->field[CO_TICKETS].nrows) {
+			const struct form_result *row =
+			    &res->field[CO_TICKETS].rows[i];
+
+			name = row->field[NAME_TEXT].raw ?
+			    row->field[NAME_TEXT].raw : "";
+			error = row->field[NAME_TEXT].error;
+		}
+		if (*name == '\0' && i == 0 && res == NULL)
+			name = r->session->display_name;
+		tv_set_int(a, tv, "index", (long long)i);
+		tv_set_int(a, tv, "number", (long long)i + 1);
+		tv_set_int(a, tv, "id", t->id);
+		tv_set_str(a, tv, "type", t->type_name);
+		tv_set_str(a, tv, "name", name);
+		if (error != NULL)
+			tv_set_str(a, tv, "error", error);
+		tv_push(a, tickets, tv);
+	}
+	tv_set(a, ctx, "tickets", tickets);
+	tv_set_bool(a, ctx, "sandbox", r->cfg->payment_sandbox);
+	tv_set_bool(a, ctx, "can_pay", v->o.total == 0 ||
+	    r->cfg->payment_sandbox);
+	if (res != NULL && res->nerrors > 0)
+		tv_set_str(a, ctx, "problem", "Give every ticket a name.");
+	if ((rc = page_render(r, "checkout", ctx)) != 0)
+		return rc;
+	r->resp.status = status;
+	return 0;
+}
+
+/* The order page's address. */
+static const char *
+order_url(struct request *r, const char *code)
+{
+	return arena_printf(r->arena, "/me/orders/%s", code);
+}
+
+/* GET /orders/{code}/checkout */
+int
+checkout(struct request *r)
+{
+	struct order_view v;
+	int status;
+
+	if ((status = read_order(r, 0, &v)) != 0)
+		return status;
+	if (v.o.status != ORDER_HELD)
+		return page_redirect(r, 303, order_url(r, v.o.code));
+	return checkout_page(r, &v, NULL, 200);
+}
+
+struct checkout_change {
+	const struct form_result *names;
+};
+
+/* Names the tickets and, for a free order, confirms it: in
+ * page_change's transaction, on the order locked. */
+static int
+checkout_apply(struct request *r, void *arg)
+{
+	const struct checkout_change *c = arg;
+	const struct form_value *rows = &c->names->field[CO_TICKETS];
+	struct order_view v;
+	int status;
+
+	if ((status = read_order(r, 1, &v)) != 0)
+		return status == 503 ? -1 : status;
+	if (v.o.status != ORDER_HELD) {
+		/* The hold ran out meanwhile, or it was paid in another tab. */
+		page_change_location(r, order_url(r, v.o.code));
+		return 0;
+	}
+	for (size_t i = 0; i < rows->nrows; i++) {
+		const struct form_result *row = &rows->rows[i];
+		long long id = row->field[NAME_ID].num;
+		size_t k;
+
+		for (k = 0; k < v.ntickets && v.tickets[k].id != id; k++)
+			;
+		if (k == v.ntickets)
+			return 400;
+		if (orders_name_ticket(r->db, v.o.id, id,
+		    row->field[NAME_TEXT].text) != 0)
+			return -1;
+	}
+	if (v.o.total == 0) {
+		if (orders_transition(r->db, &v.o, ORDER_PAID, "free",
+		    "free tickets, confirmed at once") != 0)
+			return -1;
+		page_change_location(r, arena_printf(r->arena, "%s?done=paid",
+		    order_url(r, v.o.code)));
+		return 0;
+	}
+	if (!r->cfg->payment_sandbox)
+		return 503;
+	page_change_location(r, arena_printf(r->arena, "/orders/%s/sandbox",
+	    v.o.code));
+	return 0;
+}
+
+/* POST /orders/{code}/checkout */
+int
+checkout_post(struct request *r)
+{
+	struct checkout_change c;
+	struct form_result res;
+	struct order_view v;
+	int status;
+
+	if (form_check(r->arena, &checkout_form, &r->form, NULL, &res) != 0 ||
+	    res.field[CO_TICKETS].nrows == 0) {
+		if ((status = read_order(r, 0, &v)) != 0)
+			return status;
+		return checkout_page(r, &v, &res, 400);
+	}
+	c.names = &res;
+	return page_change(r, checkout_apply, &c, "/me");
+}
+
+/* GET /orders/{code}/sandbox: the pretend provider's page. */
+int
+checkout_sandbox(struct request *r)
+{
+	struct order_view v;
+	int status, rc;
+
+	if (!r->cfg->payment_sandbox)
+		return 404;
+	if ((status = read_order(r, 0, &v)) != 0)
+		return status;
+	if (v.o.status != ORDER_HELD)
+		return page_redirect(r, 303, order_url(r, v.o.code));
+	if ((rc = page_render(r, "sandbox", order_context(r, &v,
+	    "Sandbox payment"))) != 0)
+		return rc;
+	return 0;
+}
+
+static int
+sandbox_apply(struct request *r, void *arg)
+{
+	int pay = *(int *)arg;
+	struct order_view v;
+	int status;
+
+	if ((status = read_order(r, 1, &v)) != 0)
+		return status == 503 ? -1 : status;
+	page_change_location(r, order_url(r, v.o.code));
+	if (v.o.status != ORDER_HELD)
+		return 0;
+	if (!pay) {
+		page_change_location(r, arena_printf(r->arena,
+		    "/orders/%s/checkout?declined=1", v.o.code));
+		return 0;
+	}
+	if (orders_transition(r->db, &v.o, ORDER_PAID, "sandbox",
+	    "paid in the sandbox") != 0)
+		return -1;
+	page_change_location(r, arena_printf(r->arena, "%s?done=paid",
+	    order_url(r, v.o.code)));
+	return 0;
+}
+
+/* POST /orders/{code}/sandbox: action=pay or action=decline. */
+int
+checkout_sandbox_post(struct request *r)
+{
+	const char *action = params_get(&r->form, "action");
+	int pay;
+
+	if (!r->cfg->payment_sandbox)
+		return 404;
+	if (action == NULL || (strcmp(action, "pay") != 0 &&
+	    strcmp(action, "decline") != 0)) {
+		r->error_detail = "Choose to pay or to decline.";
+		return 400;
+	}
+	pay = strcmp(action, "pay") == 0;
+	return page_change(r, sandbox_apply, &pay, "/me");
+}
+
+/* GET /me/orders/{code}: an order, its tickets and its history. */
+int
+order_page(struct request *r)
+{
+	struct arena *a = r->arena;
+	struct order_view v;
+	struct tmpl_value *ctx, *tickets;
+	int status;
+
+	if ((status = read_order(r, 0, &v)) != 0)
+		return status;
+	ctx = order_context(r, &v, arena_printf(a, "Order %s", v.o.code));
+	tickets = tv_list(a);
+	for (size_t i = 0; i < v.ntickets; i++) {
+		struct tmpl_value *tv = tv_object(a);
+
+		tv_set_str(a, tv, "type", v.tickets[i].type_name);
+		tv_set_str(a, tv, "name", v.tickets[i].attendee_name);
+		if (v.o.status == ORDER_PAID)
+			tv_set_str(a, tv, "code", v.tickets[i].code);
+		tv_push(a, tickets, tv);
+	}
+	tv_set(a, ctx, "tickets", tickets);
+	tv_set_bool(a, ctx, "just_paid", v.o.status == ORDER_PAID &&
+	    request_query(r, "done") != NULL);
+	return page_render(r, "order", ctx);
+}

@@ -1,0 +1,276 @@
+"""Booking: the event page's form, the hold, the checkout, free and
+sandbox payment, the order page; who may see an order; and races of many
+buyers for few seats, counted in the database afterwards (never
+oversold: sold + held equals a recount of the seats of live orders, and
+every refused buyer got 409)."""
+
+import base64
+import concurrent.futures
+import hashlib
+import os
+import re
+import time
+import urllib.parse
+
+import tap
+
+DB = tap.DB_NAME
+TAG = "bk%d" % (int(time.time()) % 100000000)
+
+
+def value(q):
+    return tap.sql_value("primary", q, database=DB)
+
+
+def sql(q):
+    return tap.sql("primary", q, database=DB)
+
+
+def location(r):
+    return r.headers.get("Location") or ""
+
+
+def new_event(title, types):
+    """A published event a month from now with ticket types
+    [(name, price_cents, quota, max_per_order, max_per_account)]; returns
+    (event id, [type ids])."""
+    org = value("SELECT id FROM users WHERE email = 'organizer@tessera.test'")
+    value("INSERT INTO events (organizer_id, title, description, venue, city, "
+          "timezone, starts_at, ends_at, status) VALUES (%s, '%s', 'Test.', "
+          "'Hall', 'Berlin', 'Europe/Berlin', UTC_TIMESTAMP() + INTERVAL 30 DAY, "
+          "UTC_TIMESTAMP() + INTERVAL 30 DAY + INTERVAL 2 HOUR, 'published')"
+          % (org, title))
+    ev = int(value("SELECT MAX(id) FROM events WHERE title = '%s'" % title))
+    ids = []
+    for i, (name, price, quota, most, cap) in enumerate(types):
+        value("INSERT INTO ticket_types (event_id, name, price_cents, currency, "
+              "quota, max_per_order, max_per_account, sort_order) VALUES "
+              "(%d, '%s', %d, 'EUR', %d, %d, %d, %d)"
+              % (ev, name, price, quota, most, cap, i))
+        ids.append(int(value("SELECT MAX(id) FROM ticket_types WHERE event_id = %d"
+                             % ev)))
+    return ev, ids
+
+
+def counters(tt):
+    held, sold = sql("SELECT held, sold FROM ticket_types WHERE id = %d" % tt)[0]
+    return int(held), int(sold)
+
+
+def recount(tt):
+    """Seats of live orders of type tt, from the orders themselves."""
+    rows = sql("SELECT o.status, COUNT(*) FROM tickets k JOIN orders o ON o.id = "
+               "k.order_id WHERE k.ticket_type_id = %d GROUP BY o.status" % tt)
+    n = {s: int(c) for s, c in rows}
+    return (n.get("held", 0) + n.get("pending_payment", 0), n.get("paid", 0))
+
+
+def lines_recount(tt):
+    return int(value("SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l "
+                     "JOIN orders o ON o.id = l.order_id WHERE l.ticket_type_id = %d "
+                     "AND o.status IN ('held', 'pending_payment', 'paid')" % tt))
+
+
+def make_buyers(n):
+    """n verified accounts, each with a session made in the database (a
+    sign-in each would cost n password hashes): [(user id, Client)]."""
+    value("INSERT INTO users (email, display_name, password_hash, "
+          "email_verified_at) SELECT CONCAT('%s-', s.seq, '@buyers.test'), "
+          "CONCAT('Buyer ', s.seq), '!', UTC_TIMESTAMP() FROM seq_1_to_%d s"
+          % (TAG, n))
+    rows = sql("SELECT id FROM users WHERE email LIKE '%s-%%@buyers.test' "
+               "ORDER BY id" % TAG)
+    buyers, values = [], []
+    for (uid,) in rows:
+        raw = os.urandom(32)
+        token = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        values.append("(UNHEX('%s'), %s, UNHEX('%s'), UTC_TIMESTAMP() + "
+                      "INTERVAL 1 DAY)" % (hashlib.sha256(raw).hexdigest(), uid,
+                                           os.urandom(32).hex()))
+        c = tap.Client()
+        c.cookies["tessera_session"] = token
+        buyers.append((int(uid), c))
+    value("INSERT INTO sessions (token_hash, user_id, csrf_secret, expires_at) "
+          "VALUES " + ", ".join(values))
+    return buyers
+
+
+def book_query(items):
+    """The event page form's query for [(type id, quantity)]."""
+    q = []
+    for i, (tt, qty) in enumerate(items):
+        q += [("tt[%d][id]" % i, str(tt)), ("tt[%d][qty]" % i, str(qty))]
+    return urllib.parse.urlencode(q)
+
+
+def book(c, ev, items):
+    """Opens the booking page and places the hold: the POST's response."""
+    q = book_query(items)
+    page = c.get("/events/%d/book?%s" % (ev, q))
+    if page.status != 200:
+        return page
+    fields = urllib.parse.parse_qsl(q)
+    fields.append(("csrf", tap.form_value(page.body, "csrf")))
+    return c.post("/events/%d/book" % ev, fields)
+
+
+def order_code(r):
+    m = re.match(r"^/orders/([A-Z2-7]{16})/checkout$", location(r))
+    return m.group(1) if m else None
+
+
+def checkout(c, code, names):
+    page = c.get("/orders/%s/checkout" % code)
+    ids = re.findall(r'name="t\[(\d+)\]\[id\]" value="(\d+)"', page.body)
+    fields = [("csrf", tap.form_value(page.body, "csrf"))]
+    for (i, tid), name in zip(ids, names):
+        fields += [("t[%s][id]" % i, tid), ("t[%s][name]" % i, name)]
+    return page, c.post("/orders/%s/checkout" % code, fields)
+
+
+def sign_in(email):
+    c = tap.Client()
+    token = tap.form_value(c.get("/login").body, "csrf")
+    r = c.post("/login", {"email": email, "password": "tessera-demo", "csrf": token})
+    tap.is_eq(r.status, 303, "%s signs in" % email)
+    return c
+
+
+# ------------------------------------------------------------------ the flow
+
+def test_flow():
+    ev, (free, paid) = new_event(TAG + " flow", [("Standing", 0, 20, 4, 0),
+                                                 ("Seated", 2500, 5, 4, 0)])
+    page = tap.get("/events/%d" % ev)
+    tap.ok('action="/events/%d/book"' % ev in page.body and "<select" in page.body,
+           "the event page has a booking form (a GET, no script)")
+    tap.ok("<script" not in page.body, "and no script")
+
+    r = tap.get("/events/%d/book?%s" % (ev, book_query([(free, 2)])))
+    tap.is_eq(r.status, 303, "somebody not signed in is sent to sign in")
+    tap.ok(location(r).startswith("/login?next=%2Fevents%2F"), "and back afterwards")
+
+    alice = sign_in("alice@tessera.test")
+    r = alice.post("/events/%d/book" % ev, urllib.parse.parse_qsl(book_query([(free, 2)])))
+    tap.is_eq(r.status, 403, "a booking without the form's token is refused")
+    tap.is_eq(counters(free), (0, 0), "and holds nothing")
+
+    page = alice.get("/events/%d/book?%s" % (ev, book_query([(free, 2), (paid, 0)])))
+    tap.is_eq(page.status, 200, "the booking page shows the choice")
+    tap.ok("Standing" in page.body and "Seated" not in page.body,
+           "with only the types chosen")
+    r = book(alice, ev, [(free, 2)])
+    code = order_code(r)
+    tap.ok(r.status == 303 and code, "the hold leads to the checkout (%d %s)"
+           % (r.status, location(r)))
+    tap.is_eq(counters(free), (2, 0), "two seats are held")
+    tap.is_eq(value("SELECT status FROM orders WHERE code = '%s'" % code), "held",
+              "the order is held")
+    page, r = checkout(alice, code, ["Alice A", "Bob B"])
+    tap.ok("held until" in page.body and "<time" in page.body,
+           "the checkout says until when the seats are held")
+    tap.is_eq((r.status, location(r)), (303, "/me/orders/%s?done=paid" % code),
+              "free tickets are confirmed at once")
+    tap.is_eq(counters(free), (0, 2), "the held seats are now sold")
+    tap.is_eq(sql("SELECT attendee_name FROM tickets k JOIN orders o ON o.id = "
+                  "k.order_id WHERE o.code = '%s' ORDER BY k.id" % code),
+              [["Alice A"], ["Bob B"]], "each ticket carries its attendee")
+    r = alice.get("/me/orders/%s" % code)
+    tap.ok(r.status == 200 and "Paid" in r.body and "Alice A" in r.body,
+           "the order page shows it paid, with its tickets")
+    tap.ok(len(re.findall(r"<code>[A-Z2-7]{24}</code>", r.body)) == 2,
+           "and the two ticket codes")
+    tap.ok(r.body.count("<li><time") >= 2, "and its history")
+
+    # Paid tickets through the sandbox.
+    r = book(alice, ev, [(paid, 1)])
+    code2 = order_code(r)
+    _, r = checkout(alice, code2, ["Alice A"])
+    tap.is_eq((r.status, location(r)), (303, "/orders/%s/sandbox" % code2),
+              "a paid order goes to the payment provider (the sandbox here)")
+    page = alice.get("/orders/%s/sandbox" % code2)
+    r = alice.post("/orders/%s/sandbox" % code2,
+                   {"csrf": tap.form_value(page.body, "csrf"), "action": "pay"})
+    tap.is_eq((r.status, location(r)), (303, "/me/orders/%s?done=paid" % code2),
+              "paying in the sandbox confirms the order")
+    tap.is_eq(counters(paid), (0, 1), "its seat is sold")
+    tap.is_eq(value("SELECT CONCAT(provider, ' ', total_cents) FROM orders WHERE "
+                    "code = '%s'" % code2), "sandbox 2500", "for its price")
+
+    # Another person's order is no order.
+    bob = sign_in("bob@tessera.test")
+    for path in ("/me/orders/%s" % code, "/orders/%s/checkout" % code2,
+                 "/orders/%s/sandbox" % code2, "/me/orders/AAAAAAAAAAAAAAAA"):
+        tap.is_eq(bob.get(path).status, 404, "another account gets 404 for %s" % path)
+    page = bob.get("/me")
+    r = bob.post("/orders/%s/sandbox" % code2,
+                 {"csrf": tap.form_value(page.body, "csrf"), "action": "pay"})
+    tap.is_eq(r.status, 404, "and cannot pay it either")
+
+    # What is left, and the limits.
+    r = book(alice, ev, [(paid, 5)])
+    tap.ok(r.status == 400 and "at most 4" in r.body,
+           "more than a type's per-order maximum is refused (%d)" % r.status)
+    r = book(bob, ev, [(paid, 4)])
+    r2 = book(alice, ev, [(paid, 2)])
+    tap.is_eq(r.status, 303, "bob holds the last four seats")
+    tap.ok(r2.status == 409 and "sold out" in r2.body,
+           "then there is nothing left: 409 (%d)" % r2.status)
+    tap.ok('name="tt[0][qty]" value="2"' in r2.body, "and the form keeps the choice")
+    tap.is_eq(recount(paid), counters(paid), "the counters match the tickets")
+
+
+# ------------------------------------------------------------------ races
+
+def race(ev, buyers, items_of, what):
+    """Every buyer books at once; returns the statuses."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=48) as pool:
+        futures = [pool.submit(book, c, ev, items_of(i))
+                   for i, (_, c) in enumerate(buyers)]
+        statuses = [f.result().status for f in futures]
+    tap.diag("%s: %s" % (what, {s: statuses.count(s) for s in set(statuses)}))
+    return statuses
+
+
+def test_races():
+    buyers = make_buyers(240)
+
+    ev, (tt,) = new_event(TAG + " race", [("General", 0, 50, 10, 0)])
+    t0 = time.time()
+    statuses = race(ev, buyers[:200], lambda i: [(tt, 1)], "200 buyers, 50 seats")
+    tap.ok(time.time() - t0 < 120, "the race ends in time")
+    tap.is_eq(statuses.count(303), 50, "exactly 50 of 200 buyers get a seat")
+    tap.is_eq(statuses.count(409), 150, "every other one gets 409")
+    tap.is_eq(counters(tt), (50, 0), "50 seats are held, none more")
+    tap.is_eq(recount(tt), (50, 0), "as the tickets of the live orders count")
+    tap.is_eq(lines_recount(tt), 50, "and their order lines")
+
+    ev, (tt,) = new_event(TAG + " last seat", [("Last", 0, 1, 10, 0)])
+    statuses = race(ev, buyers[200:240], lambda i: [(tt, 1)], "40 buyers, 1 seat")
+    tap.is_eq((statuses.count(303), statuses.count(409)), (1, 39),
+              "the last seat goes to one buyer")
+    tap.is_eq(counters(tt), (1, 0), "and is held once")
+
+    ev, (tt,) = new_event(TAG + " few", [("Few", 0, 10, 3, 0)])
+    qty = lambda i: [(tt, 1 + i % 3)]
+    statuses = race(ev, buyers[:60], qty, "60 buyers of 1-3 tickets, 10 seats")
+    won = sum(1 + i % 3 for i, s in enumerate(statuses) if s == 303)
+    held, sold = counters(tt)
+    tap.ok(won <= 10 and held == won, "orders of several tickets never overfill "
+           "(%d seats held by the winners, counter %d)" % (won, held))
+    tap.is_eq(recount(tt), (held, sold), "the counters match the tickets")
+    tap.ok(all(s in (303, 409) for s in statuses), "every answer is 303 or 409")
+
+    ev, (tt,) = new_event(TAG + " cap", [("Capped", 0, 100, 5, 2)])
+    uid, c = buyers[0]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = [f.result().status for f in
+                    [pool.submit(book, c, ev, [(tt, 1)]) for _ in range(8)]]
+    tap.is_eq(statuses.count(303), 2, "one account booking 8 times at once gets "
+              "only its cap of 2")
+    tap.is_eq(counters(tt), (2, 0), "and holds 2 seats")
+
+
+test_flow()
+test_races()
+tap.done()
