@@ -1,3 +1,4 @@
+#include <json-c/json.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "events.h"
 #include "form.h"
 #include "orders.h"
+#include "outbox.h"
 #include "row.h"
 #include "session.h"
 #include "tmpl.h"
@@ -202,6 +204,56 @@ checkout_page(struct request *r, const struct order_view *v,
 	return 0;
 }
 
+/*
+ * Marks the locked order of v paid and queues the mail with its tickets,
+ * in the caller's transaction: the move happens once (orders_transition
+ * is guarded by the status), so the mail goes out once per paid order.
+ * Returns 0, 409 when the order is not payable any more, or -1.
+ */
+static int
+confirm_paid(struct request *r, struct order_view *v, const char *provider,
+    const char *note)
+{
+	const char *site = request_site_url(r);
+	struct json_object *vars, *tickets;
+	int rc;
+
+	if ((rc = orders_transition(r->db, &v->o, ORDER_PAID, provider,
+	    note)) != 0)
+		return rc < 0 ? -1 : 409;
+	vars = json_object_new_object();
+	tickets = json_object_new_array();
+	json_object_object_add(vars, "name",
+	    json_object_new_string(r->session->display_name));
+	json_object_object_add(vars, "event", json_object_new_string(v->ev.title));
+	json_object_object_add(vars, "when", json_object_new_string(
+	    dates_local(r->arena, v->ev.starts_at, v->ev.timezone,
+	    "%a %-d %b %Y, %H:%M %Z")));
+	json_object_object_add(vars, "venue", json_object_new_string(
+	    arena_printf(r->arena, "%s, %s", v->ev.venue, v->ev.city)));
+	json_object_object_add(vars, "code", json_object_new_string(v->o.code));
+	json_object_object_add(vars, "total", json_object_new_string(
+	    view_price(r->arena, v->o.total, v->o.currency)));
+	json_object_object_add(vars, "order_url", json_object_new_string(
+	    arena_printf(r->arena, "%s/me/orders/%s", site, v->o.code)));
+	for (size_t i = 0; i < v->ntickets; i++) {
+		struct json_object *t = json_object_new_object();
+
+		json_object_object_add(t, "type",
+		    json_object_new_string(v->tickets[i].type_name));
+		json_object_object_add(t, "attendee",
+		    json_object_new_string(v->tickets[i].attendee_name));
+		json_object_object_add(t, "url", json_object_new_string(
+		    arena_printf(r->arena, "%s/tickets/%s", site,
+		    v->tickets[i].code)));
+		json_object_array_add(tickets, t);
+	}
+	json_object_object_add(vars, "tickets", tickets);
+	rc = outbox_mail(r->db, r->session->email, "order_confirmed", vars);
+	json_object_put(vars);
+	return rc;
+}
+
 /* The order page's address. */
 static const char *
 order_url(struct request *r, const char *code)
@@ -258,9 +310,12 @@ checkout_apply(struct request *r, void *arg)
 			return -1;
 	}
 	if (v.o.total == 0) {
-		if (orders_transition(r->db, &v.o, ORDER_PAID, "free",
-		    "free tickets, confirmed at once") != 0)
-			return -1;
+		/* The names just given are what the mail shows. */
+		if ((status = read_order(r, 1, &v)) != 0)
+			return status == 503 ? -1 : status;
+		if ((status = confirm_paid(r, &v, "free",
+		    "free tickets, confirmed at once")) != 0)
+			return status;
 		page_change_location(r, arena_printf(r->arena, "%s?done=paid",
 		    order_url(r, v.o.code)));
 		return 0;
@@ -327,9 +382,8 @@ sandbox_apply(struct request *r, void *arg)
 		    "/orders/%s/checkout?declined=1", v.o.code));
 		return 0;
 	}
-	if (orders_transition(r->db, &v.o, ORDER_PAID, "sandbox",
-	    "paid in the sandbox") != 0)
-		return -1;
+	if ((status = confirm_paid(r, &v, "sandbox", "paid in the sandbox")) != 0)
+		return status;
 	page_change_location(r, arena_printf(r->arena, "%s?done=paid",
 	    order_url(r, v.o.code)));
 	return 0;

@@ -114,6 +114,13 @@ def book(c, ev, items):
     return c.post("/events/%d/book" % ev, fields)
 
 
+def mails_of(code):
+    """Confirmation mails queued for order code."""
+    return int(value("SELECT COUNT(*) FROM outbox WHERE topic = 'mail' AND "
+                     "payload LIKE '%%order_confirmed%%' AND payload LIKE '%%%s%%'"
+                     % code))
+
+
 def order_code(r):
     m = re.match(r"^/orders/([A-Z2-7]{16})/checkout$", location(r))
     return m.group(1) if m else None
@@ -181,6 +188,7 @@ def test_flow():
     tap.ok(len(re.findall(r"<code>[A-Z2-7]{24}</code>", r.body)) == 2,
            "and the two ticket codes")
     tap.ok(r.body.count("<li><time") >= 2, "and its history")
+    tap.is_eq(mails_of(code), 1, "one confirmation mail is queued")
 
     # Paid tickets through the sandbox.
     r = book(alice, ev, [(paid, 1)])
@@ -196,6 +204,12 @@ def test_flow():
     tap.is_eq(counters(paid), (0, 1), "its seat is sold")
     tap.is_eq(value("SELECT CONCAT(provider, ' ', total_cents) FROM orders WHERE "
                     "code = '%s'" % code2), "sandbox 2500", "for its price")
+    r = alice.post("/orders/%s/sandbox" % code2,
+                   {"csrf": tap.form_value(page.body, "csrf"), "action": "pay"})
+    tap.is_eq((r.status, location(r)), (303, "/me/orders/%s" % code2),
+              "paying twice leads to the order page")
+    tap.is_eq((counters(paid), mails_of(code2)), ((0, 1), 1),
+              "and changes nothing: one seat sold, one mail")
 
     # Another person's order is no order.
     bob = sign_in("bob@tessera.test")
