@@ -506,7 +506,14 @@ INSERT INTO demo_order (ticket_type_id, event_id, buyer_id, qty, price_cents, st
 SELECT t.ticket_type_id, e.id, b.user_id,
   1 + CRC32(CONCAT('qty:', t.k, ':', s.seq)) % 3,
   t.price_cents,
-  IF(e.status = 'cancelled', 'refunded', 'paid'),
+  CASE
+    WHEN e.status = 'cancelled' THEN 'refunded'
+    -- A few of upcoming events in the other states, to click through.
+    WHEN e.ends_at > UTC_TIMESTAMP() AND s.seq % 11 = 3 THEN 'held'
+    WHEN e.ends_at > UTC_TIMESTAMP() AND s.seq % 11 = 5 THEN 'expired'
+    WHEN e.ends_at > UTC_TIMESTAMP() AND s.seq % 11 = 7 THEN 'cancelled'
+    ELSE 'paid'
+  END,
   GREATEST(e.created_at + INTERVAL 1 DAY,
     LEAST(UTC_TIMESTAMP() - INTERVAL 1 HOUR,
       e.starts_at - INTERVAL (1 + (t.k * 13 + s.seq * 29) % 50) DAY
@@ -526,11 +533,15 @@ UPDATE demo_order o SET o.code = (
   FROM seq_0_to_15 c);
 
 INSERT INTO orders (code, event_id, buyer_id, status, total_cents, currency, provider,
-  provider_ref, created_at, paid_at)
+  provider_ref, hold_expires_at, created_at, paid_at)
 SELECT o.code, o.event_id, o.buyer_id, o.status, o.qty * o.price_cents, 'EUR',
-  IF(o.price_cents = 0, NULL, 'demo'),
-  IF(o.price_cents = 0, NULL, CONCAT('demo_', LOWER(o.code))),
-  o.created_at, o.created_at + INTERVAL 2 MINUTE
+  IF(o.status IN ('paid', 'refunded'), IF(o.price_cents = 0, 'free', 'demo'), NULL),
+  IF(o.status IN ('paid', 'refunded') AND o.price_cents > 0,
+     CONCAT('demo_', LOWER(o.code)), NULL),
+  -- Demo holds last a day, so they can still be checked out after set-up.
+  IF(o.status = 'held', UTC_TIMESTAMP() + INTERVAL 1 DAY, NULL),
+  IF(o.status = 'held', UTC_TIMESTAMP() - INTERVAL 5 MINUTE, o.created_at),
+  IF(o.status IN ('paid', 'refunded'), o.created_at + INTERVAL 2 MINUTE, NULL)
 FROM demo_order o
 ORDER BY o.n;
 
@@ -634,11 +645,15 @@ INSERT INTO order_history (order_id, at, from_status, to_status, note)
 SELECT d.order_id, d.created_at, NULL, 'held', '' FROM demo_order d ORDER BY d.n;
 INSERT INTO order_history (order_id, at, from_status, to_status, note)
 SELECT d.order_id, d.created_at + INTERVAL 2 MINUTE, 'held', 'paid', ''
-FROM demo_order d ORDER BY d.n;
+FROM demo_order d WHERE d.status IN ('paid', 'refunded') ORDER BY d.n;
 INSERT INTO order_history (order_id, at, from_status, to_status, note)
 SELECT d.order_id, d.created_at + INTERVAL 3 DAY, 'paid', 'refunded',
   'the event was cancelled'
 FROM demo_order d WHERE d.status = 'refunded' ORDER BY d.n;
+INSERT INTO order_history (order_id, at, from_status, to_status, note)
+SELECT d.order_id, d.created_at + INTERVAL 15 MINUTE, 'held', d.status,
+  IF(d.status = 'expired', 'the hold ran out', 'cancelled by the buyer')
+FROM demo_order d WHERE d.status IN ('expired', 'cancelled') ORDER BY d.n;
 
 -- ------------------------------------------------------------------ counters
 
@@ -646,8 +661,18 @@ UPDATE demo_ticket_type t SET t.sold = (
   SELECT COUNT(*) FROM tickets k JOIN orders o ON o.id = k.order_id
   WHERE k.ticket_type_id = t.ticket_type_id AND o.status = 'paid');
 
+CREATE TEMPORARY TABLE demo_held AS
+SELECT k.ticket_type_id, COUNT(*) AS held FROM tickets k
+JOIN orders o ON o.id = k.order_id WHERE o.status = 'held'
+GROUP BY k.ticket_type_id;
+
+-- One statement, so the capacity check sees the three together.
 UPDATE ticket_types tt JOIN demo_ticket_type t ON t.ticket_type_id = tt.id
-SET tt.quota = IF(t.sold_out = 1, t.sold, tt.quota), tt.sold = t.sold;
+LEFT JOIN demo_held h ON h.ticket_type_id = tt.id
+SET tt.quota = IF(t.sold_out = 1, t.sold + COALESCE(h.held, 0),
+    GREATEST(tt.quota, t.sold + COALESCE(h.held, 0))),
+  tt.sold = t.sold, tt.held = COALESCE(h.held, 0);
+DROP TEMPORARY TABLE demo_held;
 
 UPDATE events e SET
   e.rating_sum = (SELECT COALESCE(SUM(r.rating), 0) FROM reviews r WHERE r.event_id = e.id),

@@ -82,10 +82,17 @@ recount = value("SELECT COUNT(*) FROM tickets k JOIN orders o ON o.id = k.order_
                 "WHERE o.status = 'held' AND k.ticket_type_id = %d AND o.code LIKE '%s%%'" % (a, TAG))
 tap.is_eq(int(recount), 3, "held seats match a recount of the held orders' tickets")
 
+tap.ok(int(value("SELECT COUNT(*) FROM order_history h JOIN orders o ON o.id = "
+                 "h.order_id WHERE o.code LIKE '%s%%' AND h.to_status = 'expired'"
+                 % TAG)) == status_count("expired"),
+       "every expiry is in the orders' history, once")
+
 # ---------------------------------------------------------------- clean up
 tap.ok(tap.worker_stop() and tap.worker_start(), "back to one worker")
 value("UPDATE ticket_types SET held = held - 3 WHERE id = %d" % a)
 value("DELETE k FROM tickets k JOIN orders o ON o.id = k.order_id WHERE o.code LIKE '%s%%'" % TAG)
+value("DELETE h FROM order_history h JOIN orders o ON o.id = h.order_id "
+      "WHERE o.code LIKE '%s%%'" % TAG)
 value("DELETE FROM orders WHERE code LIKE '%s%%'" % TAG)
 tap.is_eq((held(a), held(b)), (a_held, b_held), "the ticket types are as they were")
 tap.done()
