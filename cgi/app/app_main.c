@@ -29,7 +29,10 @@ static const struct route routes[] = {
 	PAGE_POST("/me/email", PAGE_ME_EMAIL, ACCESS_SIGNED_IN),
 	PAGE_POST("/me/password", PAGE_ME_PASSWORD, ACCESS_SIGNED_IN),
 	PAGE_POST("/me/delete", PAGE_ME_DELETE, ACCESS_SIGNED_IN),
+	PAGE_GET("/me/orders", PAGE_ME_ORDERS, ACCESS_SIGNED_IN),
 	PAGE_GET("/me/orders/{code}", PAGE_ORDER, ACCESS_SIGNED_IN),
+	PAGE_GET("/me/tickets", PAGE_ME_TICKETS, ACCESS_SIGNED_IN),
+	PAGE_GET("/tickets/{code}", PAGE_TICKET, ACCESS_SIGNED_IN),
 	PAGE_GET("/events/{id:int}/book", PAGE_BOOK_FORM, ACCESS_VERIFIED),
 	PAGE_POST("/events/{id:int}/book", PAGE_BOOK, ACCESS_VERIFIED),
 	PAGE_GET("/orders/{code}/checkout", PAGE_CHECKOUT, ACCESS_SIGNED_IN),
@@ -64,6 +67,9 @@ static const handler_fn handlers[PAGE__MAX] = {
 	[PAGE_SANDBOX] = checkout_sandbox,
 	[PAGE_SANDBOX_POST] = checkout_sandbox_post,
 	[PAGE_ORDER] = order_page,
+	[PAGE_ME_ORDERS] = me_orders,
+	[PAGE_ME_TICKETS] = me_tickets,
+	[PAGE_TICKET] = ticket_page,
 };
 
 /* Loads the common passwords that sign-up and password changes refuse;

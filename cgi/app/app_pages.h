@@ -35,6 +35,9 @@ enum app_page {
 	PAGE_SANDBOX,
 	PAGE_SANDBOX_POST,
 	PAGE_ORDER,
+	PAGE_ME_ORDERS,
+	PAGE_ME_TICKETS,
+	PAGE_TICKET,
 	PAGE__MAX
 };
 
@@ -86,5 +89,9 @@ int checkout_post(struct request *r);
 int checkout_sandbox(struct request *r);
 int checkout_sandbox_post(struct request *r);
 int order_page(struct request *r);
+/* A person's orders and tickets (tickets.c). */
+int me_orders(struct request *r);
+int me_tickets(struct request *r);
+int ticket_page(struct request *r);
 
 #endif

@@ -33,11 +33,17 @@ enum orders_stmt {
 	ORD_SEATS_SELL,
 	ORD_SEATS_RELEASE,
 	ORD_SEATS_UNSELL,
+	ORD_OF_BUYER,
+	ORD_TICKETS_OF_BUYER,
+	ORD_TICKET_GET,
 	ORD__MAX
 };
 
 #define ORDER_COLS "id, code, event_id, buyer_id, status, total_cents, " \
 	"currency, provider, hold_expires_at, created_at, paid_at"
+#define TICKET_COLS "k.id, k.code, k.attendee_name, tt.name, o.code, " \
+	"e.id, e.title, e.venue, e.city, e.timezone, e.starts_at, e.ends_at, " \
+	"k.checked_in_at"
 /* Seats per ticket type of one order: one tickets row per seat. */
 #define ORDER_SEATS "(SELECT ticket_type_id, COUNT(*) AS n FROM tickets " \
 	"WHERE order_id = ? GROUP BY ticket_type_id) s " \
@@ -103,6 +109,28 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"UPDATE ticket_types tt JOIN " ORDER_SEATS " SET tt.held = tt.held - s.n",
 	/* ORD_SEATS_UNSELL: sold seats go back on sale */
 	"UPDATE ticket_types tt JOIN " ORDER_SEATS " SET tt.sold = tt.sold - s.n",
+	/* ORD_OF_BUYER: through orders_by_buyer (buyer_id, created_at) */
+	"SELECT o.id, o.code, o.event_id, o.buyer_id, o.status, o.total_cents, "
+	"o.currency, o.provider, o.hold_expires_at, o.created_at, o.paid_at, "
+	"e.title, e.timezone, e.starts_at, "
+	"(SELECT COUNT(*) FROM tickets k WHERE k.order_id = o.id) "
+	"FROM orders o JOIN events e ON e.id = o.event_id "
+	"WHERE o.buyer_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
+	/* ORD_TICKETS_OF_BUYER */
+	"SELECT " TICKET_COLS " FROM orders o "
+	"JOIN tickets k ON k.order_id = o.id "
+	"JOIN ticket_types tt ON tt.id = k.ticket_type_id "
+	"JOIN events e ON e.id = o.event_id "
+	"WHERE o.buyer_id = ? AND o.status = 'paid' "
+	"ORDER BY e.ends_at < UTC_TIMESTAMP(), "
+	"IF(e.ends_at < UTC_TIMESTAMP(), -UNIX_TIMESTAMP(e.starts_at), "
+	"UNIX_TIMESTAMP(e.starts_at)), k.id LIMIT ?",
+	/* ORD_TICKET_GET */
+	"SELECT " TICKET_COLS " FROM tickets k "
+	"JOIN orders o ON o.id = k.order_id "
+	"JOIN ticket_types tt ON tt.id = k.ticket_type_id "
+	"JOIN events e ON e.id = o.event_id "
+	"WHERE k.code = ? AND o.buyer_id = ? AND o.status = 'paid'",
 };
 
 const char *const order_status_names[ORDER__STATUS_MAX] = {
@@ -142,7 +170,8 @@ static const enum orders_stmt seats_stmts[] = {
 static void
 new_code(char *out, size_t n)
 {
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	/* No I, O, 0 or 1, which people read for one another. */
+	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 	unsigned char bytes[32];
 
 	crypto_random(bytes, n);
@@ -538,6 +567,99 @@ orders_transition(struct db *db, struct order *o, enum order_status to,
 		return -1;
 	o->status = to;
 	return 0;
+}
+
+static int
+parse_held_ticket(const struct db_rows *rows, size_t i, struct held_ticket *t)
+{
+	struct row_reader rd;
+
+	memset(t, 0, sizeof(*t));
+	row_begin(&rd, rows, i, "ticket");
+	t->id = row_int(&rd, 0, 1, LLONG_MAX);
+	t->code = row_text(&rd, 1);
+	t->attendee_name = row_text(&rd, 2);
+	t->type_name = row_text(&rd, 3);
+	t->order_code = row_text(&rd, 4);
+	t->event_id = row_int(&rd, 5, 1, LLONG_MAX);
+	t->event_title = row_text(&rd, 6);
+	t->venue = row_text(&rd, 7);
+	t->city = row_text(&rd, 8);
+	t->timezone = row_text(&rd, 9);
+	t->starts_at = row_time(&rd, 10);
+	t->ends_at = row_time(&rd, 11);
+	t->has_checked_in_at = row_time_or_null(&rd, 12, &t->checked_in_at);
+	return row_end(&rd);
+}
+
+int
+orders_of_buyer(struct db *db, struct arena *a, long long buyer_id, int limit,
+    struct order_summary **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(buyer_id), DB_INT(limit) };
+	struct db_rows rows;
+
+	*n = 0;
+	if (db_query(db, a, DB_READ, orders_stmts[ORD_OF_BUYER], args,
+	    ARRAY_LEN(args), &rows) != DB_OK)
+		return -1;
+	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct order_summary *o = &(*out)[i];
+		struct db_rows one = rows;
+		struct row_reader rd;
+
+		/* The order's own columns first, as parse_order reads them. */
+		one.nrows = 1;
+		one.cells = rows.cells + i * rows.ncols;
+		if (parse_order(&one, &o->order) != 0)
+			return ROW_BAD;
+		row_begin(&rd, &rows, i, "order summary");
+		o->event_title = row_text(&rd, 11);
+		o->event_timezone = row_text(&rd, 12);
+		o->event_starts_at = row_time(&rd, 13);
+		o->seats = row_int(&rd, 14, 0, LLONG_MAX);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*n = rows.nrows;
+	return 0;
+}
+
+int
+orders_tickets_of_buyer(struct db *db, struct arena *a, long long buyer_id,
+    int limit, struct held_ticket **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(buyer_id), DB_INT(limit) };
+	struct db_rows rows;
+
+	*n = 0;
+	if (db_query(db, a, DB_READ, orders_stmts[ORD_TICKETS_OF_BUYER], args,
+	    ARRAY_LEN(args), &rows) != DB_OK)
+		return -1;
+	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+	for (size_t i = 0; i < rows.nrows; i++)
+		if (parse_held_ticket(&rows, i, &(*out)[i]) != 0)
+			return ROW_BAD;
+	*n = rows.nrows;
+	return 0;
+}
+
+int
+orders_ticket_get(struct db *db, struct arena *a, const char *code,
+    long long buyer_id, struct held_ticket *out)
+{
+	struct db_arg args[] = { DB_STR(code), DB_INT(buyer_id) };
+	struct db_rows rows;
+
+	if (strlen(code) != TICKET_CODE_LEN)
+		return 1;
+	if (db_query(db, a, DB_READ, orders_stmts[ORD_TICKET_GET], args,
+	    ARRAY_LEN(args), &rows) != DB_OK)
+		return -1;
+	if (rows.nrows == 0)
+		return 1;
+	return parse_held_ticket(&rows, 0, out);
 }
 
 struct expiry {

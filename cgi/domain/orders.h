@@ -35,7 +35,8 @@ struct arena;
 
 /* Most overdue holds orders_expire_holds() takes at once. */
 #define ORDERS_EXPIRE_BATCH 100
-/* Codes: [A-Z2-9], 5 bits a character from the system's random source. */
+/* Codes: 32 letters and digits that cannot be read for one another (no
+ * I, O, 0, 1), 5 bits a character from the system's random source. */
 #define ORDER_CODE_LEN 16
 #define TICKET_CODE_LEN 24
 /* Ticket types one order may take. */
@@ -154,6 +155,45 @@ int orders_tickets(struct db *db, struct arena *a, long long order_id,
     struct order_ticket **out, size_t *n);
 int orders_history(struct db *db, struct arena *a, long long order_id,
     struct order_change **out, size_t *n);
+
+/* One of a person's orders, for their list. */
+struct order_summary {
+	struct order order;
+	const char *event_title;
+	const char *event_timezone;
+	time_t event_starts_at;
+	long long seats;
+};
+
+/* One ticket of a paid order, for its holder's list and its page. */
+struct held_ticket {
+	long long id;
+	const char *code;
+	const char *attendee_name;
+	const char *type_name;
+	const char *order_code;
+	long long event_id;
+	const char *event_title;
+	const char *venue;
+	const char *city;
+	const char *timezone;
+	time_t starts_at;
+	time_t ends_at;
+	int has_checked_in_at;
+	time_t checked_in_at;
+};
+
+/* buyer_id's latest limit orders, newest first. Returns 0, -1, ROW_BAD. */
+int orders_of_buyer(struct db *db, struct arena *a, long long buyer_id,
+    int limit, struct order_summary **out, size_t *n);
+/* The tickets of buyer_id's paid orders: events not over yet first,
+ * soonest first, then the past ones, latest first. */
+int orders_tickets_of_buyer(struct db *db, struct arena *a,
+    long long buyer_id, int limit, struct held_ticket **out, size_t *n);
+/* The ticket with code of a paid order of buyer_id: 0, 1 when there is
+ * none (another person's ticket included), -1, ROW_BAD. */
+int orders_ticket_get(struct db *db, struct arena *a, const char *code,
+    long long buyer_id, struct held_ticket *out);
 
 /* Names the attendee of ticket_id of order_id. Returns 0 or -1. */
 int orders_name_ticket(struct db *db, long long order_id, long long ticket_id,
