@@ -275,7 +275,8 @@ test_blns(void)
 		for (p = base; (at = strstr(p, mark)) != NULL;
 		    p = at + strlen(mark)) {
 			buf_append(&want, p, (size_t)(at - p));
-			buf_append(&want, esc.data, esc.len);
+			if (esc.len > 0)
+				buf_append(&want, esc.data, esc.len);
 		}
 		buf_puts(&want, p);
 		svg = qr_svg(&w, "https://t.example/x", s);
