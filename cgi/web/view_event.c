@@ -5,32 +5,17 @@
 
 #include "dates.h"
 #include "events.h"
+#include "money.h"
 #include "tmpl.h"
 #include "util.h"
 
 #define DATE_FORMAT "%a %-d %b %Y, %H:%M %Z"
 #define TIME_FORMAT "%H:%M %Z"
 
-static const struct {
-	const char *code;
-	const char *symbol;
-} currency_symbols[] = {
-	{ "EUR", "€" }, { "USD", "$" }, { "GBP", "£" }, { "CHF", "CHF" },
-	{ "CZK", "Kč" },
-};
-
 char *
 view_price(struct arena *a, long long cents, const char *currency)
 {
-	const char *symbol = currency;
-
-	if (cents == 0)
-		return arena_strdup(a, "Free");
-	for (size_t i = 0; i < ARRAY_LEN(currency_symbols); i++)
-		if (strcmp(currency_symbols[i].code, currency) == 0)
-			symbol = currency_symbols[i].symbol;
-	return arena_printf(a, "%lld.%02lld %s", cents / 100, cents % 100,
-	    symbol);
+	return money_format(a, cents, currency, MONEY_ZERO_FREE);
 }
 
 /* "4.3 out of 5 (12 reviews)", or NULL without reviews. */

@@ -35,7 +35,7 @@ struct tmpl_value *view_reviews(struct arena *a, const struct review *reviews,
 /* An organizer's events: each card plus status, public, sold and quota. */
 struct tmpl_value *view_organizer_events(struct arena *a,
     const struct organizer_event *events, size_t n);
-/* "12.50 €", "Free". */
+/* money_format(), with 0 as "Free": "€12.50", "12.50 CHF". */
 char *view_price(struct arena *a, long long cents, const char *currency);
 
 #endif
