@@ -4,7 +4,9 @@
 #include "program.h"
 #include "app_pages.h"
 #include "dates.h"
+#include "events.h"
 #include "orders.h"
+#include "qr_svg.h"
 #include "row.h"
 #include "session.h"
 #include "tmpl.h"
@@ -121,22 +123,38 @@ me_tickets(struct request *r)
 	return page_render(r, "me_tickets", ctx);
 }
 
-/* GET /tickets/{code}: one ticket, to show at the entrance or print. */
+/* GET /tickets/{code}: one ticket, to show at the entrance or print. Its
+ * QR code holds the check-in address of the ticket, which the organizer's
+ * door scanner opens. */
 int
 ticket_page(struct request *r)
 {
 	struct arena *a = r->arena;
 	struct held_ticket t;
-	struct tmpl_value *ctx;
+	struct event ev;
+	struct tmpl_value *ctx, *v;
+	char *qr;
 	int rc;
 
 	rc = orders_ticket_get(r->db, a, request_path_param(r, "code"),
 	    r->session->user_id, &t);
+	if (rc == 0)
+		rc = events_get(r->db, a, t.event_id, &ev);
 	if (rc == 1)
 		return 404;
 	if (rc != 0)
 		return rc == ROW_BAD ? 500 : 503;
+	v = ticket_value(a, &t);
+	tv_set(a, v, "event", view_event_detail(a, &ev));
+	tv_set_str(a, v, "ticket_type", t.type_name);
+	if (t.has_checked_in_at)
+		tv_set_str(a, v, "checked_in", dates_local(a, t.checked_in_at,
+		    t.timezone, "%-d %b %Y, %H:%M %Z"));
+	qr = qr_svg(a, arena_printf(a, "%s/checkin/%s", request_site_url(r),
+	    t.code), arena_printf(a, "QR code of ticket %s", t.code));
+	if (qr != NULL)
+		tv_set_str(a, v, "qr_svg", qr);
 	ctx = page_context(r, arena_printf(a, "Ticket for %s", t.event_title));
-	tv_set(a, ctx, "ticket", ticket_value(a, &t));
+	tv_set(a, ctx, "ticket", v);
 	return page_render(r, "ticket", ctx);
 }

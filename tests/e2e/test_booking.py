@@ -201,6 +201,9 @@ def test_flow():
     r = alice.get("/tickets/%s" % tickets[1])
     tap.ok(r.status == 200 and "Bob B" in r.body and code in r.body,
            "a ticket's page shows its attendee and order")
+    tap.ok(re.search(r'<svg[^>]*role="img"[^>]*>.*<path fill="#000" d="M[0-9 Mhvz-]+"', r.body, re.S),
+           "and its QR code as inline SVG")
+    tap.ok("<script" not in r.body, "with no script")
     tap.ok(code in alice.get("/me/orders").body, "/me/orders lists the order")
 
     # Paid tickets through the sandbox.
