@@ -40,6 +40,7 @@ static const struct route routes[] = {
 	    ACCESS_SIGNED_IN),
 	PAGE_GET("/orders/{code}/sandbox", PAGE_SANDBOX, ACCESS_SIGNED_IN),
 	PAGE_POST("/orders/{code}/sandbox", PAGE_SANDBOX_POST, ACCESS_SIGNED_IN),
+	PAGE_POST("/orders/{code}/cancel", PAGE_CANCEL, ACCESS_SIGNED_IN),
 };
 
 static const handler_fn handlers[PAGE__MAX] = {
@@ -67,6 +68,7 @@ static const handler_fn handlers[PAGE__MAX] = {
 	[PAGE_SANDBOX] = checkout_sandbox,
 	[PAGE_SANDBOX_POST] = checkout_sandbox_post,
 	[PAGE_ORDER] = order_page,
+	[PAGE_CANCEL] = checkout_cancel,
 	[PAGE_ME_ORDERS] = me_orders,
 	[PAGE_ME_TICKETS] = me_tickets,
 	[PAGE_TICKET] = ticket_page,

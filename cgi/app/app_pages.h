@@ -35,6 +35,7 @@ enum app_page {
 	PAGE_SANDBOX,
 	PAGE_SANDBOX_POST,
 	PAGE_ORDER,
+	PAGE_CANCEL,
 	PAGE_ME_ORDERS,
 	PAGE_ME_TICKETS,
 	PAGE_TICKET,
@@ -88,6 +89,7 @@ int checkout(struct request *r);
 int checkout_post(struct request *r);
 int checkout_sandbox(struct request *r);
 int checkout_sandbox_post(struct request *r);
+int checkout_cancel(struct request *r);
 int order_page(struct request *r);
 /* A person's orders and tickets (tickets.c). */
 int me_orders(struct request *r);

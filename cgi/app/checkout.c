@@ -407,6 +407,34 @@ checkout_sandbox_post(struct request *r)
 	return page_change(r, sandbox_apply, &pay, "/me");
 }
 
+static int
+cancel_apply(struct request *r, void *arg)
+{
+	struct order_view v;
+	int status;
+
+	(void)arg;
+	if ((status = read_order(r, 1, &v)) != 0)
+		return status == 503 ? -1 : status;
+	page_change_location(r, arena_printf(r->arena, "%s?done=cancelled",
+	    order_url(r, v.o.code)));
+	if (v.o.status != ORDER_HELD && v.o.status != ORDER_PENDING_PAYMENT) {
+		r->error_detail = "Only an order that is not paid yet can be "
+		    "cancelled here.";
+		return 409;
+	}
+	return orders_transition(r->db, &v.o, ORDER_CANCELLED, NULL,
+	    "cancelled by the buyer") == 0 ? 0 : -1;
+}
+
+/* POST /orders/{code}/cancel: gives up a hold; its seats go back on sale
+ * at once. */
+int
+checkout_cancel(struct request *r)
+{
+	return page_change(r, cancel_apply, NULL, "/me/orders");
+}
+
 /* GET /me/orders/{code}: an order, its tickets and its history. */
 int
 order_page(struct request *r)
@@ -432,5 +460,7 @@ order_page(struct request *r)
 	tv_set(a, ctx, "tickets", tickets);
 	tv_set_bool(a, ctx, "just_paid", v.o.status == ORDER_PAID &&
 	    request_query(r, "done") != NULL);
+	tv_set_bool(a, ctx, "cancellable", v.o.status == ORDER_HELD ||
+	    v.o.status == ORDER_PENDING_PAYMENT);
 	return page_render(r, "order", ctx);
 }

@@ -227,6 +227,38 @@ def test_flow():
     tap.is_eq((counters(paid), mails_of(code2)), ((0, 1), 1),
               "and changes nothing: one seat sold, one mail")
 
+    # A hold given up, and one that runs out.
+    r = book(alice, ev, [(free, 3)])
+    code3 = order_code(r)
+    tap.is_eq(counters(free), (3, 2), "a new hold holds three seats")
+    page = alice.get("/orders/%s/checkout" % code3)
+    r = alice.post("/orders/%s/cancel" % code3, {"csrf": tap.form_value(page.body, "csrf")})
+    tap.is_eq((r.status, location(r)), (303, "/me/orders/%s?done=cancelled" % code3),
+              "the buyer can give up a hold")
+    tap.is_eq(counters(free), (0, 2), "and its seats are back on sale at once")
+    r = alice.post("/orders/%s/cancel" % code, {"csrf": tap.form_value(page.body, "csrf")})
+    tap.is_eq(r.status, 409, "a paid order is not cancelled that way")
+    tap.is_eq(counters(free), (0, 2), "and keeps its seats")
+
+    r = book(alice, ev, [(paid, 1)])
+    code4 = order_code(r)
+    value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND "
+          "WHERE code = '%s'" % code4)
+    deadline = time.time() + 20
+    while time.time() < deadline and value(
+            "SELECT status FROM orders WHERE code = '%s'" % code4) != "expired":
+        time.sleep(0.5)
+    tap.is_eq(value("SELECT status FROM orders WHERE code = '%s'" % code4), "expired",
+              "a hold past its time expires (the worker)")
+    tap.is_eq(counters(paid), (0, 1), "and its seat is back on sale")
+    page = alice.get("/me/orders/%s" % code4)
+    r = alice.post("/orders/%s/sandbox" % code4,
+                   {"csrf": tap.form_value(page.body, "csrf"), "action": "pay"})
+    tap.is_eq((r.status, location(r)), (303, "/me/orders/%s" % code4),
+              "paying an expired hold leads to the order page")
+    tap.is_eq((value("SELECT status FROM orders WHERE code = '%s'" % code4),
+               counters(paid)), ("expired", (0, 1)), "and pays nothing, takes no seat")
+
     # Another person's order is no order.
     bob = sign_in("bob@tessera.test")
     tap.ok(code not in bob.get("/me/orders").body, "bob's orders do not list alice's")
