@@ -1,0 +1,165 @@
+"""The site in a real browser with JavaScript off, at a desktop and a phone
+width: home, /events, an event (and the hostile one), sign-up with a bad
+and then a good form, the mailed confirmation link, sign-in, /me and
+sign-out, by clicking links and buttons as a person would. Every page
+passes browser.check_page: no script element, axe-core finds nothing
+serious or critical, nothing scrolls sideways."""
+
+import email
+import email.policy
+import glob
+import os
+import re
+import secrets
+import time
+import traceback
+import urllib.parse
+
+import browser  # first: it may start this script again under Debian's python3
+import tap
+
+DB = tap.DB_NAME
+MAIL_DIR = os.path.join(tap.VAR, "mail")
+RUN = secrets.token_hex(4)
+PASSWORD = "a browser-typed passphrase 7"
+
+
+def value(q):
+    return tap.sql_value("primary", q, database=DB)
+
+
+def wait_verify_link(to, timeout=30):
+    """The /verify?token=... path mailed to `to` (the worker's .eml files)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for p in sorted(glob.glob(os.path.join(MAIL_DIR, "*.eml"))):
+            with open(p, "rb") as f:
+                msg = email.message_from_binary_file(f, policy=email.policy.default)
+            if msg["To"] is None or to not in str(msg["To"]):
+                continue
+            body = msg.get_body(("plain",))
+            m = re.search(r"https?://[^\s/]+(/verify\?token=[A-Za-z0-9_-]+)",
+                          body.get_content() if body else "")
+            if m:
+                return m.group(1)
+        time.sleep(0.3)
+    return None
+
+
+event_id = value("SELECT id FROM events WHERE status = 'published' "
+                 "AND starts_at > UTC_TIMESTAMP() AND title NOT LIKE '%<%' "
+                 "ORDER BY starts_at, id LIMIT 1")
+hostile_id = value("SELECT id FROM events WHERE title LIKE 'Web Security Meetup:%' "
+                   "AND status = 'published' LIMIT 1")
+
+
+SELF_TEST = ("<!doctype html><html lang=en><title>plain</title><main><h1>x</h1>"
+             "<img src=none.png></main><script>document.title = 'script ran'</script>")
+
+
+def harness(d, size):
+    """The harness itself: page scripts do not run, axe does."""
+    browser.open(d, "data:text/html," + urllib.parse.quote(SELF_TEST))
+    tap.is_eq(browser.title(d), "plain", "%s: the browser runs no page script" % size)
+    ids = [v["id"] for v in browser.axe_results(d)]
+    tap.ok("image-alt" in ids, "%s: axe runs all the same: it finds a missing alt text (%s)"
+           % (size, ", ".join(ids)))
+
+
+def flow(d, size):
+    who = "browser-%s-%s@example.com" % (size, RUN)
+    name = "Browser %s %s" % (size.title(), RUN)
+
+    def page(label, want_status=200, want_path=None):
+        got = browser.status(d)
+        ok = tap.is_eq(got, want_status, "%s: %s answers %d" % (size, label, want_status))
+        if want_path is not None:
+            ok = tap.is_eq(browser.path(d), want_path, "%s: %s is at %s"
+                           % (size, label, want_path)) and ok
+        browser.check_page(d, "%s: %s" % (size, label))
+        return ok
+
+    # Browsing
+    browser.open(d, "/")
+    width = browser.SIZES[size][0]
+    tap.is_eq(d.execute_script("return window.innerWidth"), width,
+              "%s: the viewport is %d px wide" % (size, width))
+    page("the home page")
+    tap.like(browser.text(d, "h1"), r"\S", "%s: the home page has a heading" % size)
+    browser.follow(d, "Events")
+    page("/events, from the menu", want_path="/events")
+    cards = browser.find_all(d, ".cards .card-title a")
+    tap.ok(len(cards) > 0, "%s: /events lists events (%d)" % (size, len(cards)))
+    browser.open(d, "/events/%s" % event_id)
+    page("an event page")
+    tap.ok(browser.find(d, ".tickets table, .tickets .empty") is not None,
+           "%s: the event page has its tickets section" % size)
+    if hostile_id:
+        browser.open(d, "/events/%s" % hostile_id)
+        page("the hostile event's page")
+        tap.like(browser.text(d, "h1"), r"<script>alert", "%s: its title shows as text" % size)
+
+    # Sign-up: first with a password the site refuses, then right
+    browser.open(d, "/")
+    browser.follow(d, "Register")
+    page("/register, from the menu", want_path="/register")
+    st = browser.submit(d, "Create my account", form="/register", fields={
+        "Email address": who, "Display name": name, "Password": "short"})
+    tap.is_eq(st, 400, "%s: a too-short password is a 400" % size)
+    summary = browser.text(d, ".error-summary")
+    tap.like(summary, "There is a problem", "%s: with the error summary above the form" % size)
+    link = browser.find(d, ".error-summary a[href*='#']")
+    frag = link.get_attribute("href").split("#", 1)[1] if link else ""
+    target = (d.find_elements("id", frag) or [None])[0] if frag else None
+    tap.ok(target is not None and target.get_attribute("name") == "password"
+           and target.get_attribute("aria-invalid") == "true",
+           "%s: its message links to the password field, marked invalid" % size)
+    tap.is_eq(browser.field(d, "Email address", "/register").get_attribute("value"), who,
+              "%s: what was typed is kept" % size)
+    browser.check_page(d, "%s: /register with an error" % size)
+    browser.submit(d, "Create my account", form="/register",
+                   fields={"Password": PASSWORD})
+    page("sign-up", want_path="/login?done=registered")
+    tap.like(browser.text(d, "main"), "mailed you a link",
+             "%s: the sign-in page says a link was mailed" % size)
+
+    # The mailed link
+    verify = wait_verify_link(who)
+    if not tap.ok(verify, "%s: the confirmation link is mailed" % size):
+        return
+    browser.open(d, verify)
+    page("the confirmation link")
+    browser.submit(d, "Confirm my address", form="/verify")
+    page("confirming", want_path="/login?done=verified")
+    tap.is_eq(value("SELECT email_verified_at IS NOT NULL FROM users WHERE email = '%s'" % who),
+              "1", "%s: the address is confirmed" % size)
+
+    # Sign-in, /me, sign-out
+    browser.submit(d, "Sign in", form="/login",
+                   fields={"Email address": who, "Password": PASSWORD})
+    page("signing in", want_path="/me")
+    tap.like(browser.text(d, "main"), re.escape(name), "%s: /me shows the name" % size)
+    tap.ok(browser.find(d, 'nav a[href="/me"][aria-current="page"]') is not None,
+           "%s: the menu marks the account page as current" % size)
+    browser.follow(d, "Events")
+    browser.follow(d, name)
+    page("/me, from the menu", want_path="/me")
+    browser.submit(d, "Sign out", form="/logout")
+    page("signing out", want_path="/login?done=signed_out")
+    browser.open(d, "/me")
+    tap.is_eq(browser.path(d), "/login?next=%2Fme", "%s: then /me asks to sign in" % size)
+
+
+for size in ("desktop", "phone"):
+    started = time.time()
+    try:
+        with browser.session(size, budget=150) as d:
+            harness(d, size)
+            flow(d, size)
+    except Exception as e:  # a step the page did not allow: one failure, then go on
+        tap.ok(False, "%s: the flow ran to its end" % size)
+        tap.diag("".join(traceback.format_exception_only(type(e), e)).rstrip())
+        tap.diag("".join(traceback.format_tb(e.__traceback__)[-3:]).rstrip())
+    tap.diag("%s: %.1f s" % (size, time.time() - started))
+
+tap.done()
