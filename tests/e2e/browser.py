@@ -443,6 +443,12 @@ def _click_and_wait(driver, el):
             return False
         except StaleElementReferenceException:
             return True
+        except WebDriverException as e:
+            # Asked in the middle of the navigation, Chromium may say so in
+            # other words: the old document is gone all the same.
+            if "does not belong to the document" in str(e):
+                return True
+            raise
     try:
         WebDriverWait(driver, PAGE_TIMEOUT, poll_frequency=0.05).until(gone)
     except TimeoutException:

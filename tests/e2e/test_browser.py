@@ -1,7 +1,9 @@
 """The site in a real browser with JavaScript off, at a desktop and a phone
 width: home, /events, an event (and the hostile one), sign-up with a bad
 and then a good form, the mailed confirmation link, sign-in, /me and
-sign-out, by clicking links and buttons as a person would. Every page
+sign-out, and booking: event, booking page, checkout, sandbox payment,
+the order and the ticket with its QR code, by clicking links and buttons
+as a person would. Every page
 passes browser.check_page: no script element, axe-core finds nothing
 serious or critical, nothing scrolls sideways."""
 
@@ -51,6 +53,24 @@ event_id = value("SELECT id FROM events WHERE status = 'published' "
                  "ORDER BY starts_at, id LIMIT 1")
 hostile_id = value("SELECT id FROM events WHERE title LIKE 'Web Security Meetup:%' "
                    "AND status = 'published' LIMIT 1")
+
+
+def bookable_event():
+    """A published event a month away with one paid ticket type; its id."""
+    title = "Browser booking %s" % RUN
+    org = value("SELECT id FROM users WHERE email = 'organizer@tessera.test'")
+    value("INSERT INTO events (organizer_id, title, description, venue, city, "
+          "timezone, starts_at, ends_at, status) VALUES (%s, '%s', 'Test.', "
+          "'Hall', 'Berlin', 'Europe/Berlin', UTC_TIMESTAMP() + INTERVAL 30 DAY, "
+          "UTC_TIMESTAMP() + INTERVAL 30 DAY + INTERVAL 2 HOUR, 'published')"
+          % (org, title))
+    ev = value("SELECT MAX(id) FROM events WHERE title = '%s'" % title)
+    value("INSERT INTO ticket_types (event_id, name, price_cents, currency, quota) "
+          "VALUES (%s, 'Seated', 1250, 'EUR', 100)" % ev)
+    return ev
+
+
+booking_id = bookable_event()
 
 
 SELF_TEST = ("<!doctype html><html lang=en><title>plain</title><main><h1>x</h1>"
@@ -141,6 +161,7 @@ def flow(d, size):
     tap.like(browser.text(d, "main"), re.escape(name), "%s: /me shows the name" % size)
     tap.ok(browser.find(d, 'nav a[href="/me"][aria-current="page"]') is not None,
            "%s: the menu marks the account page as current" % size)
+    book(d, size, page)
     browser.follow(d, "Events")
     browser.follow(d, name)
     page("/me, from the menu", want_path="/me")
@@ -148,6 +169,34 @@ def flow(d, size):
     page("signing out", want_path="/login?done=signed_out")
     browser.open(d, "/me")
     tap.is_eq(browser.path(d), "/login?next=%2Fme", "%s: then /me asks to sign in" % size)
+
+
+def book(d, size, page):
+    """Event page -> booking -> checkout -> sandbox payment -> the ticket."""
+    browser.open(d, "/events/%s" % booking_id)
+    page("a bookable event")
+    browser.submit(d, "Book tickets", fields={"Number of Seated tickets": "2"})
+    page("the booking page")
+    tap.like(browser.text(d, "main"), "€25.00", "%s: it shows the total" % size)
+    browser.submit(d, "Hold these tickets and check out")
+    page("the checkout")
+    tap.like(browser.path(d), r"^/orders/[A-Z2-9]{16}/checkout$",
+             "%s: the hold leads to its checkout" % size)
+    browser.submit(d, "Continue to payment (€25.00)", fields={
+        "Ticket 1 (Seated): name": "First Guest",
+        "Ticket 2 (Seated): name": "Second Guest"})
+    page("the sandbox payment page")
+    browser.submit(d, "Pay €25.00")
+    page("the paid order")
+    tap.like(browser.path(d), r"^/me/orders/[A-Z2-9]{16}\?done=paid$",
+             "%s: paying leads to the order" % size)
+    tap.like(browser.text(d, "main"), "Second Guest", "%s: with its tickets" % size)
+    browser.follow(d, "Tickets")
+    page("/me/tickets, from the menu", want_path="/me/tickets")
+    browser.follow(d, "Browser booking %s" % RUN)
+    page("a ticket's page")
+    tap.ok(browser.find(d, ".ticket-qr svg path") is not None,
+           "%s: the ticket shows its QR code as SVG" % size)
 
 
 for size in ("desktop", "phone"):
