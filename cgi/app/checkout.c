@@ -224,7 +224,7 @@ confirm_paid(struct request *r, struct order_view *v, const char *provider,
 	vars = json_object_new_object();
 	tickets = json_object_new_array();
 	json_object_object_add(vars, "name",
-	    json_object_new_string(r->session->display_name));
+	    json_object_new_string(v->o.buyer_name));
 	json_object_object_add(vars, "event", json_object_new_string(v->ev.title));
 	json_object_object_add(vars, "when", json_object_new_string(
 	    dates_local(r->arena, v->ev.starts_at, v->ev.timezone,
@@ -249,7 +249,7 @@ confirm_paid(struct request *r, struct order_view *v, const char *provider,
 		json_object_array_add(tickets, t);
 	}
 	json_object_object_add(vars, "tickets", tickets);
-	rc = outbox_mail(r->db, r->session->email, "order_confirmed", vars);
+	rc = outbox_mail(r->db, v->o.buyer_email, "order_confirmed", vars);
 	json_object_put(vars);
 	return rc;
 }

@@ -24,6 +24,7 @@ enum orders_stmt {
 	ORD_HISTORY_INSERT,
 	ORD_GET,
 	ORD_GET_LOCK,
+	ORD_GET_ANY_LOCK,
 	ORD_LINES,
 	ORD_TICKETS,
 	ORD_HISTORY,
@@ -39,8 +40,10 @@ enum orders_stmt {
 	ORD__MAX
 };
 
-#define ORDER_COLS "id, code, event_id, buyer_id, status, total_cents, " \
-	"currency, provider, hold_expires_at, created_at, paid_at"
+#define ORDER_COLS "o.id, o.code, o.event_id, o.buyer_id, o.status, " \
+	"o.total_cents, o.currency, o.provider, o.hold_expires_at, " \
+	"o.created_at, o.paid_at, u.email, u.display_name"
+#define ORDER_FROM " FROM orders o JOIN users u ON u.id = o.buyer_id "
 #define TICKET_COLS "k.id, k.code, k.attendee_name, tt.name, o.code, " \
 	"e.id, e.title, e.venue, e.city, e.timezone, e.starts_at, e.ends_at, " \
 	"k.checked_in_at"
@@ -81,10 +84,12 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"INSERT INTO order_history (order_id, from_status, to_status, note) "
 	"VALUES (?, ?, ?, ?)",
 	/* ORD_GET */
-	"SELECT " ORDER_COLS " FROM orders WHERE code = ? AND buyer_id = ?",
+	"SELECT " ORDER_COLS ORDER_FROM "WHERE o.code = ? AND o.buyer_id = ?",
 	/* ORD_GET_LOCK */
-	"SELECT " ORDER_COLS " FROM orders WHERE code = ? AND buyer_id = ? "
+	"SELECT " ORDER_COLS ORDER_FROM "WHERE o.code = ? AND o.buyer_id = ? "
 	"FOR UPDATE",
+	/* ORD_GET_ANY_LOCK: for a payment provider's word on an order */
+	"SELECT " ORDER_COLS ORDER_FROM "WHERE o.code = ? FOR UPDATE",
 	/* ORD_LINES */
 	"SELECT id, ticket_type_id, description, quantity, unit_price_cents "
 	"FROM order_lines WHERE order_id = ? ORDER BY id",
@@ -110,11 +115,9 @@ static const char *const orders_stmts[ORD__MAX] = {
 	/* ORD_SEATS_UNSELL: sold seats go back on sale */
 	"UPDATE ticket_types tt JOIN " ORDER_SEATS " SET tt.sold = tt.sold - s.n",
 	/* ORD_OF_BUYER: through orders_by_buyer (buyer_id, created_at) */
-	"SELECT o.id, o.code, o.event_id, o.buyer_id, o.status, o.total_cents, "
-	"o.currency, o.provider, o.hold_expires_at, o.created_at, o.paid_at, "
-	"e.title, e.timezone, e.starts_at, "
-	"(SELECT COUNT(*) FROM tickets k WHERE k.order_id = o.id) "
-	"FROM orders o JOIN events e ON e.id = o.event_id "
+	"SELECT " ORDER_COLS ", e.title, e.timezone, e.starts_at, "
+	"(SELECT COUNT(*) FROM tickets k WHERE k.order_id = o.id)"
+	ORDER_FROM "JOIN events e ON e.id = o.event_id "
 	"WHERE o.buyer_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
 	/* ORD_TICKETS_OF_BUYER */
 	"SELECT " TICKET_COLS " FROM orders o "
@@ -404,6 +407,8 @@ parse_order(const struct db_rows *rows, struct order *o)
 	o->has_hold_expires_at = row_time_or_null(&rd, 8, &o->hold_expires_at);
 	o->created_at = row_time(&rd, 9);
 	o->has_paid_at = row_time_or_null(&rd, 10, &o->paid_at);
+	o->buyer_email = row_text(&rd, 11);
+	o->buyer_name = row_text(&rd, 12);
 	return row_end(&rd);
 }
 
@@ -418,6 +423,23 @@ orders_get(struct db *db, struct arena *a, const char *code,
 		return 1;
 	if (db_query(db, a, DB_PRIMARY, orders_stmts[lock ? ORD_GET_LOCK :
 	    ORD_GET], args, ARRAY_LEN(args), &rows) != DB_OK)
+		return -1;
+	if (rows.nrows == 0)
+		return 1;
+	return parse_order(&rows, out);
+}
+
+int
+orders_get_any(struct db *db, struct arena *a, const char *code,
+    struct order *out)
+{
+	struct db_arg args[] = { DB_STR(code) };
+	struct db_rows rows;
+
+	if (strlen(code) != ORDER_CODE_LEN)
+		return 1;
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_GET_ANY_LOCK], args,
+	    ARRAY_LEN(args), &rows) != DB_OK)
 		return -1;
 	if (rows.nrows == 0)
 		return 1;
@@ -615,10 +637,10 @@ orders_of_buyer(struct db *db, struct arena *a, long long buyer_id, int limit,
 		if (parse_order(&one, &o->order) != 0)
 			return ROW_BAD;
 		row_begin(&rd, &rows, i, "order summary");
-		o->event_title = row_text(&rd, 11);
-		o->event_timezone = row_text(&rd, 12);
-		o->event_starts_at = row_time(&rd, 13);
-		o->seats = row_int(&rd, 14, 0, LLONG_MAX);
+		o->event_title = row_text(&rd, 13);
+		o->event_timezone = row_text(&rd, 14);
+		o->event_starts_at = row_time(&rd, 15);
+		o->seats = row_int(&rd, 16, 0, LLONG_MAX);
 		if (row_end(&rd) != 0)
 			return ROW_BAD;
 	}

@@ -69,6 +69,8 @@ struct order {
 	time_t created_at;
 	int has_paid_at;
 	time_t paid_at;
+	const char *buyer_email;   /* where its mails go */
+	const char *buyer_name;
 };
 
 struct order_line {
@@ -147,6 +149,10 @@ int orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
  */
 int orders_get(struct db *db, struct arena *a, const char *code,
     long long buyer_id, int lock, struct order *out);
+/* The order with code whoever's it is, locked: for what a payment
+ * provider says of it. Returns 0, 1, -1 or ROW_BAD. */
+int orders_get_any(struct db *db, struct arena *a, const char *code,
+    struct order *out);
 /* The order's lines, tickets (by id) and history (oldest first), each an
  * arena-owned array. Return 0, -1 or ROW_BAD. */
 int orders_lines(struct db *db, struct arena *a, long long order_id,
