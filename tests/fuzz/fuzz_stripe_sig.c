@@ -35,8 +35,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((unsigned)r >= STRIPE_SIG__MAX || r == STRIPE_SIG_OK ||
 	    r == STRIPE_SIG_STALE)
 		abort();
-	if ((hlen > STRIPE_SIG_HEADER_MAX ||
-	    strspn(header, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	if ((hlen > STRIPE_SIG_HEADER_MAX || strspn(header,
+	    "abcdefghijklmnopqrstuvwxyz" "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789_-=,") != hlen) && r != STRIPE_SIG_MALFORMED)
 		abort();
 	free(header);
