@@ -66,6 +66,15 @@ Control endpoints for tests (JSON in, JSON out, no auth):
     POST /_control/webhook       {"url": U, "secret": S, "hold": bool}: while
                                  held, events queue; un-holding sends them
     POST /_control/reset         forgets requests, deliveries and faults
+
+From a Python test, start(...) runs it as a subprocess and returns a
+Process with its url and helpers for the control endpoints:
+
+    import fake_stripe
+    with fake_stripe.start(webhook="http://127.0.0.1:18080/payments/"
+                           "stripe/webhook") as fake:
+        fake.fail("hang", seconds=8)
+        fake.requests(); fake.deliveries(); fake.pay(session_id)
 """
 
 import argparse
@@ -73,12 +82,14 @@ import base64
 import hashlib
 import hmac
 import html
+import http.client
 import http.server
 import json
 import os
 import re
 import secrets
 import socketserver
+import subprocess
 import sys
 import threading
 import time
@@ -625,9 +636,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "message": "Too many requests hit the API too quickly."}},
                 headers=rid)
         rec["status"] = 500
-        self.reply(500, {"error": {"type": "api_error",
-                                   "message": "fake_stripe: injected failure"}},
-                   headers=rid)
+        self.reply(500, {"error": {
+            "type": "api_error", "message": "fake_stripe: injected failure"}},
+            headers=rid)
 
     # ---------------------------------------------------------- page
 
@@ -777,6 +788,86 @@ def money(minor, currency):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+
+class Process:
+    """A fake_stripe.py subprocess; see start()."""
+
+    def __init__(self, args):
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "--stop-on-eof"] +
+            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.url = self.proc.stdout.readline().decode().strip()
+        if not self.url.startswith("http://127.0.0.1:"):
+            self.stop()
+            raise RuntimeError("fake_stripe.py did not start")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=5)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait()
+
+    def http(self, method, path, body=None, headers=None):
+        """(status, headers, body bytes), never following redirects."""
+        u = urllib.parse.urlsplit(self.url)
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            r = conn.getresponse()
+            return r.status, r.headers, r.read()
+        finally:
+            conn.close()
+
+    def control(self, name, obj=None):
+        """GET /_control/NAME, or POST obj there as JSON; the reply."""
+        if obj is None:
+            status, _, body = self.http("GET", "/_control/" + name)
+        else:
+            status, _, body = self.http(
+                "POST", "/_control/" + name, json.dumps(obj).encode(),
+                {"Content-Type": "application/json"})
+        return json.loads(body)
+
+    def requests(self):
+        return self.control("requests")["requests"]
+
+    def deliveries(self):
+        return self.control("deliveries")["deliveries"]
+
+    def fail(self, mode="500", count=1, seconds=10):
+        return self.control("fail", {"mode": mode, "count": count,
+                                     "seconds": seconds})
+
+    def send_event(self, **kw):
+        return self.control("events", kw)["deliveries"]
+
+    def pay(self, session_id, action="pay"):
+        """Presses Pay (or Decline) on the hosted page: (status, Location)."""
+        status, headers, _ = self.http("POST", "/pay/%s/%s" % (session_id,
+                                                               action))
+        return status, headers.get("Location")
+
+
+def start(webhook=None, webhook_secret="whsec_fake_tessera", api_key=None,
+          port=0):
+    """Runs the fake as a subprocess (stopped when the Process is, or
+    when this process exits and its pipe closes)."""
+    args = ["--port", str(port), "--webhook-secret", webhook_secret]
+    if webhook:
+        args += ["--webhook", webhook]
+    if api_key:
+        args += ["--api-key", api_key]
+    return Process(args)
 
 
 def main():
