@@ -42,6 +42,43 @@ config_split_replicas(struct config *cfg, const char *list, char *err,
 	return 0;
 }
 
+/* The Stripe API base: https://HOST[:PORT][/PATH], or plain http:// only
+ * to this host ([:PORT][/PATH]), where the secret key cannot leave the
+ * machine. No user information, spaces or control characters. */
+static int
+config_check_stripe_base(const char *base, char *err, size_t errlen)
+{
+	static const char *const local[] = { "http://127.0.0.1",
+		"http://localhost", "http://[::1]" };
+	const unsigned char *c;
+
+	for (c = (const unsigned char *)base; *c != '\0'; c++)
+		if (*c <= ' ' || *c >= 0x7f || *c == '@')
+			goto bad;
+	if (strncmp(base, "https://", 8) == 0 && base[8] != '\0' &&
+	    base[8] != '/')
+		return 0;
+	for (size_t i = 0; i < ARRAY_LEN(local); i++) {
+		const char *rest = base + strlen(local[i]);
+
+		if (strncmp(base, local[i], strlen(local[i])) != 0)
+			continue;
+		if (*rest == ':' && rest[1] != '\0') {
+			size_t digits = strspn(rest + 1, "0123456789");
+
+			if (digits == 0 || digits > 5)
+				goto bad;
+			rest += 1 + digits;
+		}
+		if (*rest == '\0' || *rest == '/')
+			return 0;
+	}
+bad:
+	snprintf(err, errlen, "TESSERA_STRIPE_API_BASE: https://HOST, or "
+	    "http:// to 127.0.0.1, localhost or [::1] only: \"%.80s\"", base);
+	return -1;
+}
+
 int
 config_load(struct config *cfg, char *err, size_t errlen)
 {
@@ -73,6 +110,26 @@ config_load(struct config *cfg, char *err, size_t errlen)
 	cfg->mail_from = env_or("TESSERA_MAIL_FROM",
 	    "Tessera <no-reply@tessera.test>");
 	cfg->mail_dir = env_or("TESSERA_MAIL_DIR", NULL);
+	cfg->stripe_api_base = env_or("TESSERA_STRIPE_API_BASE",
+	    "https://api.stripe.com");
+	if (config_check_stripe_base(cfg->stripe_api_base, err, errlen) != 0)
+		return -1;
+	cfg->stripe_secret_key = env_or("TESSERA_STRIPE_SECRET_KEY", NULL);
+	if (cfg->stripe_secret_key != NULL &&
+	    strncmp(cfg->stripe_secret_key, "sk_", 3) != 0 &&
+	    strncmp(cfg->stripe_secret_key, "rk_", 3) != 0) {
+		snprintf(err, errlen, "TESSERA_STRIPE_SECRET_KEY: a secret "
+		    "(sk_...) or restricted (rk_...) key");
+		return -1;
+	}
+	cfg->stripe_webhook_secret = env_or("TESSERA_STRIPE_WEBHOOK_SECRET",
+	    NULL);
+	if (cfg->stripe_webhook_secret != NULL &&
+	    strncmp(cfg->stripe_webhook_secret, "whsec_", 6) != 0) {
+		snprintf(err, errlen, "TESSERA_STRIPE_WEBHOOK_SECRET: the "
+		    "endpoint's signing secret, whsec_...");
+		return -1;
+	}
 
 	lag = env_or("TESSERA_REPLICA_MAX_LAG", "5");
 	v = strtol(lag, &end, 10);

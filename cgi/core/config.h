@@ -44,6 +44,13 @@ struct config {
 	                             * production */
 	const char *base_url;       /* TESSERA_BASE_URL, e.g. https://tickets.example;
 	                             * NULL: taken from each request */
+	/* Stripe, for tessera-app. The base is https://, or http:// to a
+	 * fake on this host only (tests/e2e/fake_stripe.py). */
+	const char *stripe_api_base;        /* TESSERA_STRIPE_API_BASE */
+	const char *stripe_secret_key;      /* TESSERA_STRIPE_SECRET_KEY: sk_ or
+	                                     * rk_...; NULL when unset */
+	const char *stripe_webhook_secret;  /* TESSERA_STRIPE_WEBHOOK_SECRET:
+	                                     * whsec_...; NULL when unset */
 };
 
 /* Fills cfg from the environment; on a bad value writes the reason into
