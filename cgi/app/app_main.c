@@ -4,6 +4,7 @@
 #include "account_validate.h"
 #include "program.h"
 #include "app_pages.h"
+#include "stripe_api.h"
 #include "util.h"
 
 /*
@@ -41,6 +42,10 @@ static const struct route routes[] = {
 	PAGE_GET("/orders/{code}/sandbox", PAGE_SANDBOX, ACCESS_SIGNED_IN),
 	PAGE_POST("/orders/{code}/sandbox", PAGE_SANDBOX_POST, ACCESS_SIGNED_IN),
 	PAGE_POST("/orders/{code}/cancel", PAGE_CANCEL, ACCESS_SIGNED_IN),
+	/* Stripe's signed events: the exact bytes, no CSRF (it is not a
+	 * browser), up to 256 KiB. */
+	PAGE_POST_BODY("/payments/stripe/webhook", PAGE_STRIPE_WEBHOOK,
+	    ACCESS_ANYONE, BODY_RAW, 256 * 1024),
 };
 
 static const handler_fn handlers[PAGE__MAX] = {
@@ -69,6 +74,7 @@ static const handler_fn handlers[PAGE__MAX] = {
 	[PAGE_SANDBOX_POST] = checkout_sandbox_post,
 	[PAGE_ORDER] = order_page,
 	[PAGE_CANCEL] = checkout_cancel,
+	[PAGE_STRIPE_WEBHOOK] = stripe_webhook,
 	[PAGE_ME_ORDERS] = me_orders,
 	[PAGE_ME_TICKETS] = me_tickets,
 	[PAGE_TICKET] = ticket_page,
@@ -86,6 +92,10 @@ app_init(struct program *p)
 	if (validate_common_load(path) <= 0) {
 		fprintf(stderr, "%s: %s: no list of common passwords\n",
 		    p->name, path);
+		return -1;
+	}
+	if (p->cfg.stripe_secret_key != NULL && stripe_api_init() != 0) {
+		fprintf(stderr, "%s: cannot set up the Stripe client\n", p->name);
 		return -1;
 	}
 	return 0;

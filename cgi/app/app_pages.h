@@ -9,6 +9,7 @@
 #include "request.h"
 
 struct account;
+struct order_view;
 
 enum app_page {
 	PAGE_REGISTER_FORM,
@@ -36,6 +37,7 @@ enum app_page {
 	PAGE_SANDBOX_POST,
 	PAGE_ORDER,
 	PAGE_CANCEL,
+	PAGE_STRIPE_WEBHOOK,
 	PAGE_ME_ORDERS,
 	PAGE_ME_TICKETS,
 	PAGE_TICKET,
@@ -91,6 +93,14 @@ int checkout_sandbox(struct request *r);
 int checkout_sandbox_post(struct request *r);
 int checkout_cancel(struct request *r);
 int order_page(struct request *r);
+/* Stripe Checkout (stripe.c): whether it is configured; sending the
+ * locked held order of v to a Checkout Session, in the checkout's
+ * transaction (0 with the session's page as the place to go, or the
+ * status to answer: 502, 503; -1); and the webhook. */
+int stripe_enabled(const struct request *r);
+int stripe_checkout_start(struct request *r, struct order_view *v);
+int stripe_webhook(struct request *r);
+
 /* A person's orders and tickets (tickets.c). */
 int me_orders(struct request *r);
 int me_tickets(struct request *r);

@@ -10,8 +10,8 @@
 #include "dates.h"
 #include "events.h"
 #include "form.h"
+#include "order_view.h"
 #include "orders.h"
-#include "outbox.h"
 #include "row.h"
 #include "session.h"
 #include "tmpl.h"
@@ -54,45 +54,6 @@ static const struct form_field checkout_fields[CO__MAX] = {
 
 static const struct form checkout_form = { "checkout", checkout_fields,
 	CO__MAX, NULL };
-
-/* An order with everything its pages show. */
-struct order_view {
-	struct order o;
-	struct event ev;
-	struct order_line *lines;
-	size_t nlines;
-	struct order_ticket *tickets;
-	size_t ntickets;
-	struct order_change *history;
-	size_t nhistory;
-};
-
-/* Reads the order of the path's code for the signed-in person (lock: in
- * the caller's transaction). Returns 0, 404, 503 or 500. */
-static int
-read_order(struct request *r, int lock, struct order_view *v)
-{
-	const char *code = request_path_param(r, "code");
-	int rc;
-
-	memset(v, 0, sizeof(*v));
-	rc = orders_get(r->db, r->arena, code, r->session->user_id, lock, &v->o);
-	if (rc == 1)
-		return 404;
-	if (rc == 0)
-		rc = events_get(r->db, r->arena, v->o.event_id, &v->ev);
-	if (rc == 0)
-		rc = orders_lines(r->db, r->arena, v->o.id, &v->lines, &v->nlines);
-	if (rc == 0)
-		rc = orders_tickets(r->db, r->arena, v->o.id, &v->tickets,
-		    &v->ntickets);
-	if (rc == 0)
-		rc = orders_history(r->db, r->arena, v->o.id, &v->history,
-		    &v->nhistory);
-	if (rc == 1)
-		return 404;
-	return rc == 0 ? 0 : rc == ROW_BAD ? 500 : 503;
-}
 
 static const char *const status_texts[ORDER__STATUS_MAX] = {
 	[ORDER_HELD] = "Held for you",
@@ -194,64 +155,17 @@ checkout_page(struct request *r, const struct order_view *v,
 	}
 	tv_set(a, ctx, "tickets", tickets);
 	tv_set_bool(a, ctx, "sandbox", r->cfg->payment_sandbox);
+	tv_set_bool(a, ctx, "stripe", stripe_enabled(r));
+	tv_set_bool(a, ctx, "choose_provider", r->cfg->payment_sandbox &&
+	    stripe_enabled(r));
 	tv_set_bool(a, ctx, "can_pay", v->o.total == 0 ||
-	    r->cfg->payment_sandbox);
+	    r->cfg->payment_sandbox || stripe_enabled(r));
 	if (res != NULL && res->nerrors > 0)
 		tv_set_str(a, ctx, "problem", "Give every ticket a name.");
 	if ((rc = page_render(r, "checkout", ctx)) != 0)
 		return rc;
 	r->resp.status = status;
 	return 0;
-}
-
-/*
- * Marks the locked order of v paid and queues the mail with its tickets,
- * in the caller's transaction: the move happens once (orders_transition
- * is guarded by the status), so the mail goes out once per paid order.
- * Returns 0, 409 when the order is not payable any more, or -1.
- */
-static int
-confirm_paid(struct request *r, struct order_view *v, const char *provider,
-    const char *note)
-{
-	const char *site = request_site_url(r);
-	struct json_object *vars, *tickets;
-	int rc;
-
-	if ((rc = orders_transition(r->db, &v->o, ORDER_PAID, provider,
-	    note)) != 0)
-		return rc < 0 ? -1 : 409;
-	vars = json_object_new_object();
-	tickets = json_object_new_array();
-	json_object_object_add(vars, "name",
-	    json_object_new_string(v->o.buyer_name));
-	json_object_object_add(vars, "event", json_object_new_string(v->ev.title));
-	json_object_object_add(vars, "when", json_object_new_string(
-	    dates_local(r->arena, v->ev.starts_at, v->ev.timezone,
-	    "%a %-d %b %Y, %H:%M %Z")));
-	json_object_object_add(vars, "venue", json_object_new_string(
-	    arena_printf(r->arena, "%s, %s", v->ev.venue, v->ev.city)));
-	json_object_object_add(vars, "code", json_object_new_string(v->o.code));
-	json_object_object_add(vars, "total", json_object_new_string(
-	    view_price(r->arena, v->o.total, v->o.currency)));
-	json_object_object_add(vars, "order_url", json_object_new_string(
-	    arena_printf(r->arena, "%s/me/orders/%s", site, v->o.code)));
-	for (size_t i = 0; i < v->ntickets; i++) {
-		struct json_object *t = json_object_new_object();
-
-		json_object_object_add(t, "type",
-		    json_object_new_string(v->tickets[i].type_name));
-		json_object_object_add(t, "attendee",
-		    json_object_new_string(v->tickets[i].attendee_name));
-		json_object_object_add(t, "url", json_object_new_string(
-		    arena_printf(r->arena, "%s/tickets/%s", site,
-		    v->tickets[i].code)));
-		json_object_array_add(tickets, t);
-	}
-	json_object_object_add(vars, "tickets", tickets);
-	rc = outbox_mail(r->db, v->o.buyer_email, "order_confirmed", vars);
-	json_object_put(vars);
-	return rc;
 }
 
 /* The order page's address. */
@@ -268,7 +182,7 @@ checkout(struct request *r)
 	struct order_view v;
 	int status;
 
-	if ((status = read_order(r, 0, &v)) != 0)
+	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 0, &v)) != 0)
 		return status;
 	if (v.o.status != ORDER_HELD)
 		return page_redirect(r, 303, order_url(r, v.o.code));
@@ -277,6 +191,7 @@ checkout(struct request *r)
 
 struct checkout_change {
 	const struct form_result *names;
+	const char *provider;   /* "stripe" or "sandbox" */
 };
 
 /* Names the tickets and, for a free order, confirms it: in
@@ -289,7 +204,7 @@ checkout_apply(struct request *r, void *arg)
 	struct order_view v;
 	int status;
 
-	if ((status = read_order(r, 1, &v)) != 0)
+	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 1, &v)) != 0)
 		return status == 503 ? -1 : status;
 	if (v.o.status != ORDER_HELD) {
 		/* The hold ran out meanwhile, or it was paid in another tab. */
@@ -311,17 +226,22 @@ checkout_apply(struct request *r, void *arg)
 	}
 	if (v.o.total == 0) {
 		/* The names just given are what the mail shows. */
-		if ((status = read_order(r, 1, &v)) != 0)
+		if ((status = order_view_read(r, request_path_param(r, "code"), 0, 1, &v)) != 0)
 			return status == 503 ? -1 : status;
-		if ((status = confirm_paid(r, &v, "free",
+		if ((status = order_view_confirm_paid(r, &v, "free",
 		    "free tickets, confirmed at once")) != 0)
 			return status;
 		page_change_location(r, arena_printf(r->arena, "%s?done=paid",
 		    order_url(r, v.o.code)));
 		return 0;
 	}
-	if (!r->cfg->payment_sandbox)
-		return 503;
+	if (c->provider != NULL && strcmp(c->provider, "stripe") == 0 &&
+	    stripe_enabled(r))
+		return stripe_checkout_start(r, &v);
+	if (!r->cfg->payment_sandbox) {
+		r->error_detail = "Choose how to pay.";
+		return 400;
+	}
 	page_change_location(r, arena_printf(r->arena, "/orders/%s/sandbox",
 	    v.o.code));
 	return 0;
@@ -338,11 +258,12 @@ checkout_post(struct request *r)
 
 	if (form_check(r->arena, &checkout_form, &r->form, NULL, &res) != 0 ||
 	    res.field[CO_TICKETS].nrows == 0) {
-		if ((status = read_order(r, 0, &v)) != 0)
+		if ((status = order_view_read(r, request_path_param(r, "code"), 0, 0, &v)) != 0)
 			return status;
 		return checkout_page(r, &v, &res, 400);
 	}
 	c.names = &res;
+	c.provider = params_get(&r->form, "provider");
 	return page_change(r, checkout_apply, &c, "/me");
 }
 
@@ -355,7 +276,7 @@ checkout_sandbox(struct request *r)
 
 	if (!r->cfg->payment_sandbox)
 		return 404;
-	if ((status = read_order(r, 0, &v)) != 0)
+	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 0, &v)) != 0)
 		return status;
 	if (v.o.status != ORDER_HELD)
 		return page_redirect(r, 303, order_url(r, v.o.code));
@@ -372,7 +293,7 @@ sandbox_apply(struct request *r, void *arg)
 	struct order_view v;
 	int status;
 
-	if ((status = read_order(r, 1, &v)) != 0)
+	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 1, &v)) != 0)
 		return status == 503 ? -1 : status;
 	page_change_location(r, order_url(r, v.o.code));
 	if (v.o.status != ORDER_HELD)
@@ -382,7 +303,7 @@ sandbox_apply(struct request *r, void *arg)
 		    "/orders/%s/checkout?declined=1", v.o.code));
 		return 0;
 	}
-	if ((status = confirm_paid(r, &v, "sandbox", "paid in the sandbox")) != 0)
+	if ((status = order_view_confirm_paid(r, &v, "sandbox", "paid in the sandbox")) != 0)
 		return status;
 	page_change_location(r, arena_printf(r->arena, "%s?done=paid",
 	    order_url(r, v.o.code)));
@@ -414,7 +335,7 @@ cancel_apply(struct request *r, void *arg)
 	int status;
 
 	(void)arg;
-	if ((status = read_order(r, 1, &v)) != 0)
+	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 1, &v)) != 0)
 		return status == 503 ? -1 : status;
 	page_change_location(r, arena_printf(r->arena, "%s?done=cancelled",
 	    order_url(r, v.o.code)));
@@ -444,7 +365,7 @@ order_page(struct request *r)
 	struct tmpl_value *ctx, *tickets;
 	int status;
 
-	if ((status = read_order(r, 0, &v)) != 0)
+	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 0, &v)) != 0)
 		return status;
 	ctx = order_context(r, &v, arena_printf(a, "Order %s", v.o.code));
 	tickets = tv_list(a);

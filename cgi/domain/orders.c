@@ -34,6 +34,11 @@ enum orders_stmt {
 	ORD_SEATS_SELL,
 	ORD_SEATS_RELEASE,
 	ORD_SEATS_UNSELL,
+	ORD_SET_PROVIDER,
+	ORD_SET_PAYMENT,
+	ORD_SEATS_RETAKE,
+	ORD_PAYMENT_EVENT,
+	ORD_TYPES_OF,
 	ORD_OF_BUYER,
 	ORD_TICKETS_OF_BUYER,
 	ORD_TICKET_GET,
@@ -42,7 +47,7 @@ enum orders_stmt {
 
 #define ORDER_COLS "o.id, o.code, o.event_id, o.buyer_id, o.status, " \
 	"o.total_cents, o.currency, o.provider, o.hold_expires_at, " \
-	"o.created_at, o.paid_at, u.email, u.display_name"
+	"o.created_at, o.paid_at, u.email, u.display_name, o.provider_payment"
 #define ORDER_FROM " FROM orders o JOIN users u ON u.id = o.buyer_id "
 #define TICKET_COLS "k.id, k.code, k.attendee_name, tt.name, o.code, " \
 	"e.id, e.title, e.venue, e.city, e.timezone, e.starts_at, e.ends_at, " \
@@ -114,6 +119,20 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"UPDATE ticket_types tt JOIN " ORDER_SEATS " SET tt.held = tt.held - s.n",
 	/* ORD_SEATS_UNSELL: sold seats go back on sale */
 	"UPDATE ticket_types tt JOIN " ORDER_SEATS " SET tt.sold = tt.sold - s.n",
+	/* ORD_SET_PROVIDER: what the provider calls the checkout */
+	"UPDATE orders SET provider = ?, provider_ref = ? WHERE id = ?",
+	/* ORD_SET_PAYMENT: what it calls the payment, for refunds */
+	"UPDATE orders SET provider_payment = ? WHERE id = ?",
+	/* ORD_SEATS_RETAKE: a late payment takes its seats again, each type
+	 * only if they are free (the guarded update); fewer rows changed than
+	 * types: not all were */
+	"UPDATE ticket_types tt JOIN " ORDER_SEATS " "
+	"SET tt.sold = tt.sold + s.n WHERE tt.sold + tt.held + s.n <= tt.quota",
+	/* ORD_PAYMENT_EVENT: a provider's event, once (unique key) */
+	"INSERT INTO payment_events (provider, event_id, type, order_code) "
+	"VALUES (?, ?, ?, ?)",
+	/* ORD_TYPES_OF: how many ticket types the order's seats are of */
+	"SELECT COUNT(DISTINCT ticket_type_id) FROM tickets WHERE order_id = ?",
 	/* ORD_OF_BUYER: through orders_by_buyer (buyer_id, created_at) */
 	"SELECT " ORDER_COLS ", e.title, e.timezone, e.starts_at, "
 	"(SELECT COUNT(*) FROM tickets k WHERE k.order_id = o.id)"
@@ -146,7 +165,8 @@ const char *const order_status_names[ORDER__STATUS_MAX] = {
 };
 
 /* What a move does to the order's seats. */
-enum seats_move { SEATS_KEEP, SEATS_SELL, SEATS_RELEASE, SEATS_UNSELL };
+enum seats_move { SEATS_KEEP, SEATS_SELL, SEATS_RELEASE, SEATS_UNSELL,
+	SEATS_RETAKE };
 
 /* The order's state machine: every move there is. */
 static const struct {
@@ -161,12 +181,19 @@ static const struct {
 	{ ORDER_HELD, ORDER_CANCELLED, SEATS_RELEASE },
 	{ ORDER_PENDING_PAYMENT, ORDER_CANCELLED, SEATS_RELEASE },
 	{ ORDER_PAID, ORDER_REFUNDED, SEATS_UNSELL },
+	/* Paid after the hold ran out: the seats again if they are free,
+	 * else the money back. */
+	{ ORDER_EXPIRED, ORDER_PAID, SEATS_RETAKE },
+	{ ORDER_CANCELLED, ORDER_PAID, SEATS_RETAKE },
+	{ ORDER_EXPIRED, ORDER_REFUNDED, SEATS_KEEP },
+	{ ORDER_CANCELLED, ORDER_REFUNDED, SEATS_KEEP },
 };
 
 static const enum orders_stmt seats_stmts[] = {
 	[SEATS_SELL] = ORD_SEATS_SELL,
 	[SEATS_RELEASE] = ORD_SEATS_RELEASE,
 	[SEATS_UNSELL] = ORD_SEATS_UNSELL,
+	[SEATS_RETAKE] = ORD_SEATS_RETAKE,
 };
 
 /* A random code of n characters of [A-Z2-9] into out (n + 1 bytes). */
@@ -409,6 +436,7 @@ parse_order(const struct db_rows *rows, struct order *o)
 	o->has_paid_at = row_time_or_null(&rd, 10, &o->paid_at);
 	o->buyer_email = row_text(&rd, 11);
 	o->buyer_name = row_text(&rd, 12);
+	o->provider_payment = row_text_or_null(&rd, 13);
 	return row_end(&rd);
 }
 
@@ -583,8 +611,22 @@ orders_transition(struct db *db, struct order *o, enum order_status to,
 		return 1;
 	if (order_moves[i].seats != SEATS_KEEP &&
 	    exec_affected(db, seats_stmts[order_moves[i].seats], id, 1,
-	    NULL) != 0)
+	    &n) != 0)
 		return -1;
+	if (order_moves[i].seats == SEATS_RETAKE) {
+		struct db_rows rows;
+		struct arena a;
+		int all;
+
+		/* Every type of the order must have had room: one row each. */
+		arena_init(&a, 1024);
+		all = db_query(db, &a, DB_PRIMARY, orders_stmts[ORD_TYPES_OF],
+		    id, 1, &rows) == DB_OK && rows.nrows == 1 &&
+		    strtoull(db_cell(&rows, 0, 0), NULL, 10) == n;
+		arena_free(&a);
+		if (!all)
+			return 2;
+	}
 	if (history_add(db, o->id, from, to, note) != 0)
 		return -1;
 	o->status = to;
@@ -637,10 +679,10 @@ orders_of_buyer(struct db *db, struct arena *a, long long buyer_id, int limit,
 		if (parse_order(&one, &o->order) != 0)
 			return ROW_BAD;
 		row_begin(&rd, &rows, i, "order summary");
-		o->event_title = row_text(&rd, 13);
-		o->event_timezone = row_text(&rd, 14);
-		o->event_starts_at = row_time(&rd, 15);
-		o->seats = row_int(&rd, 16, 0, LLONG_MAX);
+		o->event_title = row_text(&rd, 14);
+		o->event_timezone = row_text(&rd, 15);
+		o->event_starts_at = row_time(&rd, 16);
+		o->seats = row_int(&rd, 17, 0, LLONG_MAX);
 		if (row_end(&rd) != 0)
 			return ROW_BAD;
 	}
@@ -682,6 +724,42 @@ orders_ticket_get(struct db *db, struct arena *a, const char *code,
 	if (rows.nrows == 0)
 		return 1;
 	return parse_held_ticket(&rows, 0, out);
+}
+
+int
+orders_set_provider(struct db *db, long long order_id, const char *provider,
+    const char *ref)
+{
+	struct db_arg args[] = { DB_STR(provider), ref ? DB_STR(ref) : DB_NULL,
+		DB_INT(order_id) };
+
+	return exec_affected(db, ORD_SET_PROVIDER, args, ARRAY_LEN(args), NULL);
+}
+
+int
+orders_set_payment(struct db *db, long long order_id, const char *payment)
+{
+	struct db_arg args[] = { DB_STR(payment), DB_INT(order_id) };
+
+	return exec_affected(db, ORD_SET_PAYMENT, args, ARRAY_LEN(args), NULL);
+}
+
+int
+orders_payment_event(struct db *db, const char *provider, const char *event_id,
+    const char *type, const char *order_code)
+{
+	struct db_arg args[] = { DB_STR(provider), DB_STR(event_id),
+		DB_STR(type), order_code ? DB_STR(order_code) : DB_NULL };
+
+	switch (db_exec(db, orders_stmts[ORD_PAYMENT_EVENT], args,
+	    ARRAY_LEN(args), NULL, NULL)) {
+	case DB_OK:
+		return 0;
+	case DB_DUPLICATE:
+		return 1;
+	default:
+		return -1;
+	}
 }
 
 struct expiry {

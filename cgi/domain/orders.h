@@ -15,6 +15,8 @@
  *	held -> pending_payment -> paid -> refunded
  *	held, pending_payment -> expired, cancelled
  *	held -> paid
+ *	expired, cancelled -> paid (a late payment, if its seats are free)
+ *	expired, cancelled -> refunded (a late payment, if they are not)
  *
  * Lock order, for every transaction here: the buyer's users row (only
  * when a ticket type caps what one account may buy), then the order rows
@@ -71,6 +73,7 @@ struct order {
 	time_t paid_at;
 	const char *buyer_email;   /* where its mails go */
 	const char *buyer_name;
+	const char *provider_payment; /* the provider's payment id, or NULL */
 };
 
 struct order_line {
@@ -201,6 +204,17 @@ int orders_tickets_of_buyer(struct db *db, struct arena *a,
 int orders_ticket_get(struct db *db, struct arena *a, const char *code,
     long long buyer_id, struct held_ticket *out);
 
+/* Records the provider chosen and its reference for the checkout (a
+ * Checkout Session id). Returns 0 or -1. */
+int orders_set_provider(struct db *db, long long order_id,
+    const char *provider, const char *ref);
+/* Records the provider's payment id, for refunds. Returns 0 or -1. */
+int orders_set_payment(struct db *db, long long order_id, const char *payment);
+/* Records a provider's event: 0 the first time, 1 when it was seen
+ * already (act on it once), -1. */
+int orders_payment_event(struct db *db, const char *provider,
+    const char *event_id, const char *type, const char *order_code);
+
 /* Names the attendee of ticket_id of order_id. Returns 0 or -1. */
 int orders_name_ticket(struct db *db, long long order_id, long long ticket_id,
     const char *name);
@@ -209,9 +223,12 @@ int orders_name_ticket(struct db *db, long long order_id, long long ticket_id,
  * Moves a locked order (orders_get with lock) to status to, with its
  * seats: to paid, its held seats become sold; to expired or cancelled
  * from held or pending_payment, they are given back; to refunded, its
- * sold seats are. Records the change with note and, to paid, the
- * provider. Returns 0; 1 when the move is not one of order_moves[] (or
- * the order changed meanwhile), having changed nothing; -1.
+ * sold seats are; to paid from expired or cancelled (a late payment),
+ * they are taken again if they are free. Records the change with note
+ * and, to paid, the provider. Returns 0; 1 when the move is not one of
+ * order_moves[] (or the order changed meanwhile), having changed nothing;
+ * 2 when a late payment found its seats taken (the caller rolls back and
+ * refunds); -1.
  */
 int orders_transition(struct db *db, struct order *o, enum order_status to,
     const char *provider, const char *note);

@@ -1,0 +1,46 @@
+/*
+ * One order with everything its pages and its mails show (the event,
+ * lines, tickets, history), read once; and confirming its payment, which
+ * checkout (free, sandbox) and a provider's webhook (stripe.c) share.
+ */
+#ifndef TESSERA_ORDER_VIEW_H
+#define TESSERA_ORDER_VIEW_H
+
+#include <stddef.h>
+
+#include "events.h"
+#include "orders.h"
+#include "request.h"
+
+struct order_view {
+	struct order o;
+	struct event ev;
+	struct order_line *lines;
+	size_t nlines;
+	struct order_ticket *tickets;
+	size_t ntickets;
+	struct order_change *history;
+	size_t nhistory;
+};
+
+/*
+ * Reads the order with code: the signed-in person's (any 0; another
+ * person's is none) or whoever's (any 1, always locked: for a provider's
+ * word on it); lock takes it FOR UPDATE in the caller's transaction.
+ * Returns 0, 404, 503 or 500.
+ */
+int order_view_read(struct request *r, const char *code, int any, int lock,
+    struct order_view *v);
+
+/*
+ * Marks the locked order of v paid through provider, and queues the mail
+ * with its tickets to its buyer, in the caller's transaction: the move
+ * happens once (orders_transition is guarded by the status), so the mail
+ * goes out once per paid order. Returns 0; 409 when the order is not
+ * payable; 410 when it was paid late and its seats are gone (the caller
+ * rolls back and refunds); -1.
+ */
+int order_view_confirm_paid(struct request *r, struct order_view *v,
+    const char *provider, const char *note);
+
+#endif

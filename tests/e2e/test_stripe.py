@@ -1,0 +1,173 @@
+"""Paying with Stripe, against the fake of tests/e2e/fake_stripe.py on the
+port the stack configured tessera-app with: checkout -> Checkout Session ->
+the hosted page -> the signed webhook confirms the order, once; forged,
+stale and replayed events are refused or ignored; the provider failing
+leaves the order held and retryable; a payment after the hold ran out
+takes its seats back if they are free and is refunded if not."""
+
+import os
+import re
+import time
+import urllib.parse
+
+import tap
+import fake_stripe
+
+DB = tap.DB_NAME
+TAG = "st%d" % (int(time.time()) % 100000000)
+PORT = int(os.environ.get("TESSERA_TEST_STRIPE_PORT", "18081"))
+WEBHOOK = tap.URL + "/payments/stripe/webhook"
+SECRET = "whsec_tessera_stack"
+
+
+def value(q):
+    return tap.sql_value("primary", q, database=DB)
+
+
+def location(r):
+    return r.headers.get("Location") or ""
+
+
+def new_event(quota):
+    org = value("SELECT id FROM users WHERE email = 'organizer@tessera.test'")
+    title = "%s %d" % (TAG, quota)
+    value("INSERT INTO events (organizer_id, title, description, venue, city, "
+          "timezone, starts_at, ends_at, status) VALUES (%s, '%s', 'Test.', "
+          "'Hall', 'Berlin', 'Europe/Berlin', UTC_TIMESTAMP() + INTERVAL 30 DAY, "
+          "UTC_TIMESTAMP() + INTERVAL 30 DAY + INTERVAL 2 HOUR, 'published')"
+          % (org, title))
+    ev = int(value("SELECT MAX(id) FROM events WHERE title = '%s'" % title))
+    value("INSERT INTO ticket_types (event_id, name, price_cents, currency, quota) "
+          "VALUES (%d, 'Standard', 3000, 'EUR', %d)" % (ev, quota))
+    return ev, int(value("SELECT MAX(id) FROM ticket_types WHERE event_id = %d" % ev))
+
+
+def counters(tt):
+    held, sold = tap.sql("primary", "SELECT held, sold FROM ticket_types WHERE id = %d"
+                         % tt, database=DB)[0]
+    return int(held), int(sold)
+
+
+def sign_in(email):
+    c = tap.Client()
+    token = tap.form_value(c.get("/login").body, "csrf")
+    c.post("/login", {"email": email, "password": "tessera-demo", "csrf": token})
+    return c
+
+
+def hold(c, ev, tt, qty=1):
+    q = urllib.parse.urlencode([("tt[0][id]", tt), ("tt[0][qty]", qty)])
+    page = c.get("/events/%d/book?%s" % (ev, q))
+    r = c.post("/events/%d/book" % ev, urllib.parse.parse_qsl(q) +
+               [("csrf", tap.form_value(page.body, "csrf"))])
+    m = re.match(r"^/orders/([A-Z2-9]{16})/checkout$", location(r))
+    return m.group(1) if m else None
+
+
+def pay_with_stripe(c, code):
+    """Posts the checkout choosing Stripe; the response."""
+    page = c.get("/orders/%s/checkout" % code)
+    ids = re.findall(r'name="t\[(\d+)\]\[id\]" value="(\d+)"', page.body)
+    fields = [("csrf", tap.form_value(page.body, "csrf")), ("provider", "stripe")]
+    for i, tid in ids:
+        fields += [("t[%s][id]" % i, tid), ("t[%s][name]" % i, "Guest %s" % i)]
+    return c.post("/orders/%s/checkout" % code, fields)
+
+
+def status(code):
+    return value("SELECT status FROM orders WHERE code = '%s'" % code)
+
+
+def mails(code):
+    return int(value("SELECT COUNT(*) FROM outbox WHERE payload LIKE "
+                     "'%%order_confirmed%%' AND payload LIKE '%%%s%%'" % code))
+
+
+def session_of(code):
+    return value("SELECT provider_ref FROM orders WHERE code = '%s'" % code)
+
+
+with fake_stripe.start(webhook=WEBHOOK, webhook_secret=SECRET, port=PORT) as fake:
+    tap.ok(fake.url.endswith(":%d" % PORT), "the fake Stripe listens on %d" % PORT)
+    ev, tt = new_event(3)
+    alice = sign_in("alice@tessera.test")
+
+    # The whole flow.
+    code = hold(alice, ev, tt, 2)
+    r = pay_with_stripe(alice, code)
+    tap.ok(r.status == 303 and location(r).startswith(fake.url + "/pay/cs_"),
+           "the checkout sends the buyer to the Checkout Session (%d %s)"
+           % (r.status, location(r)))
+    sid = session_of(code)
+    tap.like(sid or "", r"^cs_", "the order keeps the session's id")
+    reqs = [q for q in fake.requests() if q.get("path") == "/v1/checkout/sessions"]
+    tap.ok(reqs and reqs[-1].get("idempotency_key") ==
+           "checkout-" + code, "the call carries an Idempotency-Key")
+    tap.is_eq(status(code), "held", "until Stripe says so, the order is held")
+    st, where = fake.pay(sid)
+    tap.ok(st == 303 and "/me/orders/%s" % code in (where or ""),
+           "paying on the hosted page comes back to the order")
+    tap.is_eq(status(code), "paid", "the signed webhook confirmed it")
+    tap.is_eq(counters(tt), (0, 2), "its two seats are sold")
+    tap.is_eq(mails(code), 1, "one confirmation mail")
+    tap.like(value("SELECT provider_payment FROM orders WHERE code = '%s'" % code)
+             or "", r"^pi_", "the payment's id is kept, for refunds")
+
+    # The same event again, forged and stale ones.
+    d = fake.send_event(session=sid, id="evt_dup_%s" % TAG, times=2)
+    tap.ok(all(x["status"] == 200 for x in d), "a duplicated event is answered 200")
+    tap.is_eq((status(code), mails(code), counters(tt)), ("paid", 1, (0, 2)),
+              "and acted on once at most")
+    d = fake.send_event(session=sid, id="evt_forged_%s" % TAG,
+                        secret="whsec_not_ours")
+    tap.is_eq(d[0]["status"], 400, "an event signed with another secret is refused")
+    d = fake.send_event(session=sid, id="evt_stale_%s" % TAG,
+                        timestamp=int(time.time()) - 3600)
+    tap.is_eq(d[0]["status"], 400, "a stale event is refused")
+    d = fake.send_event(session=sid, id="evt_nosig_%s" % TAG, signature="")
+    tap.is_eq(d[0]["status"], 400, "an unsigned event is refused")
+    tap.is_eq(int(value("SELECT COUNT(*) FROM payment_events WHERE event_id LIKE "
+                        "'evt\\_%%\\_%s'" % TAG)), 1,
+              "only the genuine one is recorded")
+
+    # The provider failing leaves the order held and retryable.
+    code2 = hold(alice, ev, tt, 1)
+    fake.fail("500", count=1)
+    r = pay_with_stripe(alice, code2)
+    tap.is_eq(r.status, 503, "Stripe failing answers 503")
+    tap.is_eq((status(code2), session_of(code2)), ("held", "NULL"),
+              "the order stays held, with no session")
+    r = pay_with_stripe(alice, code2)
+    tap.ok(r.status == 303 and "/pay/cs_" in location(r), "trying again works")
+
+    # Paid after the hold ran out: seats free -> taken again; gone -> refund.
+    sid2 = session_of(code2)
+    value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND "
+          "WHERE code = '%s'" % code2)
+    deadline = time.time() + 20
+    while time.time() < deadline and status(code2) != "expired":
+        time.sleep(0.3)
+    tap.is_eq(status(code2), "expired", "the unpaid hold expires")
+    fake.pay(sid2)
+    tap.is_eq((status(code2), counters(tt)), ("paid", (0, 3)),
+              "a late payment takes its seat again while it is free")
+
+    ev3, tt3 = new_event(1)
+    code3 = hold(alice, ev3, tt3, 1)
+    pay_with_stripe(alice, code3)
+    sid3 = session_of(code3)
+    value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND "
+          "WHERE code = '%s'" % code3)
+    deadline = time.time() + 20
+    while time.time() < deadline and status(code3) != "expired":
+        time.sleep(0.3)
+    bob = sign_in("bob@tessera.test")
+    code4 = hold(bob, ev3, tt3, 1)
+    tap.ok(code4, "meanwhile another buyer takes the last seat")
+    fake.pay(sid3)
+    tap.is_eq(status(code3), "refunded", "the late payment finds it gone and is refunded")
+    tap.ok(any(q.get("path") == "/v1/refunds" for q in fake.requests()),
+           "through Stripe's refunds")
+    tap.is_eq(counters(tt3), (1, 0), "never oversold: one seat, held by the other buyer")
+
+tap.done()
