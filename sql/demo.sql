@@ -678,6 +678,9 @@ UPDATE events e SET
   e.rating_sum = (SELECT COALESCE(SUM(r.rating), 0) FROM reviews r WHERE r.event_id = e.id),
   e.rating_count = (SELECT COUNT(*) FROM reviews r WHERE r.event_id = e.id);
 
+-- Refunds by the buyer until two days before an event.
+UPDATE events SET refunds_until = starts_at - INTERVAL 2 DAY;
+
 DROP TEMPORARY TABLE demo_buyer, demo_event, demo_ticket_type, demo_order;
 
 COMMIT;

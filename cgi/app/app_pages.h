@@ -100,6 +100,9 @@ int order_page(struct request *r);
 int stripe_enabled(const struct request *r);
 int stripe_checkout_start(struct request *r, struct order_view *v);
 int stripe_webhook(struct request *r);
+/* Refunds payment in full (idempotent per order code): 0, or 502/503
+ * with r->error_detail set. */
+int stripe_refund(struct request *r, const char *code, const char *payment);
 
 /* A person's orders and tickets (tickets.c). */
 int me_orders(struct request *r);

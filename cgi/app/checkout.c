@@ -2,6 +2,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "program.h"
 #include "app_pages.h"
@@ -328,6 +329,14 @@ checkout_sandbox_post(struct request *r)
 	return page_change(r, sandbox_apply, &pay, "/me");
 }
 
+/* Whether the buyer may still cancel paid order v for a refund. */
+static int
+refundable(const struct order_view *v)
+{
+	return v->o.status == ORDER_PAID && v->ev.has_refunds_until &&
+	    time(NULL) < v->ev.refunds_until;
+}
+
 static int
 cancel_apply(struct request *r, void *arg)
 {
@@ -335,17 +344,33 @@ cancel_apply(struct request *r, void *arg)
 	int status;
 
 	(void)arg;
-	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 1, &v)) != 0)
+	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 1,
+	    &v)) != 0)
 		return status == 503 ? -1 : status;
 	page_change_location(r, arena_printf(r->arena, "%s?done=cancelled",
 	    order_url(r, v.o.code)));
-	if (v.o.status != ORDER_HELD && v.o.status != ORDER_PENDING_PAYMENT) {
-		r->error_detail = "Only an order that is not paid yet can be "
-		    "cancelled here.";
+	if (v.o.status == ORDER_HELD || v.o.status == ORDER_PENDING_PAYMENT)
+		return orders_transition(r->db, &v.o, ORDER_CANCELLED, NULL,
+		    "cancelled by the buyer") == 0 ? 0 : -1;
+	if (!refundable(&v)) {
+		r->error_detail = v.o.status == ORDER_PAID ?
+		    "This order can no longer be cancelled: the organizer "
+		    "takes refunds only until the time shown on the order." :
+		    "This order cannot be cancelled.";
 		return 409;
 	}
-	return orders_transition(r->db, &v.o, ORDER_CANCELLED, NULL,
-	    "cancelled by the buyer") == 0 ? 0 : -1;
+	/* The money goes back first: a refund that fails changes nothing. */
+	if (v.o.provider != NULL && strcmp(v.o.provider, "stripe") == 0) {
+		if (v.o.provider_payment == NULL)
+			return 409;
+		if ((status = stripe_refund(r, v.o.code,
+		    v.o.provider_payment)) != 0)
+			return status;
+	}
+	if (orders_transition(r->db, &v.o, ORDER_REFUNDED, NULL,
+	    "cancelled by the buyer, refunded") != 0)
+		return -1;
+	return order_view_mail(r, &v, "order_refunded");
 }
 
 /* POST /orders/{code}/cancel: gives up a hold; its seats go back on sale
@@ -382,6 +407,10 @@ order_page(struct request *r)
 	tv_set_bool(a, ctx, "just_paid", v.o.status == ORDER_PAID &&
 	    request_query(r, "done") != NULL);
 	tv_set_bool(a, ctx, "cancellable", v.o.status == ORDER_HELD ||
-	    v.o.status == ORDER_PENDING_PAYMENT);
+	    v.o.status == ORDER_PENDING_PAYMENT || refundable(&v));
+	tv_set_bool(a, ctx, "refundable", refundable(&v));
+	if (v.ev.has_refunds_until && v.o.status == ORDER_PAID)
+		tv_set_str(a, ctx, "refunds_until", dates_local(a,
+		    v.ev.refunds_until, v.ev.timezone, "%a %-d %b %Y, %H:%M %Z"));
 	return page_render(r, "order", ctx);
 }

@@ -40,16 +40,25 @@ order_view_read(struct request *r, const char *code, int any, int lock,
  * See order_view.h.
  */
 int
-order_view_confirm_paid(struct request *r, struct order_view *v, const char *provider,
-    const char *note)
+order_view_confirm_paid(struct request *r, struct order_view *v,
+    const char *provider, const char *note)
 {
-	const char *site = request_site_url(r);
-	struct json_object *vars, *tickets;
 	int rc;
 
 	if ((rc = orders_transition(r->db, &v->o, ORDER_PAID, provider,
 	    note)) != 0)
 		return rc < 0 ? -1 : rc == 2 ? 410 : 409;
+	return order_view_mail(r, v, "order_confirmed");
+}
+
+int
+order_view_mail(struct request *r, const struct order_view *v,
+    const char *template_name)
+{
+	const char *site = request_site_url(r);
+	struct json_object *vars, *tickets;
+	int rc;
+
 	vars = json_object_new_object();
 	tickets = json_object_new_array();
 	json_object_object_add(vars, "name",
@@ -78,7 +87,7 @@ order_view_confirm_paid(struct request *r, struct order_view *v, const char *pro
 		json_object_array_add(tickets, t);
 	}
 	json_object_object_add(vars, "tickets", tickets);
-	rc = outbox_mail(r->db, v->o.buyer_email, "order_confirmed", vars);
+	rc = outbox_mail(r->db, v->o.buyer_email, template_name, vars);
 	json_object_put(vars);
 	return rc;
 }

@@ -43,4 +43,9 @@ int order_view_read(struct request *r, const char *code, int any, int lock,
 int order_view_confirm_paid(struct request *r, struct order_view *v,
     const char *provider, const char *note);
 
+/* Queues the mail template_name about the order of v (its event, lines
+ * and tickets) to its buyer, in the caller's transaction. 0 or -1. */
+int order_view_mail(struct request *r, const struct order_view *v,
+    const char *template_name);
+
 #endif

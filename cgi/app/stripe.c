@@ -124,16 +124,32 @@ parse_event(struct arena *a, const char *body, size_t len,
 	return ev->id != NULL && ev->type != NULL ? 0 : -1;
 }
 
-/* Refunds the whole payment of v (paid after its seats were gone). */
-static int
-refund(struct request *r, struct order_view *v, const char *payment)
+int
+stripe_refund(struct request *r, const char *code, const char *payment)
 {
 	struct stripe_refund out;
 	struct stripe_api_reply reply;
 
-	if (stripe_api_refund_create(r->cfg, arena_printf(r->arena,
-	    "refund-%s", v->o.code), payment, 0, &out, &reply) !=
-	    STRIPE_API_OK)
+	switch (stripe_api_refund_create(r->cfg, arena_printf(r->arena,
+	    "refund-%s", code), payment, 0, &out, &reply)) {
+	case STRIPE_API_OK:
+		return 0;
+	case STRIPE_API_DECLINED:
+		r->error_detail = "The payment provider refused the refund; "
+		    "please write to the organizer.";
+		return 502;
+	default:
+		r->error_detail = "The payment provider is not answering. "
+		    "Nothing was changed: try again in a moment.";
+		return 503;
+	}
+}
+
+/* Refunds the whole payment of v (paid after its seats were gone). */
+static int
+refund(struct request *r, struct order_view *v, const char *payment)
+{
+	if (stripe_refund(r, v->o.code, payment) != 0)
 		return -1;
 	return orders_transition(r->db, &v->o, ORDER_REFUNDED, "stripe",
 	    "paid after the hold ran out, when its seats were gone: refunded")

@@ -23,7 +23,7 @@ enum event_col {
 	EV_RATING_SUM, EV_RATING_COUNT,
 	EV__LIST_COLS,
 	/* EVENTS_GET adds: */
-	EV_DESCRIPTION = EV__LIST_COLS, EV_ORGANIZER_NAME,
+	EV_DESCRIPTION = EV__LIST_COLS, EV_ORGANIZER_NAME, EV_REFUNDS_UNTIL,
 	/* EVENTS_OF_ORGANIZER adds instead: */
 	EV_SOLD = EV__LIST_COLS, EV_QUOTA
 };
@@ -83,7 +83,7 @@ static const char *const events_stmts[EVENTS__MAX] = {
 	"AGAINST (? IN BOOLEAN MODE) "
 	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
 	/* EVENTS_GET */
-	"SELECT " EVENT_COLS ", e.description, u.display_name "
+	"SELECT " EVENT_COLS ", e.description, u.display_name, e.refunds_until "
 	"FROM events e JOIN users u ON u.id = e.organizer_id "
 	"WHERE e.id = ? AND e.status IN ('published', 'cancelled')",
 	/* EVENTS_TICKET_TYPES */
@@ -184,6 +184,8 @@ events_parse_event(const struct db_rows *rows, size_t i, int detail,
 	if (detail) {
 		out->description = row_text(&rd, EV_DESCRIPTION);
 		out->organizer_name = row_text(&rd, EV_ORGANIZER_NAME);
+		out->has_refunds_until = row_time_or_null(&rd, EV_REFUNDS_UNTIL,
+		    &out->refunds_until);
 	}
 	return row_end(&rd);
 }

@@ -47,6 +47,8 @@ struct event {
 	/* Read by events_get() only; NULL from the lists. */
 	const char *description;
 	const char *organizer_name;
+	int has_refunds_until;     /* a buyer may cancel a paid order until */
+	time_t refunds_until;
 };
 
 /* What an organizer's own list shows of an event: seats sold and offered

@@ -140,6 +140,29 @@ with fake_stripe.start(webhook=WEBHOOK, webhook_secret=SECRET, port=PORT) as fak
     r = pay_with_stripe(alice, code2)
     tap.ok(r.status == 303 and "/pay/cs_" in location(r), "trying again works")
 
+    # The buyer cancels a paid order while the organizer allows refunds.
+    page = alice.get("/me/orders/%s" % code)
+    tap.ok("Cancel and get" not in page.body, "without a refund policy, no refund button")
+    value("UPDATE events SET refunds_until = UTC_TIMESTAMP() + INTERVAL 1 DAY "
+          "WHERE id = %d" % ev)
+    page = alice.get("/me/orders/%s" % code)
+    tap.ok("Cancel and get" in page.body, "within the policy the order offers a refund")
+    held0, sold0 = counters(tt)
+    fake.fail("500", count=1)
+    r = alice.post("/orders/%s/cancel" % code, {"csrf": tap.form_value(page.body, "csrf")})
+    tap.is_eq((r.status, status(code), counters(tt)), (503, "paid", (held0, sold0)),
+              "Stripe failing to refund changes nothing")
+    r = alice.post("/orders/%s/cancel" % code, {"csrf": tap.form_value(page.body, "csrf")})
+    tap.is_eq((r.status, status(code)), (303, "refunded"),
+              "trying again cancels and refunds it")
+    tap.is_eq(counters(tt), (held0, sold0 - 2), "its seats go back on sale")
+    tap.ok(any(q.get("path") == "/v1/refunds" and
+               q.get("idempotency_key") == "refund-" + code for q in fake.requests()),
+           "through Stripe's refunds, with an Idempotency-Key")
+    tap.is_eq(int(value("SELECT COUNT(*) FROM outbox WHERE payload LIKE "
+                        "'%%order_refunded%%' AND payload LIKE '%%%s%%'" % code)), 1,
+              "and the buyer is mailed")
+
     # Paid after the hold ran out: seats free -> taken again; gone -> refund.
     sid2 = session_of(code2)
     value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND "
@@ -149,7 +172,7 @@ with fake_stripe.start(webhook=WEBHOOK, webhook_secret=SECRET, port=PORT) as fak
         time.sleep(0.3)
     tap.is_eq(status(code2), "expired", "the unpaid hold expires")
     fake.pay(sid2)
-    tap.is_eq((status(code2), counters(tt)), ("paid", (0, 3)),
+    tap.is_eq((status(code2), counters(tt)), ("paid", (0, 1)),
               "a late payment takes its seat again while it is free")
 
     ev3, tt3 = new_event(1)

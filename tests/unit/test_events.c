@@ -11,17 +11,17 @@
 /* Rows as the statements of events.c return them, one row each. A NULL
  * cell is SQL NULL. */
 #define EVENT_LIST_COLS 13
-#define EVENT_DETAIL_COLS 15
+#define EVENT_DETAIL_COLS 16
 static const char *const event_names[EVENT_DETAIL_COLS] = {
 	"id", "organizer_id", "title", "summary", "venue", "address", "city",
 	"timezone", "starts_at", "ends_at", "status", "rating_sum",
-	"rating_count", "description", "display_name",
+	"rating_count", "description", "display_name", "refunds_until",
 };
 static const char *const event_good[EVENT_DETAIL_COLS] = {
 	"42", "7", "Late Night Strings", "", "Radialsystem",
 	"Holzmarktstraße 33", "Berlin", "Europe/Berlin",
 	"2026-12-05 18:30:00", "2026-12-05 20:30:00", "cancelled", "17",
-	"4", "First.\n\nSecond.", "Olga Organizer",
+	"4", "First.\n\nSecond.", "Olga Organizer", NULL,
 };
 
 #define TT_COLS 13
