@@ -13,6 +13,7 @@
 #include "form.h"
 #include "order_view.h"
 #include "orders.h"
+#include "payments.h"
 #include "row.h"
 #include "session.h"
 #include "tmpl.h"
@@ -155,12 +156,21 @@ checkout_page(struct request *r, const struct order_view *v,
 		tv_push(a, tickets, tv);
 	}
 	tv_set(a, ctx, "tickets", tickets);
-	tv_set_bool(a, ctx, "sandbox", r->cfg->payment_sandbox);
-	tv_set_bool(a, ctx, "stripe", stripe_enabled(r));
-	tv_set_bool(a, ctx, "choose_provider", r->cfg->payment_sandbox &&
-	    stripe_enabled(r));
-	tv_set_bool(a, ctx, "can_pay", v->o.total == 0 ||
-	    r->cfg->payment_sandbox || stripe_enabled(r));
+	const struct payment_provider *offered[PAYMENTS_MAX];
+	struct tmpl_value *providers = tv_list(a);
+	size_t np = payments_offered(r, v, offered);
+
+	for (size_t i = 0; i < np; i++) {
+		struct tmpl_value *pv = tv_object(a);
+
+		tv_set_str(a, pv, "name", offered[i]->name);
+		tv_set_str(a, pv, "label", offered[i]->label);
+		tv_set_bool(a, pv, "first", i == 0);
+		tv_push(a, providers, pv);
+	}
+	tv_set(a, ctx, "providers", providers);
+	tv_set_bool(a, ctx, "choose_provider", np > 1);
+	tv_set_bool(a, ctx, "can_pay", np > 0);
 	if (res != NULL && res->nerrors > 0)
 		tv_set_str(a, ctx, "problem", "Give every ticket a name.");
 	if ((rc = page_render(r, "checkout", ctx)) != 0)
@@ -202,6 +212,7 @@ checkout_apply(struct request *r, void *arg)
 {
 	const struct checkout_change *c = arg;
 	const struct form_value *rows = &c->names->field[CO_TICKETS];
+	const struct payment_provider *p;
 	struct order_view v;
 	int status;
 
@@ -225,27 +236,15 @@ checkout_apply(struct request *r, void *arg)
 		    row->field[NAME_TEXT].text) != 0)
 			return -1;
 	}
-	if (v.o.total == 0) {
-		/* The names just given are what the mail shows. */
-		if ((status = order_view_read(r, request_path_param(r, "code"), 0, 1, &v)) != 0)
-			return status == 503 ? -1 : status;
-		if ((status = order_view_confirm_paid(r, &v, "free",
-		    "free tickets, confirmed at once")) != 0)
-			return status;
-		page_change_location(r, arena_printf(r->arena, "%s?done=paid",
-		    order_url(r, v.o.code)));
-		return 0;
-	}
-	if (c->provider != NULL && strcmp(c->provider, "stripe") == 0 &&
-	    stripe_enabled(r))
-		return stripe_checkout_start(r, &v);
-	if (!r->cfg->payment_sandbox) {
+	if ((p = payments_find(r, &v, c->provider)) == NULL) {
 		r->error_detail = "Choose how to pay.";
 		return 400;
 	}
-	page_change_location(r, arena_printf(r->arena, "/orders/%s/sandbox",
-	    v.o.code));
-	return 0;
+	/* The names just given are what the mails show. */
+	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 1,
+	    &v)) != 0)
+		return status == 503 ? -1 : status;
+	return p->start(r, &v);
 }
 
 /* POST /orders/{code}/checkout */

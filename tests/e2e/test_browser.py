@@ -19,6 +19,7 @@ import urllib.parse
 
 import browser  # first: it may start this script again under Debian's python3
 import tap
+from fixtures import new_event
 
 DB = tap.DB_NAME
 MAIL_DIR = os.path.join(tap.VAR, "mail")
@@ -57,16 +58,7 @@ hostile_id = value("SELECT id FROM events WHERE title LIKE 'Web Security Meetup:
 
 def bookable_event():
     """A published event a month away with one paid ticket type; its id."""
-    title = "Browser booking %s" % RUN
-    org = value("SELECT id FROM users WHERE email = 'organizer@tessera.test'")
-    value("INSERT INTO events (organizer_id, title, description, venue, city, "
-          "timezone, starts_at, ends_at, status) VALUES (%s, '%s', 'Test.', "
-          "'Hall', 'Berlin', 'Europe/Berlin', UTC_TIMESTAMP() + INTERVAL 30 DAY, "
-          "UTC_TIMESTAMP() + INTERVAL 30 DAY + INTERVAL 2 HOUR, 'published')"
-          % (org, title))
-    ev = value("SELECT MAX(id) FROM events WHERE title = '%s'" % title)
-    value("INSERT INTO ticket_types (event_id, name, price_cents, currency, quota) "
-          "VALUES (%s, 'Seated', 1250, 'EUR', 100)" % ev)
+    ev, _ = new_event("Browser booking %s" % RUN, [("Seated", 1250, 100, 10, 0)])
     return ev
 
 

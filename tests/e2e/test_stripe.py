@@ -12,6 +12,7 @@ import urllib.parse
 
 import tap
 import fake_stripe
+from fixtures import expire_hold, new_event, order_status, sign_in
 
 DB = tap.DB_NAME
 TAG = "st%d" % (int(time.time()) % 100000000)
@@ -28,31 +29,16 @@ def location(r):
     return r.headers.get("Location") or ""
 
 
-def new_event(quota):
-    org = value("SELECT id FROM users WHERE email = 'organizer@tessera.test'")
-    title = "%s %d" % (TAG, quota)
-    value("INSERT INTO events (organizer_id, title, description, venue, city, "
-          "timezone, starts_at, ends_at, status) VALUES (%s, '%s', 'Test.', "
-          "'Hall', 'Berlin', 'Europe/Berlin', UTC_TIMESTAMP() + INTERVAL 30 DAY, "
-          "UTC_TIMESTAMP() + INTERVAL 30 DAY + INTERVAL 2 HOUR, 'published')"
-          % (org, title))
-    ev = int(value("SELECT MAX(id) FROM events WHERE title = '%s'" % title))
-    value("INSERT INTO ticket_types (event_id, name, price_cents, currency, quota) "
-          "VALUES (%d, 'Standard', 3000, 'EUR', %d)" % (ev, quota))
-    return ev, int(value("SELECT MAX(id) FROM ticket_types WHERE event_id = %d" % ev))
+def new_stripe_event(quota):
+    """An event of one 30-euro ticket type of quota seats."""
+    ev, (tt,) = new_event("%s %d" % (TAG, quota), [("Standard", 3000, quota, 10, 0)])
+    return ev, tt
 
 
 def counters(tt):
     held, sold = tap.sql("primary", "SELECT held, sold FROM ticket_types WHERE id = %d"
                          % tt, database=DB)[0]
     return int(held), int(sold)
-
-
-def sign_in(email):
-    c = tap.Client()
-    token = tap.form_value(c.get("/login").body, "csrf")
-    c.post("/login", {"email": email, "password": "tessera-demo", "csrf": token})
-    return c
 
 
 def hold(c, ev, tt, qty=1):
@@ -74,8 +60,7 @@ def pay_with_stripe(c, code):
     return c.post("/orders/%s/checkout" % code, fields)
 
 
-def status(code):
-    return value("SELECT status FROM orders WHERE code = '%s'" % code)
+status = order_status
 
 
 def mails(code):
@@ -89,7 +74,7 @@ def session_of(code):
 
 with fake_stripe.start(webhook=WEBHOOK, webhook_secret=SECRET, port=PORT) as fake:
     tap.ok(fake.url.endswith(":%d" % PORT), "the fake Stripe listens on %d" % PORT)
-    ev, tt = new_event(3)
+    ev, tt = new_stripe_event(3)
     alice = sign_in("alice@tessera.test")
 
     # The whole flow.
@@ -165,25 +150,17 @@ with fake_stripe.start(webhook=WEBHOOK, webhook_secret=SECRET, port=PORT) as fak
 
     # Paid after the hold ran out: seats free -> taken again; gone -> refund.
     sid2 = session_of(code2)
-    value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND "
-          "WHERE code = '%s'" % code2)
-    deadline = time.time() + 20
-    while time.time() < deadline and status(code2) != "expired":
-        time.sleep(0.3)
+    expire_hold(code2)
     tap.is_eq(status(code2), "expired", "the unpaid hold expires")
     fake.pay(sid2)
     tap.is_eq((status(code2), counters(tt)), ("paid", (0, 1)),
               "a late payment takes its seat again while it is free")
 
-    ev3, tt3 = new_event(1)
+    ev3, tt3 = new_stripe_event(1)
     code3 = hold(alice, ev3, tt3, 1)
     pay_with_stripe(alice, code3)
     sid3 = session_of(code3)
-    value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND "
-          "WHERE code = '%s'" % code3)
-    deadline = time.time() + 20
-    while time.time() < deadline and status(code3) != "expired":
-        time.sleep(0.3)
+    expire_hold(code3)
     bob = sign_in("bob@tessera.test")
     code4 = hold(bob, ev3, tt3, 1)
     tap.ok(code4, "meanwhile another buyer takes the last seat")

@@ -1,0 +1,59 @@
+"""What the booking and payment tests set up alike: an event of their own
+with ticket types, a demo account signed in, and waiting for an order's
+status (the worker's expiry). Standard library only."""
+
+import time
+
+import tap
+
+DB = tap.DB_NAME
+
+
+def value(q):
+    return tap.sql_value("primary", q, database=DB)
+
+
+def new_event(title, types):
+    """A published event a month from now, with ticket types
+    [(name, price in cents, quota, max per order, max per account)];
+    returns (event id, [type ids])."""
+    org = value("SELECT id FROM users WHERE email = 'organizer@tessera.test'")
+    value("INSERT INTO events (organizer_id, title, description, venue, city, "
+          "timezone, starts_at, ends_at, status) VALUES (%s, '%s', 'Test.', "
+          "'Hall', 'Berlin', 'Europe/Berlin', UTC_TIMESTAMP() + INTERVAL 30 DAY, "
+          "UTC_TIMESTAMP() + INTERVAL 30 DAY + INTERVAL 2 HOUR, 'published')"
+          % (org, title))
+    ev = int(value("SELECT MAX(id) FROM events WHERE title = '%s'" % title))
+    ids = []
+    for i, (name, price, quota, most, cap) in enumerate(types):
+        value("INSERT INTO ticket_types (event_id, name, price_cents, currency, "
+              "quota, max_per_order, max_per_account, sort_order) VALUES "
+              "(%d, '%s', %d, 'EUR', %d, %d, %d, %d)"
+              % (ev, name, price, quota, most, cap, i))
+        ids.append(int(value("SELECT MAX(id) FROM ticket_types WHERE event_id = %d"
+                             % ev)))
+    return ev, ids
+
+
+def sign_in(email, password="tessera-demo"):
+    """A client signed in as a demo account."""
+    c = tap.Client()
+    token = tap.form_value(c.get("/login").body, "csrf")
+    r = c.post("/login", {"email": email, "password": password, "csrf": token})
+    tap.is_eq(r.status, 303, "%s signs in" % email)
+    return c
+
+
+def order_status(code):
+    return value("SELECT status FROM orders WHERE code = '%s'" % code)
+
+
+def expire_hold(code, timeout=20):
+    """Ends the hold of order code now and waits for the worker to expire
+    it; returns its status then."""
+    value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND "
+          "WHERE code = '%s'" % code)
+    deadline = time.time() + timeout
+    while time.time() < deadline and order_status(code) != "expired":
+        time.sleep(0.3)
+    return order_status(code)
