@@ -9,6 +9,8 @@ import concurrent.futures
 import hashlib
 import os
 import re
+import shutil
+import subprocess
 import time
 import urllib.parse
 
@@ -224,6 +226,27 @@ def test_flow():
               "paying an expired hold leads to the order page")
     tap.is_eq((value("SELECT status FROM orders WHERE code = '%s'" % code4),
                counters(paid)), ("expired", (0, 1)), "and pays nothing, takes no seat")
+
+    # The same pages in a text browser.
+    if shutil.which("w3m"):
+        cookie = "Cookie: " + "; ".join("%s=%s" % kv for kv in alice.cookies.items())
+
+        def dump(path):
+            return subprocess.run(["w3m", "-dump", "-cols", "80", "-header", cookie,
+                                   tap.URL + path], capture_output=True, text=True,
+                                  timeout=30).stdout
+        out = dump("/events/%d" % ev)
+        tap.ok("Book tickets" in out and "Standing" in out,
+               "the event's booking form reads in w3m")
+        out = dump("/events/%d/book?%s" % (ev, book_query([(free, 1)])))
+        tap.ok("Hold these tickets" in out and "Total" in out,
+               "the booking page reads in w3m")
+        out = dump("/me/orders/%s" % code)
+        tap.ok("Paid" in out and "Alice A" in out, "the order page reads in w3m")
+        out = dump("/tickets/%s" % tickets[0])
+        tap.ok("Alice A" in out and code in out, "the ticket reads in w3m")
+    else:
+        tap.skip("the booking pages read in w3m", "no w3m")
 
     # Another person's order is no order.
     bob = sign_in("bob@tessera.test")
