@@ -408,6 +408,12 @@ order_page(struct request *r)
 	tv_set_bool(a, ctx, "cancellable", v.o.status == ORDER_HELD ||
 	    v.o.status == ORDER_PENDING_PAYMENT || refundable(&v));
 	tv_set_bool(a, ctx, "refundable", refundable(&v));
+	if (v.o.has_paid_at) {
+		tv_set_str(a, ctx, "paid_on", dates_local(a, v.o.paid_at,
+		    v.ev.timezone, "%-d %b %Y, %H:%M %Z"));
+		tv_set_str(a, ctx, "paid_on_iso", dates_iso(a, v.o.paid_at));
+		tv_set_str(a, ctx, "provider", v.o.provider);
+	}
 	if (v.ev.has_refunds_until && v.o.status == ORDER_PAID)
 		tv_set_str(a, ctx, "refunds_until", dates_local(a,
 		    v.ev.refunds_until, v.ev.timezone, "%a %-d %b %Y, %H:%M %Z"));

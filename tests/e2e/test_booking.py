@@ -165,6 +165,8 @@ def test_flow():
     tap.ok(len(re.findall(r"<code>[A-Z2-9]{24}</code>", r.body)) == 2,
            "and the two ticket codes")
     tap.ok(r.body.count("<li><time") >= 2, "and its history")
+    tap.ok("your receipt" in r.body and "(free)" in r.body and 'class="no-print"' in r.body,
+           "it is the receipt: when and how it was paid, the rest left out in print")
     tap.is_eq(mails_of(code), 1, "one confirmation mail is queued")
     tickets = [t for (t,) in sql("SELECT k.code FROM tickets k JOIN orders o ON "
                                  "o.id = k.order_id WHERE o.code = '%s' ORDER BY k.id"
