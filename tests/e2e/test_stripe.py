@@ -1,9 +1,11 @@
 """Paying with Stripe, against the fake of tests/e2e/fake_stripe.py on the
 port the stack configured tessera-app with: checkout -> Checkout Session ->
 the hosted page -> the signed webhook confirms the order, once; forged,
-stale and replayed events are refused or ignored; the provider failing
-leaves the order held and retryable; a payment after the hold ran out
-takes its seats back if they are free and is refunded if not."""
+stale and replayed events are refused or ignored; the provider failing or
+hanging leaves the order held and retryable; a declined or abandoned
+payment sells nothing and frees the seats at expiry; a payment after the
+hold ran out takes its seats back if they are free and is refunded if
+not; a buyer's refund within the policy."""
 
 import os
 import re
@@ -147,6 +149,28 @@ with fake_stripe.start(webhook=WEBHOOK, webhook_secret=SECRET, port=PORT) as fak
     tap.is_eq(int(value("SELECT COUNT(*) FROM outbox WHERE payload LIKE "
                         "'%%order_refunded%%' AND payload LIKE '%%%s%%'" % code)), 1,
               "and the buyer is mailed")
+
+    # Declined on the hosted page: back to the checkout, nothing paid.
+    ev5, tt5 = new_stripe_event(2)
+    code5 = hold(alice, ev5, tt5, 1)
+    pay_with_stripe(alice, code5)
+    st, where = fake.pay(session_of(code5), "decline")
+    tap.ok(st == 303 and (where or "").endswith("/orders/%s/checkout" % code5),
+           "declining on Stripe's page comes back to the checkout")
+    tap.is_eq((status(code5), counters(tt5)), ("held", (1, 0)),
+              "the order stays held, nothing is sold")
+    tap.is_eq(expire_hold(code5), "expired", "an abandoned payment's hold expires")
+    tap.is_eq(counters(tt5), (0, 0), "and its seat is back on sale")
+
+    # Stripe hanging: the call gives up within its timeout, the order waits.
+    code6 = hold(alice, ev5, tt5, 1)
+    fake.fail("hang", count=1, seconds=10)
+    t0 = time.time()
+    r = pay_with_stripe(alice, code6)
+    took = time.time() - t0
+    tap.ok(r.status == 503 and took < 8, "a hanging Stripe answers 503 within the "
+           "client's timeout (%.1f s)" % took)
+    tap.is_eq(status(code6), "held", "and the order stays held, to try again")
 
     # Paid after the hold ran out: seats free -> taken again; gone -> refund.
     sid2 = session_of(code2)
