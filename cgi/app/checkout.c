@@ -235,15 +235,13 @@ checkout_apply(struct request *r, void *arg)
 		if (orders_name_ticket(r->db, v.o.id, id,
 		    row->field[NAME_TEXT].text) != 0)
 			return -1;
+		/* The names just given are what the mails show. */
+		v.tickets[k].attendee_name = row->field[NAME_TEXT].text;
 	}
 	if ((p = payments_find(r, &v, c->provider)) == NULL) {
 		r->error_detail = "Choose how to pay.";
 		return 400;
 	}
-	/* The names just given are what the mails show. */
-	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 1,
-	    &v)) != 0)
-		return status == 503 ? -1 : status;
 	return p->start(r, &v);
 }
 

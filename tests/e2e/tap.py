@@ -286,3 +286,21 @@ def worker_start(second=False):
     """Starts the test stack's tessera-worker, or with second=True another
     one beside it (worker2, log in log/worker2.log). True on success."""
     return _stack("worker", "start2" if second else "start")
+
+
+# ------------------------------------------------------------------ processes
+
+
+def children(pid):
+    """The live (not zombie) child processes of pid, sorted."""
+    kids = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid and fields[0] != "Z":
+                    kids.append(int(d))
+            except (OSError, IndexError):
+                pass
+    return sorted(kids)

@@ -63,18 +63,6 @@ def fcgi_get(path="/", timeout=20):
         s.close()
 
 
-def children(pid):
-    kids = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open("/proc/%s/stat" % d) as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[1]) == pid and fields[0] != "Z":
-                    kids.append(int(d))
-            except (OSError, IndexError):
-                pass
-    return sorted(kids)
 
 
 def start_master(workers=2):
@@ -84,7 +72,7 @@ def start_master(workers=2):
                           "--workers", str(workers)], env=env, stdin=subprocess.DEVNULL,
                          stdout=log, stderr=log, start_new_session=True)
     deadline = time.time() + 10
-    while time.time() < deadline and not (os.path.exists(SOCK) and len(children(p.pid)) == workers):
+    while time.time() < deadline and not (os.path.exists(SOCK) and len(tap.children(p.pid)) == workers):
         time.sleep(0.05)
     return p
 
@@ -101,7 +89,7 @@ def wait_for(cond, seconds):
 master = start_master()
 try:
     tap.ok(os.path.exists(SOCK), "the runtime listens on its unix socket")
-    kids = children(master.pid)
+    kids = tap.children(master.pid)
     tap.is_eq(len(kids), 2, "it preforked the configured number of workers")
 
     head, body = fcgi_get()
@@ -113,10 +101,10 @@ try:
     victim = kids[0]
     time.sleep(2.1)  # past the quick-death pause, so the restart is immediate
     os.kill(victim, signal.SIGKILL)
-    wait_for(lambda: victim not in children(master.pid), 5)
+    wait_for(lambda: victim not in tap.children(master.pid), 5)
     head, body = fcgi_get()
     tap.ok(head.startswith("Status: 200"), "requests are answered while a worker is dead")
-    tap.ok(wait_for(lambda: len(children(master.pid)) == 2 and victim not in children(master.pid), 8),
+    tap.ok(wait_for(lambda: len(tap.children(master.pid)) == 2 and victim not in tap.children(master.pid), 8),
            "the master starts a new worker in place of the killed one")
     head, body = fcgi_get()
     tap.ok(head.startswith("Status: 200") and len(body) == BYTES, "the new worker answers")

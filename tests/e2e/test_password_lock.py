@@ -39,14 +39,6 @@ def stat_fields(pid):
         return None
 
 
-def children(pid):
-    kids = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            f = stat_fields(int(d))
-            if f and int(f[1]) == pid and f[0] != "Z":
-                kids.append(int(d))
-    return sorted(kids)
 
 
 def cpu_seconds(pid):
@@ -115,7 +107,7 @@ except OSError:
 tap.ok("tessera-app" in cmdline, "run/app.pid is the tessera-app master")
 concurrency = int(environ(master).get("TESSERA_HASH_CONCURRENCY") or 1)
 tap.diag("TESSERA_HASH_CONCURRENCY=%d" % concurrency)
-workers = children(master)
+workers = tap.children(master)
 tap.ok(len(workers) > concurrency,
        "tessera-app has more workers (%d) than hashes at once (%d)"
        % (len(workers), concurrency))
@@ -160,8 +152,8 @@ tap.ok(all(s.seconds < 8 for s in waiting),
        "without waiting out the dead holder (slowest %.2f s)"
        % max([s.seconds for s in waiting] or [0]))
 
-tap.ok(wait_for(lambda: len(children(master)) == len(workers) and
-                not victims & set(children(master)), 10),
+tap.ok(wait_for(lambda: len(tap.children(master)) == len(workers) and
+                not victims & set(tap.children(master)), 10),
        "the master starts new workers in place of the killed ones")
 try:
     with open(LOG, errors="replace") as f:

@@ -17,18 +17,6 @@ def stack(*args):
     return p.returncode, p.stdout, p.stderr
 
 
-def children(pid):
-    kids = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open("/proc/%s/stat" % d) as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[1]) == pid and fields[0] != "Z":
-                    kids.append(int(d))
-            except (OSError, IndexError):
-                pass
-    return kids
 
 
 def environ(pid):
@@ -67,7 +55,7 @@ for name, p in sorted(table.items()):
            "tessera-%s has its settings from the table (%s)"
            % (name, ",".join(p["env"]) or "none"))
     if p["kind"] == "fastcgi":
-        tap.is_eq(len(children(pid)), int(p["workers"]),
+        tap.is_eq(len(tap.children(pid)), int(p["workers"]),
                   "tessera-%s runs the table's %s workers" % (name, p["workers"]))
         tap.ok(os.path.exists(os.path.join(RUN, name + ".sock")),
                "tessera-%s listens on run/%s.sock" % (name, name))
