@@ -1,7 +1,8 @@
 -- Demo data for a freshly migrated Tessera database (sql/001_schema.sql):
 -- 3 organizers, a site admin and 23 attendees; 63 events in 7 cities
 -- (15 past, 48 upcoming, of which 4 drafts and 2 cancelled), ticket types,
--- paid orders with tickets, and reviews of past events.
+-- orders in every state (held, waiting for an offline payment, paid, expired,
+-- cancelled, refunded, refund due) with tickets, and reviews of past events.
 --
 -- ./stack loads it once, as tessera_migrate, when the events table is empty.
 -- It runs in one transaction. Times are relative to when it is loaded.
@@ -512,6 +513,12 @@ SELECT t.ticket_type_id, e.id, b.user_id,
     WHEN e.ends_at > UTC_TIMESTAMP() AND s.seq % 11 = 3 THEN 'held'
     WHEN e.ends_at > UTC_TIMESTAMP() AND s.seq % 11 = 5 THEN 'expired'
     WHEN e.ends_at > UTC_TIMESTAMP() AND s.seq % 11 = 7 THEN 'cancelled'
+    -- Offline payments: some to record, some paid and cancelled, with a
+    -- refund for the organizer to pay back.
+    WHEN e.ends_at > UTC_TIMESTAMP() AND s.seq % 11 = 9 AND t.price_cents > 0
+      THEN 'pending_payment'
+    WHEN e.ends_at > UTC_TIMESTAMP() AND s.seq % 13 = 10 AND t.price_cents > 0
+      THEN 'refund_due'
     ELSE 'paid'
   END,
   GREATEST(e.created_at + INTERVAL 1 DAY,
@@ -535,13 +542,19 @@ UPDATE demo_order o SET o.code = (
 INSERT INTO orders (code, event_id, buyer_id, status, total_cents, currency, provider,
   provider_ref, hold_expires_at, created_at, paid_at)
 SELECT o.code, o.event_id, o.buyer_id, o.status, o.qty * o.price_cents, 'EUR',
-  IF(o.status IN ('paid', 'refunded'), IF(o.price_cents = 0, 'free', 'demo'), NULL),
+  CASE WHEN o.status IN ('pending_payment', 'refund_due') THEN 'offline'
+    WHEN o.status IN ('paid', 'refunded') THEN IF(o.price_cents = 0, 'free', 'demo')
+  END,
   IF(o.status IN ('paid', 'refunded') AND o.price_cents > 0,
      CONCAT('demo_', LOWER(o.code)), NULL),
-  -- Demo holds last a day, so they can still be checked out after set-up.
-  IF(o.status = 'held', UTC_TIMESTAMP() + INTERVAL 1 DAY, NULL),
+  -- Demo holds last a day, so they can still be checked out after set-up;
+  -- offline payments are due within the event's days to pay.
+  CASE o.status WHEN 'held' THEN UTC_TIMESTAMP() + INTERVAL 1 DAY
+    WHEN 'pending_payment' THEN LEAST(UTC_TIMESTAMP() + INTERVAL (3 + o.n % 5) DAY,
+      (SELECT e.ends_at FROM events e WHERE e.id = o.event_id))
+  END,
   IF(o.status = 'held', UTC_TIMESTAMP() - INTERVAL 5 MINUTE, o.created_at),
-  IF(o.status IN ('paid', 'refunded'), o.created_at + INTERVAL 2 MINUTE, NULL)
+  IF(o.status IN ('paid', 'refunded', 'refund_due'), o.created_at + INTERVAL 2 MINUTE, NULL)
 FROM demo_order o
 ORDER BY o.n;
 
@@ -645,7 +658,7 @@ INSERT INTO order_history (order_id, at, from_status, to_status, note)
 SELECT d.order_id, d.created_at, NULL, 'held', '' FROM demo_order d ORDER BY d.n;
 INSERT INTO order_history (order_id, at, from_status, to_status, note)
 SELECT d.order_id, d.created_at + INTERVAL 2 MINUTE, 'held', 'paid', ''
-FROM demo_order d WHERE d.status IN ('paid', 'refunded') ORDER BY d.n;
+FROM demo_order d WHERE d.status IN ('paid', 'refunded', 'refund_due') ORDER BY d.n;
 INSERT INTO order_history (order_id, at, from_status, to_status, note)
 SELECT d.order_id, d.created_at + INTERVAL 3 DAY, 'paid', 'refunded',
   'the event was cancelled'
@@ -654,6 +667,14 @@ INSERT INTO order_history (order_id, at, from_status, to_status, note)
 SELECT d.order_id, d.created_at + INTERVAL 15 MINUTE, 'held', d.status,
   IF(d.status = 'expired', 'the hold ran out', 'cancelled by the buyer')
 FROM demo_order d WHERE d.status IN ('expired', 'cancelled') ORDER BY d.n;
+INSERT INTO order_history (order_id, at, from_status, to_status, note)
+SELECT d.order_id, d.created_at + INTERVAL 2 MINUTE, 'held', 'pending_payment',
+  'to be paid offline'
+FROM demo_order d WHERE d.status = 'pending_payment' ORDER BY d.n;
+INSERT INTO order_history (order_id, at, from_status, to_status, note)
+SELECT d.order_id, d.created_at + INTERVAL 1 DAY, 'paid', 'refund_due',
+  'cancelled by the buyer; the organizer owes the refund'
+FROM demo_order d WHERE d.status = 'refund_due' ORDER BY d.n;
 
 -- ------------------------------------------------------------------ counters
 
@@ -663,7 +684,7 @@ UPDATE demo_ticket_type t SET t.sold = (
 
 CREATE TEMPORARY TABLE demo_held AS
 SELECT k.ticket_type_id, COUNT(*) AS held FROM tickets k
-JOIN orders o ON o.id = k.order_id WHERE o.status = 'held'
+JOIN orders o ON o.id = k.order_id WHERE o.status IN ('held', 'pending_payment')
 GROUP BY k.ticket_type_id;
 
 -- One statement, so the capacity check sees the three together.
@@ -680,6 +701,15 @@ UPDATE events e SET
 
 -- Refunds by the buyer until two days before an event.
 UPDATE events SET refunds_until = starts_at - INTERVAL 2 DAY;
+
+-- Events with tickets to pay for also take bank transfers, due within a
+-- week, or cash at the door.
+UPDATE events e SET e.offline_payment_days = 7,
+  e.offline_instructions = CONCAT('Bank transfer to Tessera Demo Events\n',
+    'IBAN DE89 3704 0044 0532 0130 00, BIC COBADEFFXXX\n',
+    'Reference: your order code.\n',
+    'Or pay in cash at the door, quoting your order code.')
+WHERE EXISTS (SELECT 1 FROM ticket_types t WHERE t.event_id = e.id AND t.price_cents > 0);
 
 DROP TEMPORARY TABLE demo_buyer, demo_event, demo_ticket_type, demo_order;
 

@@ -9,6 +9,10 @@ static const struct route routes[] = {
 	PAGE_GET("/admin/audit", ADMIN_AUDIT, ACCESS_ADMIN),
 	PAGE_GET("/admin/status", ADMIN_STATUS, ACCESS_ADMIN),
 	PAGE_POST("/admin/outbox/{id:int}/retry", ADMIN_OUTBOX_RETRY, ACCESS_ADMIN),
+	PAGE_GET("/admin/orders/{code}", ADMIN_ORDER, ACCESS_ORGANIZER),
+	PAGE_POST("/admin/orders/{code}/paid", ADMIN_ORDER_PAID, ACCESS_ORGANIZER),
+	PAGE_POST("/admin/orders/{code}/refunded", ADMIN_ORDER_REFUNDED,
+	    ACCESS_ORGANIZER),
 };
 
 static const handler_fn handlers[ADMIN__MAX] = {
@@ -18,6 +22,9 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_AUDIT] = admin_audit,
 	[ADMIN_STATUS] = admin_status,
 	[ADMIN_OUTBOX_RETRY] = admin_outbox_retry,
+	[ADMIN_ORDER] = admin_order,
+	[ADMIN_ORDER_PAID] = admin_order_paid,
+	[ADMIN_ORDER_REFUNDED] = admin_order_refunded,
 };
 
 int

@@ -15,6 +15,9 @@ enum admin_page {
 	ADMIN_AUDIT,
 	ADMIN_STATUS,
 	ADMIN_OUTBOX_RETRY,
+	ADMIN_ORDER,
+	ADMIN_ORDER_PAID,
+	ADMIN_ORDER_REFUNDED,
 	ADMIN__MAX
 };
 
@@ -24,5 +27,8 @@ int admin_user_role(struct request *r);
 int admin_audit(struct request *r);
 int admin_status(struct request *r);
 int admin_outbox_retry(struct request *r);
+int admin_order(struct request *r);
+int admin_order_paid(struct request *r);
+int admin_order_refunded(struct request *r);
 
 #endif

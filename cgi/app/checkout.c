@@ -57,76 +57,13 @@ static const struct form_field checkout_fields[CO__MAX] = {
 static const struct form checkout_form = { "checkout", checkout_fields,
 	CO__MAX, NULL };
 
-static const char *const status_texts[ORDER__STATUS_MAX] = {
-	[ORDER_HELD] = "Held for you",
-	[ORDER_PENDING_PAYMENT] = "Waiting for payment",
-	[ORDER_PAID] = "Paid",
-	[ORDER_CANCELLED] = "Cancelled",
-	[ORDER_EXPIRED] = "Expired: the hold ran out",
-	[ORDER_REFUNDED] = "Refunded",
-};
-
-/* The values every order page shows. */
-static struct tmpl_value *
-order_context(struct request *r, const struct order_view *v,
-    const char *title)
-{
-	struct arena *a = r->arena;
-	struct tmpl_value *ctx = page_context(r, title);
-	struct tmpl_value *lines = tv_list(a), *history = tv_list(a);
-	const char *zone = v->ev.timezone;
-
-	tv_set(a, ctx, "event", view_event_detail(a, &v->ev));
-	tv_set_str(a, ctx, "code", v->o.code);
-	tv_set_str(a, ctx, "status", status_texts[v->o.status]);
-	tv_set_bool(a, ctx, "paid", v->o.status == ORDER_PAID);
-	tv_set_bool(a, ctx, "held", v->o.status == ORDER_HELD);
-	tv_set_str(a, ctx, "total", view_price(a, v->o.total, v->o.currency));
-	tv_set_bool(a, ctx, "free", v->o.total == 0);
-	if (v->o.has_hold_expires_at) {
-		tv_set_str(a, ctx, "hold_until", dates_local(a,
-		    v->o.hold_expires_at, zone, "%H:%M %Z, %a %-d %b"));
-		tv_set_str(a, ctx, "hold_until_iso", dates_local(a,
-		    v->o.hold_expires_at, "UTC", "%Y-%m-%dT%H:%M:%SZ"));
-	}
-	for (size_t i = 0; i < v->nlines; i++) {
-		const struct order_line *l = &v->lines[i];
-		struct tmpl_value *lv = tv_object(a);
-
-		tv_set_str(a, lv, "description", l->description);
-		tv_set_int(a, lv, "quantity", l->quantity);
-		tv_set_str(a, lv, "price", view_price(a, l->unit_price,
-		    v->o.currency));
-		tv_set_str(a, lv, "subtotal", view_price(a,
-		    l->unit_price * l->quantity, v->o.currency));
-		tv_push(a, lines, lv);
-	}
-	tv_set(a, ctx, "lines", lines);
-	for (size_t i = 0; i < v->nhistory; i++) {
-		const struct order_change *c = &v->history[i];
-		struct tmpl_value *hv = tv_object(a);
-
-		tv_set_str(a, hv, "at", dates_local(a, c->at, zone,
-		    "%-d %b %Y, %H:%M %Z"));
-		tv_set_str(a, hv, "at_iso", dates_local(a, c->at, "UTC",
-		    "%Y-%m-%dT%H:%M:%SZ"));
-		tv_set_str(a, hv, "status", status_texts[c->to]);
-		if (c->note[0] != '\0')
-			tv_set_str(a, hv, "note", c->note);
-		tv_push(a, history, hv);
-	}
-	tv_set(a, ctx, "history", history);
-	tv_set_str(a, ctx, "csrf", csrf_token(r));
-	return ctx;
-}
-
 /* The checkout form of v, as checked in res (NULL: names as stored). */
 static int
 checkout_page(struct request *r, const struct order_view *v,
     const struct form_result *res, int status)
 {
 	struct arena *a = r->arena;
-	struct tmpl_value *ctx = order_context(r, v, "Checkout");
+	struct tmpl_value *ctx = order_view_context(r, v, "Checkout");
 	struct tmpl_value *tickets = tv_list(a);
 	int rc;
 
@@ -278,7 +215,7 @@ checkout_sandbox(struct request *r)
 		return status;
 	if (v.o.status != ORDER_HELD)
 		return page_redirect(r, 303, order_url(r, v.o.code));
-	if ((rc = page_render(r, "sandbox", order_context(r, &v,
+	if ((rc = page_render(r, "sandbox", order_view_context(r, &v,
 	    "Sandbox payment"))) != 0)
 		return rc;
 	return 0;
@@ -356,6 +293,13 @@ cancel_apply(struct request *r, void *arg)
 		    "This order cannot be cancelled.";
 		return 409;
 	}
+	/* Paid offline: the organizer pays it back and records that. */
+	if (v.o.provider != NULL && strcmp(v.o.provider, "offline") == 0) {
+		if (orders_transition(r->db, &v.o, ORDER_REFUND_DUE, NULL,
+		    "cancelled by the buyer; the organizer owes the refund") != 0)
+			return -1;
+		return order_view_mail(r, &v, "order_refund_due");
+	}
 	/* The money goes back first: a refund that fails changes nothing. */
 	if (v.o.provider != NULL && strcmp(v.o.provider, "stripe") == 0) {
 		if (v.o.provider_payment == NULL)
@@ -389,7 +333,7 @@ order_page(struct request *r)
 
 	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 0, &v)) != 0)
 		return status;
-	ctx = order_context(r, &v, arena_printf(a, "Order %s", v.o.code));
+	ctx = order_view_context(r, &v, arena_printf(a, "Order %s", v.o.code));
 	tickets = tv_list(a);
 	for (size_t i = 0; i < v.ntickets; i++) {
 		struct tmpl_value *tv = tv_object(a);
@@ -403,6 +347,8 @@ order_page(struct request *r)
 	tv_set(a, ctx, "tickets", tickets);
 	tv_set_bool(a, ctx, "just_paid", v.o.status == ORDER_PAID &&
 	    request_query(r, "done") != NULL);
+	tv_set_bool(a, ctx, "just_reserved", v.o.status ==
+	    ORDER_PENDING_PAYMENT && request_query(r, "done") != NULL);
 	tv_set_bool(a, ctx, "cancellable", v.o.status == ORDER_HELD ||
 	    v.o.status == ORDER_PENDING_PAYMENT || refundable(&v));
 	tv_set_bool(a, ctx, "refundable", refundable(&v));

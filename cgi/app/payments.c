@@ -1,6 +1,7 @@
 #include "payments.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "app_pages.h"
 #include "order_view.h"
@@ -24,6 +25,43 @@ free_start(struct request *r, struct order_view *v)
 		return status;
 	page_change_location(r, arena_printf(r->arena, "/me/orders/%s?done=paid",
 	    v->o.code));
+	return 0;
+}
+
+/* Paying offline (a bank transfer, cash at the door), where the event
+ * allows it: the order waits for the organizer to record the payment,
+ * keeping its seats until its deadline, the event's days to pay from now
+ * but never after the event ends. The buyer gets the instructions by
+ * mail and on the order page. */
+static int
+offline_offered(const struct request *r, const struct order_view *v)
+{
+	(void)r;
+	return v->ev.offline_payment_days > 0 && v->o.total > 0;
+}
+
+static int
+offline_start(struct request *r, struct order_view *v)
+{
+	time_t deadline = time(NULL) + v->ev.offline_payment_days * 86400;
+
+	if (deadline > v->ev.ends_at)
+		deadline = v->ev.ends_at;
+	v->o.has_hold_expires_at = 1;
+	v->o.hold_expires_at = deadline;
+	switch (orders_transition(r->db, &v->o, ORDER_PENDING_PAYMENT,
+	    "offline", "to be paid offline")) {
+	case 0:
+		break;
+	case 1:
+		return 409;
+	default:
+		return -1;
+	}
+	if (order_view_mail(r, v, "order_pending") != 0)
+		return -1;
+	page_change_location(r, arena_printf(r->arena,
+	    "/me/orders/%s?done=pending", v->o.code));
 	return 0;
 }
 
@@ -52,6 +90,8 @@ static const struct payment_provider providers[] = {
 	{ "free", "Free tickets", free_offered, free_start },
 	{ "sandbox", "Sandbox (no money moves)", sandbox_offered, sandbox_start },
 	{ "stripe", "Card (Stripe)", stripe_offered, stripe_checkout_start },
+	{ "offline", "Bank transfer or at the door: pay later, by the deadline",
+	    offline_offered, offline_start },
 };
 
 size_t

@@ -5,6 +5,7 @@
 #include "app_pages.h"
 #include "dates.h"
 #include "events.h"
+#include "order_view.h"
 #include "orders.h"
 #include "qr_svg.h"
 #include "row.h"
@@ -19,15 +20,6 @@
  */
 
 #define LIST_MAX 200
-
-static const char *const status_labels[ORDER__STATUS_MAX] = {
-	[ORDER_HELD] = "held",
-	[ORDER_PENDING_PAYMENT] = "waiting for payment",
-	[ORDER_PAID] = "paid",
-	[ORDER_CANCELLED] = "cancelled",
-	[ORDER_EXPIRED] = "expired",
-	[ORDER_REFUNDED] = "refunded",
-};
 
 /* GET /me/orders */
 int
@@ -54,7 +46,7 @@ me_orders(struct request *r)
 		tv_set_str(a, v, "when", dates_local(a, o->event_starts_at,
 		    o->event_timezone, "%a %-d %b %Y"));
 		tv_set_str(a, v, "when_iso", dates_iso(a, o->event_starts_at));
-		tv_set_str(a, v, "status", status_labels[o->order.status]);
+		tv_set_str(a, v, "status", order_view_status(o->order.status));
 		tv_set_int(a, v, "seats", o->seats);
 		tv_set_str(a, v, "total", view_price(a, o->order.total,
 		    o->order.currency));

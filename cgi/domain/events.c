@@ -24,6 +24,7 @@ enum event_col {
 	EV__LIST_COLS,
 	/* EVENTS_GET adds: */
 	EV_DESCRIPTION = EV__LIST_COLS, EV_ORGANIZER_NAME, EV_REFUNDS_UNTIL,
+	EV_OFFLINE_DAYS, EV_OFFLINE_INSTRUCTIONS,
 	/* EVENTS_OF_ORGANIZER adds instead: */
 	EV_SOLD = EV__LIST_COLS, EV_QUOTA
 };
@@ -83,7 +84,8 @@ static const char *const events_stmts[EVENTS__MAX] = {
 	"AGAINST (? IN BOOLEAN MODE) "
 	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
 	/* EVENTS_GET */
-	"SELECT " EVENT_COLS ", e.description, u.display_name, e.refunds_until "
+	"SELECT " EVENT_COLS ", e.description, u.display_name, e.refunds_until, "
+	"e.offline_payment_days, e.offline_instructions "
 	"FROM events e JOIN users u ON u.id = e.organizer_id "
 	"WHERE e.id = ? AND e.status IN ('published', 'cancelled')",
 	/* EVENTS_TICKET_TYPES */
@@ -186,6 +188,11 @@ events_parse_event(const struct db_rows *rows, size_t i, int detail,
 		out->organizer_name = row_text(&rd, EV_ORGANIZER_NAME);
 		out->has_refunds_until = row_time_or_null(&rd, EV_REFUNDS_UNTIL,
 		    &out->refunds_until);
+		out->offline_payment_days = row_text_or_null(&rd,
+		    EV_OFFLINE_DAYS) == NULL ? 0 : row_int(&rd,
+		    EV_OFFLINE_DAYS, 1, 365);
+		out->offline_instructions = row_text(&rd,
+		    EV_OFFLINE_INSTRUCTIONS);
 	}
 	return row_end(&rd);
 }

@@ -49,6 +49,9 @@ struct event {
 	const char *organizer_name;
 	int has_refunds_until;     /* a buyer may cancel a paid order until */
 	time_t refunds_until;
+	/* Days a buyer has to pay offline (0: not offered), and how. */
+	long long offline_payment_days;
+	const char *offline_instructions;   /* may be "" */
 };
 
 /* What an organizer's own list shows of an event: seats sold and offered

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "crypto.h"
 #include "db.h"
@@ -42,6 +43,8 @@ enum orders_stmt {
 	ORD_OF_BUYER,
 	ORD_TICKETS_OF_BUYER,
 	ORD_TICKET_GET,
+	ORD_SET_PENDING,
+	ORD_AWAITING,
 	ORD__MAX
 };
 
@@ -58,8 +61,11 @@ enum orders_stmt {
 	"ON s.ticket_type_id = tt.id"
 
 static const char *const orders_stmts[ORD__MAX] = {
-	/* ORD_EXPIRED_HOLDS: through orders_expiry (status, hold_expires_at) */
-	"SELECT id FROM orders WHERE status = 'held' "
+	/* ORD_EXPIRED_HOLDS: through orders_expiry (status, hold_expires_at);
+	 * a hold at the checkout, or an order waiting for an offline
+	 * payment, past its deadline */
+	"SELECT id, status, code, provider, provider_ref FROM orders "
+	"WHERE status IN ('held', 'pending_payment') "
 	"AND hold_expires_at < UTC_TIMESTAMP() "
 	"ORDER BY hold_expires_at LIMIT ? FOR UPDATE SKIP LOCKED",
 	/* ORD_LOCK_BUYER: one account's bookings, one at a time */
@@ -153,6 +159,15 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"JOIN ticket_types tt ON tt.id = k.ticket_type_id "
 	"JOIN events e ON e.id = o.event_id "
 	"WHERE k.code = ? AND o.buyer_id = ? AND o.status = 'paid'",
+	/* ORD_SET_PENDING: waits for an offline payment until its deadline */
+	"UPDATE orders SET status = 'pending_payment', provider = ?, "
+	"hold_expires_at = ? WHERE id = ? AND status = ?",
+	/* ORD_AWAITING: what an organizer has to act on, soonest due first */
+	"SELECT " ORDER_COLS ", e.title, e.timezone, e.starts_at, "
+	"(SELECT COUNT(*) FROM tickets k WHERE k.order_id = o.id)"
+	ORDER_FROM "JOIN events e ON e.id = o.event_id "
+	"WHERE e.organizer_id = ? AND o.status IN ('pending_payment', "
+	"'refund_due') ORDER BY o.status, o.hold_expires_at, o.id LIMIT ?",
 };
 
 const char *const order_status_names[ORDER__STATUS_MAX] = {
@@ -162,6 +177,7 @@ const char *const order_status_names[ORDER__STATUS_MAX] = {
 	[ORDER_CANCELLED] = "cancelled",
 	[ORDER_EXPIRED] = "expired",
 	[ORDER_REFUNDED] = "refunded",
+	[ORDER_REFUND_DUE] = "refund_due",
 };
 
 /* What a move does to the order's seats. */
@@ -181,6 +197,9 @@ static const struct {
 	{ ORDER_HELD, ORDER_CANCELLED, SEATS_RELEASE },
 	{ ORDER_PENDING_PAYMENT, ORDER_CANCELLED, SEATS_RELEASE },
 	{ ORDER_PAID, ORDER_REFUNDED, SEATS_UNSELL },
+	/* Paid offline and cancelled: the organizer pays the money back. */
+	{ ORDER_PAID, ORDER_REFUND_DUE, SEATS_UNSELL },
+	{ ORDER_REFUND_DUE, ORDER_REFUNDED, SEATS_KEEP },
 	/* Paid after the hold ran out: the seats again if they are free,
 	 * else the money back. */
 	{ ORDER_EXPIRED, ORDER_PAID, SEATS_RETAKE },
@@ -599,6 +618,21 @@ orders_transition(struct db *db, struct order *o, enum order_status to,
 		if (exec_affected(db, ORD_SET_PAID, args, ARRAY_LEN(args),
 		    &n) != 0)
 			return -1;
+	} else if (to == ORDER_PENDING_PAYMENT) {
+		char deadline[32];
+		struct tm tm;
+
+		if (!o->has_hold_expires_at ||
+		    gmtime_r(&o->hold_expires_at, &tm) == NULL)
+			return 1;
+		strftime(deadline, sizeof(deadline), "%Y-%m-%d %H:%M:%S", &tm);
+
+		struct db_arg args[] = { provider ? DB_STR(provider) : DB_NULL,
+			DB_STR(deadline), DB_INT(o->id), DB_STR(from) };
+
+		if (exec_affected(db, ORD_SET_PENDING, args, ARRAY_LEN(args),
+		    &n) != 0)
+			return -1;
 	} else {
 		struct db_arg args[] = { DB_STR(order_status_names[to]),
 			DB_INT(o->id), DB_STR(from) };
@@ -656,16 +690,18 @@ parse_held_ticket(const struct db_rows *rows, size_t i, struct held_ticket *t)
 	return row_end(&rd);
 }
 
-int
-orders_of_buyer(struct db *db, struct arena *a, long long buyer_id, int limit,
+/* Orders with their event's title, zone and start and their seats, by
+ * stmt with args. */
+static int
+order_summaries(struct db *db, struct arena *a, enum orders_stmt stmt,
+    enum db_target target, const struct db_arg *args, size_t nargs,
     struct order_summary **out, size_t *n)
 {
-	struct db_arg args[] = { DB_INT(buyer_id), DB_INT(limit) };
 	struct db_rows rows;
 
 	*n = 0;
-	if (db_query(db, a, DB_READ, orders_stmts[ORD_OF_BUYER], args,
-	    ARRAY_LEN(args), &rows) != DB_OK)
+	if (db_query(db, a, target, orders_stmts[stmt], args, nargs,
+	    &rows) != DB_OK)
 		return -1;
 	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
 	for (size_t i = 0; i < rows.nrows; i++) {
@@ -688,6 +724,26 @@ orders_of_buyer(struct db *db, struct arena *a, long long buyer_id, int limit,
 	}
 	*n = rows.nrows;
 	return 0;
+}
+
+int
+orders_of_buyer(struct db *db, struct arena *a, long long buyer_id, int limit,
+    struct order_summary **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(buyer_id), DB_INT(limit) };
+
+	return order_summaries(db, a, ORD_OF_BUYER, DB_READ, args,
+	    ARRAY_LEN(args), out, n);
+}
+
+int
+orders_awaiting(struct db *db, struct arena *a, long long organizer_id,
+    int limit, struct order_summary **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(organizer_id), DB_INT(limit) };
+
+	return order_summaries(db, a, ORD_AWAITING, DB_READ, args,
+	    ARRAY_LEN(args), out, n);
 }
 
 int
@@ -764,6 +820,7 @@ orders_payment_event(struct db *db, const char *provider, const char *event_id,
 
 struct expiry {
 	struct arena *arena;
+	struct expired_order *list;    /* room for ORDERS_EXPIRE_BATCH */
 	int done;
 };
 
@@ -783,14 +840,22 @@ expire_batch(struct db *db, void *arg)
 		return st;
 	for (size_t i = 0; i < rows.nrows; i++) {
 		struct row_reader rd;
-		struct order o = { .status = ORDER_HELD };
+		struct order o;
+		struct expired_order *e = &x->list[x->done];
 
+		memset(&o, 0, sizeof(o));
 		row_begin(&rd, &rows, i, "expired hold");
 		o.id = row_int(&rd, 0, 1, LLONG_MAX);
+		o.status = (enum order_status)row_enum(&rd, 1,
+		    order_status_names, ORDER__STATUS_MAX);
+		e->code = row_text(&rd, 2);
+		e->provider = row_text_or_null(&rd, 3);
+		e->provider_ref = row_text_or_null(&rd, 4);
 		if (row_end(&rd) != 0)
 			return DB_ERROR;
 		switch (orders_transition(db, &o, ORDER_EXPIRED, NULL,
-		    "the hold ran out")) {
+		    o.status == ORDER_HELD ? "the hold ran out" :
+		    "no payment by the deadline")) {
 		case 0:
 			x->done++;
 			break;
@@ -805,9 +870,12 @@ expire_batch(struct db *db, void *arg)
 }
 
 int
-orders_expire_holds(struct db *db, struct arena *a)
+orders_expire_holds(struct db *db, struct arena *a,
+    struct expired_order **out)
 {
-	struct expiry x = { a, 0 };
+	struct expiry x = { a, NULL, 0 };
 
+	x.list = arena_calloc(a, ORDERS_EXPIRE_BATCH, sizeof(*x.list));
+	*out = x.list;
 	return db_tx(db, expire_batch, &x) == DB_OK ? x.done : -1;
 }

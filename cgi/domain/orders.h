@@ -1,9 +1,10 @@
 /*
  * Orders and the seats they hold (DESIGN.md, "Never oversell"). An order
  * is made of priced lines (tickets of one type; a picture later) and, for
- * tickets, one row per seat in tickets. An order in status 'held' keeps
- * its seats until its hold_expires_at; paying turns them into sold seats,
- * and an unpaid hold expires and gives them back.
+ * tickets, one row per seat in tickets. An order in status 'held' (at
+ * the checkout) or 'pending_payment' (to be paid offline) keeps its seats
+ * until its hold_expires_at; paying turns them into sold seats, and an
+ * unpaid order expires and gives them back.
  *
  * This module is the only writer of the seat counters
  * ticket_types.sold and ticket_types.held (events.c reads them, and owns
@@ -15,6 +16,7 @@
  *	held -> pending_payment -> paid -> refunded
  *	held, pending_payment -> expired, cancelled
  *	held -> paid
+ *	paid -> refund_due -> refunded (paid offline: the organizer owes it)
  *	expired, cancelled -> paid (a late payment, if its seats are free)
  *	expired, cancelled -> refunded (a late payment, if they are not)
  *
@@ -51,6 +53,7 @@ enum order_status {
 	ORDER_CANCELLED,
 	ORDER_EXPIRED,
 	ORDER_REFUNDED,
+	ORDER_REFUND_DUE,
 	ORDER__STATUS_MAX
 };
 
@@ -67,7 +70,8 @@ struct order {
 	const char *currency;
 	const char *provider;      /* NULL until chosen */
 	int has_hold_expires_at;
-	time_t hold_expires_at;
+	time_t hold_expires_at;    /* held: the hold ends; pending_payment:
+	                            * the payment deadline */
 	time_t created_at;
 	int has_paid_at;
 	time_t paid_at;
@@ -195,6 +199,11 @@ struct held_ticket {
 /* buyer_id's latest limit orders, newest first. Returns 0, -1, ROW_BAD. */
 int orders_of_buyer(struct db *db, struct arena *a, long long buyer_id,
     int limit, struct order_summary **out, size_t *n);
+/* The orders of organizer_id's events that wait for the organizer: a
+ * payment to record (pending_payment, soonest deadline first), then a
+ * refund to pay back (refund_due). At most limit. */
+int orders_awaiting(struct db *db, struct arena *a, long long organizer_id,
+    int limit, struct order_summary **out, size_t *n);
 /* The tickets of buyer_id's paid orders: events not over yet first,
  * soonest first, then the past ones, latest first. */
 int orders_tickets_of_buyer(struct db *db, struct arena *a,
@@ -224,7 +233,8 @@ int orders_name_ticket(struct db *db, long long order_id, long long ticket_id,
  * seats: to paid, its held seats become sold; to expired or cancelled
  * from held or pending_payment, they are given back; to refunded, its
  * sold seats are; to paid from expired or cancelled (a late payment),
- * they are taken again if they are free. Records the change with note
+ * they are taken again if they are free. To pending_payment, the order
+ * keeps its seats until o->hold_expires_at, which the caller sets. Records the change with note
  * and, to paid, the provider. Returns 0; 1 when the move is not one of
  * order_moves[] (or the order changed meanwhile), having changed nothing;
  * 2 when a late payment found its seats taken (the caller rolls back and
@@ -233,15 +243,26 @@ int orders_name_ticket(struct db *db, long long order_id, long long ticket_id,
 int orders_transition(struct db *db, struct order *o, enum order_status to,
     const char *provider, const char *note);
 
+/* An order orders_expire_holds() expired, and what its provider may still
+ * have open for it (a Checkout Session to close). Strings arena-owned;
+ * provider and provider_ref may be NULL. */
+struct expired_order {
+	const char *code;
+	const char *provider;
+	const char *provider_ref;
+};
+
 /*
- * Expires one batch of overdue holds in one transaction on the primary:
- * locks up to ORDERS_EXPIRE_BATCH 'held' orders past their
- * hold_expires_at, oldest first, with FOR UPDATE SKIP LOCKED (orders
- * another transaction holds, a payment or another worker, are left for
- * the next run), and moves each to expired, giving its seats back.
- * Returns how many orders it expired (a full batch means more may be
- * waiting), or -1 (logged) having changed nothing.
+ * Expires one batch of overdue orders in one transaction on the primary:
+ * locks up to ORDERS_EXPIRE_BATCH 'held' or 'pending_payment' orders past
+ * their hold_expires_at, oldest first, with FOR UPDATE SKIP LOCKED
+ * (orders another transaction holds, a payment or another worker, are
+ * left for the next run), and moves each to expired, giving its seats
+ * back. Returns how many orders it expired (a full batch means more may
+ * be waiting), listed in *out (arena-owned), or -1 (logged) having
+ * changed nothing.
  */
-int orders_expire_holds(struct db *db, struct arena *a);
+int orders_expire_holds(struct db *db, struct arena *a,
+    struct expired_order **out);
 
 #endif

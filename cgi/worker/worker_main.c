@@ -16,6 +16,7 @@
 #include "orders.h"
 #include "outbox.h"
 #include "purge.h"
+#include "stripe_api.h"
 #include "tmpl.h"
 #include "util.h"
 
@@ -27,8 +28,13 @@
  *   any transaction (sending mail is slow) and their outcome recorded.
  *   Several workers may run at once: the claim skips rows another worker
  *   has locked, and a claimed row is not due again until its lease ends.
- * - releasing the seats of holds that were never paid (orders.h), every
- *   few seconds.
+ * - releasing the seats of holds that were never paid and of offline
+ *   orders past their payment deadline (orders.h), every few seconds,
+ *   and closing the Stripe Checkout Session of each, so nobody pays for
+ *   seats that went back on sale. A session that cannot be closed (Stripe
+ *   unreachable) still ends at its own expiry, and a payment that comes
+ *   before is a late payment: its seats taken again if free, else
+ *   refunded (stripe.c).
  * - deleting expired sessions and tokens (purge.h), at start and every few
  *   minutes.
  *
@@ -293,6 +299,32 @@ worker_init(struct worker *w)
 	return 0;
 }
 
+/* Closes the Stripe Checkout Sessions of the n orders just expired. */
+static void
+close_checkouts(const struct worker *w, const struct expired_order *list,
+    int n)
+{
+	struct stripe_api_reply reply;
+	char key[STRIPE_API_KEY_MAX + 1];
+
+	if (w->cfg.stripe_secret_key == NULL)
+		return;
+	for (int i = 0; i < n; i++) {
+		const struct expired_order *e = &list[i];
+
+		if (e->provider == NULL || strcmp(e->provider, "stripe") != 0 ||
+		    e->provider_ref == NULL)
+			continue;
+		snprintf(key, sizeof(key), "%s-expire-%s", e->code,
+		    e->provider_ref);
+		/* Declined: already paid or closed; the webhook says which. */
+		if (stripe_api_checkout_expire(&w->cfg, key, e->provider_ref,
+		    &reply) == STRIPE_API_OK)
+			log_info("order %s: closed its Stripe checkout %s",
+			    e->code, e->provider_ref);
+	}
+}
+
 int
 main(void)
 {
@@ -311,6 +343,9 @@ main(void)
 	sigprocmask(SIG_BLOCK, &w.stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	arena_init(&holds, 0);
+	if (stripe_api_init() != 0)
+		log_err("curl's set-up failed: Stripe checkouts stay open "
+		    "until they expire");
 	srandom((unsigned)getpid() ^ (unsigned)time(NULL));
 	log_info("started; mail %s", w.cfg.smtp_url != NULL ? "by SMTP" :
 	    w.cfg.mail_dir != NULL ? "into files" : "not configured");
@@ -320,9 +355,13 @@ main(void)
 
 		if (now_seconds() >= next_holds) {
 			arena_reset(&holds);
-			n = orders_expire_holds(w.db, &holds);
-			if (n > 0)
-				log_info("expired %d unpaid holds", n);
+			struct expired_order *expired;
+
+			n = orders_expire_holds(w.db, &holds, &expired);
+			if (n > 0) {
+				log_info("expired %d unpaid orders", n);
+				close_checkouts(&w, expired, n);
+			}
 			next_holds = now_seconds() +
 			    (n == ORDERS_EXPIRE_BATCH ? 0 : HOLDS_EVERY);
 		}
@@ -346,5 +385,6 @@ main(void)
 	db_close(w.db);
 	mysql_library_end();
 	mail_cleanup();
+	stripe_api_cleanup();
 	return 0;
 }

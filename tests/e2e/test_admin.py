@@ -58,8 +58,15 @@ r = org.get("/admin")
 tap.is_eq(r.status, 200, "an organizer sees /admin")
 org_id = int(value("SELECT id FROM users WHERE email = 'organizer@tessera.test'"))
 mine = int(value("SELECT COUNT(*) FROM events WHERE organizer_id = %d" % org_id))
-tap.is_eq(len(re.findall(r"<tr>\s*<th scope=\"row\">", r.body)), mine,
+events_table = r.body.split('id="your-events"', 1)[-1].split("</section>", 1)[0]
+tap.is_eq(len(re.findall(r"<tr>\s*<th scope=\"row\">", events_table)), mine,
           "with exactly their %d events" % mine)
+awaiting = r.body.split('id="awaiting"', 1)[-1].split("</section>", 1)[0]
+want = int(value("SELECT COUNT(*) FROM orders o JOIN events e ON e.id = o.event_id "
+                 "WHERE e.organizer_id = %d AND o.status IN ('pending_payment', "
+                 "'refund_due')" % org_id))
+tap.ok(want > 0 and len(re.findall(r'href="/admin/orders/[A-Z2-9]{16}"', awaiting)) == want,
+       "and the %d demo orders waiting for them (offline payments, refunds)" % want)
 other = value("SELECT title FROM events WHERE organizer_id <> %d AND title NOT LIKE '%%<%%' "
               "ORDER BY id LIMIT 1" % org_id)
 tap.ok(other.replace("&", "&amp;").replace("'", "&#39;") not in r.body,

@@ -2,8 +2,9 @@
 width: home, /events, an event (and the hostile one), sign-up with a bad
 and then a good form, the mailed confirmation link, sign-in, /me and
 sign-out, and booking: event, booking page, checkout, sandbox payment,
-the order and the ticket with its QR code, by clicking links and buttons
-as a person would. Every page
+the order and the ticket with its QR code; a booking to pay by bank
+transfer, and the organizer recording its payment from /admin; by
+clicking links and buttons as a person would. Every page
 passes browser.check_page: no script element, axe-core finds nothing
 serious or critical, nothing scrolls sideways."""
 
@@ -59,6 +60,8 @@ hostile_id = value("SELECT id FROM events WHERE title LIKE 'Web Security Meetup:
 def bookable_event():
     """A published event a month away with one paid ticket type; its id."""
     ev, _ = new_event("Browser booking %s" % RUN, [("Seated", 1250, 100, 10, 0)])
+    value("UPDATE events SET offline_payment_days = 7, offline_instructions = "
+          "'Bank transfer, reference: your order code' WHERE id = %d" % ev)
     return ev
 
 
@@ -154,6 +157,7 @@ def flow(d, size):
     tap.ok(browser.find(d, 'nav a[href="/me"][aria-current="page"]') is not None,
            "%s: the menu marks the account page as current" % size)
     book(d, size, page)
+    reserved = reserve(d, size, page)
     browser.follow(d, "Events")
     browser.follow(d, name)
     page("/me, from the menu", want_path="/me")
@@ -161,6 +165,8 @@ def flow(d, size):
     page("signing out", want_path="/login?done=signed_out")
     browser.open(d, "/me")
     tap.is_eq(browser.path(d), "/login?next=%2Fme", "%s: then /me asks to sign in" % size)
+    if reserved:
+        record_payment(d, size, page, reserved)
 
 
 def book(d, size, page):
@@ -189,6 +195,38 @@ def book(d, size, page):
     page("a ticket's page")
     tap.ok(browser.find(d, ".ticket-qr svg path") is not None,
            "%s: the ticket shows its QR code as SVG" % size)
+
+
+def reserve(d, size, page):
+    """Booking to pay by bank transfer: the order waits, with the
+    instructions; returns its code."""
+    browser.open(d, "/events/%s" % booking_id)
+    browser.submit(d, "Book tickets", fields={"Number of Seated tickets": "1"})
+    browser.submit(d, "Hold these tickets and check out")
+    browser.submit(d, "Continue to payment (€12.50)", fields={
+        "Ticket 1 (Seated): name": "Offline Guest",
+        "Bank transfer or at the door: pay later, by the deadline": True})
+    page("the reserved order")
+    m = re.match(r"^/me/orders/([A-Z2-9]{16})\?done=pending$", browser.path(d))
+    tap.ok(m is not None, "%s: paying later leads to the order (%s)" % (size, browser.path(d)))
+    tap.like(browser.text(d, "main"), "How to pay", "%s: with how to pay" % size)
+    return m.group(1) if m else None
+
+
+def record_payment(d, size, page, code):
+    """The organizer finds the order in /admin and records its payment."""
+    browser.open(d, "/login")
+    browser.submit(d, "Sign in", form="/login", fields={
+        "Email address": "organizer@tessera.test", "Password": "tessera-demo"})
+    browser.open(d, "/admin")
+    page("the organizer's admin")
+    browser.follow(d, code)
+    page("an order's admin page", want_path="/admin/orders/%s" % code)
+    browser.submit(d, "Record payment of €12.50 received")
+    page("the payment recorded", want_path="/admin/orders/%s?done=paid" % code)
+    tap.is_eq(value("SELECT status FROM orders WHERE code = '%s'" % code), "paid",
+              "%s: the order is paid" % size)
+    browser.submit(d, "Sign out", form="/logout")
 
 
 for size in ("desktop", "phone"):

@@ -1,7 +1,9 @@
 /*
  * One order with everything its pages and its mails show (the event,
- * lines, tickets, history), read once; and confirming its payment, which
- * checkout (free, sandbox) and a provider's webhook (stripe.c) share.
+ * lines, tickets, history), read once; the values its pages show; and
+ * confirming its payment, which the checkout (free, sandbox), a
+ * provider's webhook (stripe.c) and the organizer recording an offline
+ * payment (admin) share.
  */
 #ifndef TESSERA_ORDER_VIEW_H
 #define TESSERA_ORDER_VIEW_H
@@ -11,6 +13,8 @@
 #include "events.h"
 #include "orders.h"
 #include "request.h"
+
+struct tmpl_value;
 
 struct order_view {
 	struct order o;
@@ -31,6 +35,15 @@ struct order_view {
  */
 int order_view_read(struct request *r, const char *code, int any, int lock,
     struct order_view *v);
+
+/* What pages call an order's status: "Waiting for payment". */
+const char *order_view_status(enum order_status status);
+
+/* The values every page of one order shows, under title: its event,
+ * code, status, lines and total, when its hold or payment deadline ends,
+ * how to pay offline, its history, and the CSRF token. */
+struct tmpl_value *order_view_context(struct request *r,
+    const struct order_view *v, const char *title);
 
 /*
  * Marks the locked order of v paid through provider, and queues the mail

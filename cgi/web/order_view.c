@@ -1,0 +1,177 @@
+#include <json-c/json.h>
+#include <string.h>
+
+#include "order_view.h"
+
+#include "csrf.h"
+#include "dates.h"
+#include "outbox.h"
+#include "program.h"
+#include "row.h"
+#include "session.h"
+#include "tmpl.h"
+#include "view_event.h"
+
+int
+order_view_read(struct request *r, const char *code, int any, int lock,
+    struct order_view *v)
+{
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	rc = any ? orders_get_any(r->db, r->arena, code, &v->o) :
+	    orders_get(r->db, r->arena, code, r->session->user_id, lock, &v->o);
+	if (rc == 1)
+		return 404;
+	if (rc == 0)
+		rc = events_get(r->db, r->arena, v->o.event_id, &v->ev);
+	if (rc == 0)
+		rc = orders_lines(r->db, r->arena, v->o.id, &v->lines, &v->nlines);
+	if (rc == 0)
+		rc = orders_tickets(r->db, r->arena, v->o.id, &v->tickets,
+		    &v->ntickets);
+	if (rc == 0)
+		rc = orders_history(r->db, r->arena, v->o.id, &v->history,
+		    &v->nhistory);
+	if (rc == 1)
+		return 404;
+	return rc == 0 ? 0 : rc == ROW_BAD ? 500 : 503;
+}
+
+static const char *const status_texts[ORDER__STATUS_MAX] = {
+	[ORDER_HELD] = "Held for you",
+	[ORDER_PENDING_PAYMENT] = "Waiting for payment",
+	[ORDER_PAID] = "Paid",
+	[ORDER_CANCELLED] = "Cancelled",
+	[ORDER_EXPIRED] = "Expired",
+	[ORDER_REFUNDED] = "Refunded",
+	[ORDER_REFUND_DUE] = "Cancelled, refund due",
+};
+
+const char *
+order_view_status(enum order_status status)
+{
+	return (size_t)status < ORDER__STATUS_MAX ? status_texts[status] : "";
+}
+
+struct tmpl_value *
+order_view_context(struct request *r, const struct order_view *v,
+    const char *title)
+{
+	struct arena *a = r->arena;
+	struct tmpl_value *ctx = page_context(r, title);
+	struct tmpl_value *lines = tv_list(a), *history = tv_list(a);
+	const char *zone = v->ev.timezone;
+
+	tv_set(a, ctx, "event", view_event_detail(a, &v->ev));
+	tv_set_str(a, ctx, "code", v->o.code);
+	tv_set_str(a, ctx, "status", status_texts[v->o.status]);
+	tv_set_bool(a, ctx, "paid", v->o.status == ORDER_PAID);
+	tv_set_bool(a, ctx, "held", v->o.status == ORDER_HELD);
+	tv_set_bool(a, ctx, "pending", v->o.status == ORDER_PENDING_PAYMENT);
+	tv_set_bool(a, ctx, "refund_due", v->o.status == ORDER_REFUND_DUE);
+	if (v->o.status == ORDER_PENDING_PAYMENT &&
+	    v->ev.offline_instructions[0] != '\0')
+		tv_set_str(a, ctx, "instructions", v->ev.offline_instructions);
+	tv_set_str(a, ctx, "total", view_price(a, v->o.total, v->o.currency));
+	tv_set_bool(a, ctx, "free", v->o.total == 0);
+	if (v->o.has_hold_expires_at) {
+		tv_set_str(a, ctx, "hold_until", dates_local(a,
+		    v->o.hold_expires_at, zone, "%H:%M %Z, %a %-d %b"));
+		tv_set_str(a, ctx, "hold_until_iso", dates_local(a,
+		    v->o.hold_expires_at, "UTC", "%Y-%m-%dT%H:%M:%SZ"));
+	}
+	for (size_t i = 0; i < v->nlines; i++) {
+		const struct order_line *l = &v->lines[i];
+		struct tmpl_value *lv = tv_object(a);
+
+		tv_set_str(a, lv, "description", l->description);
+		tv_set_int(a, lv, "quantity", l->quantity);
+		tv_set_str(a, lv, "price", view_price(a, l->unit_price,
+		    v->o.currency));
+		tv_set_str(a, lv, "subtotal", view_price(a,
+		    l->unit_price * l->quantity, v->o.currency));
+		tv_push(a, lines, lv);
+	}
+	tv_set(a, ctx, "lines", lines);
+	for (size_t i = 0; i < v->nhistory; i++) {
+		const struct order_change *c = &v->history[i];
+		struct tmpl_value *hv = tv_object(a);
+
+		tv_set_str(a, hv, "at", dates_local(a, c->at, zone,
+		    "%-d %b %Y, %H:%M %Z"));
+		tv_set_str(a, hv, "at_iso", dates_local(a, c->at, "UTC",
+		    "%Y-%m-%dT%H:%M:%SZ"));
+		tv_set_str(a, hv, "status", status_texts[c->to]);
+		if (c->note[0] != '\0')
+			tv_set_str(a, hv, "note", c->note);
+		tv_push(a, history, hv);
+	}
+	tv_set(a, ctx, "history", history);
+	tv_set_str(a, ctx, "csrf", csrf_token(r));
+	return ctx;
+}
+
+/*
+ * See order_view.h.
+ */
+int
+order_view_confirm_paid(struct request *r, struct order_view *v,
+    const char *provider, const char *note)
+{
+	int rc;
+
+	if ((rc = orders_transition(r->db, &v->o, ORDER_PAID, provider,
+	    note)) != 0)
+		return rc < 0 ? -1 : rc == 2 ? 410 : 409;
+	return order_view_mail(r, v, "order_confirmed");
+}
+
+int
+order_view_mail(struct request *r, const struct order_view *v,
+    const char *template_name)
+{
+	const char *site = request_site_url(r);
+	struct json_object *vars, *tickets;
+	int rc;
+
+	vars = json_object_new_object();
+	tickets = json_object_new_array();
+	json_object_object_add(vars, "name",
+	    json_object_new_string(v->o.buyer_name));
+	json_object_object_add(vars, "event", json_object_new_string(v->ev.title));
+	json_object_object_add(vars, "when", json_object_new_string(
+	    dates_local(r->arena, v->ev.starts_at, v->ev.timezone,
+	    "%a %-d %b %Y, %H:%M %Z")));
+	json_object_object_add(vars, "venue", json_object_new_string(
+	    arena_printf(r->arena, "%s, %s", v->ev.venue, v->ev.city)));
+	json_object_object_add(vars, "code", json_object_new_string(v->o.code));
+	json_object_object_add(vars, "total", json_object_new_string(
+	    view_price(r->arena, v->o.total, v->o.currency)));
+	json_object_object_add(vars, "order_url", json_object_new_string(
+	    arena_printf(r->arena, "%s/me/orders/%s", site, v->o.code)));
+	if (v->o.status == ORDER_PENDING_PAYMENT && v->o.has_hold_expires_at) {
+		json_object_object_add(vars, "pay_by", json_object_new_string(
+		    dates_local(r->arena, v->o.hold_expires_at,
+		    v->ev.timezone, "%a %-d %b %Y, %H:%M %Z")));
+		json_object_object_add(vars, "instructions",
+		    json_object_new_string(v->ev.offline_instructions));
+	}
+	for (size_t i = 0; i < v->ntickets; i++) {
+		struct json_object *t = json_object_new_object();
+
+		json_object_object_add(t, "type",
+		    json_object_new_string(v->tickets[i].type_name));
+		json_object_object_add(t, "attendee",
+		    json_object_new_string(v->tickets[i].attendee_name));
+		json_object_object_add(t, "url", json_object_new_string(
+		    arena_printf(r->arena, "%s/tickets/%s", site,
+		    v->tickets[i].code)));
+		json_object_array_add(tickets, t);
+	}
+	json_object_object_add(vars, "tickets", tickets);
+	rc = outbox_mail(r->db, v->o.buyer_email, template_name, vars);
+	json_object_put(vars);
+	return rc;
+}
+
