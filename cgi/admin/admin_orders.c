@@ -103,24 +103,37 @@ audit_order(struct request *r, const struct order_view *v, const char *action)
 	    v->ev.id, view_price(r->arena, v->o.total, v->o.currency)));
 }
 
+/* What the organizer records on an order: applied to it locked, in
+ * page_change's transaction, then back to its page with ?done=. */
+struct order_action {
+	const char *done;
+	int (*apply)(struct request *r, struct order_view *v);
+};
+
 static int
-record_payment(struct request *r, void *arg)
+run_order_action(struct request *r, void *arg)
 {
+	const struct order_action *act = arg;
 	struct order_view v;
 	int status;
 
-	(void)arg;
 	if ((status = read_managed(r, &v)) != 0)
 		return status;
 	page_change_location(r, arena_printf(r->arena,
-	    "/admin/orders/%s?done=paid", v.o.code));
-	if (!payment_recordable(&v)) {
-		r->error_detail = v.o.status == ORDER_PAID ?
+	    "/admin/orders/%s?done=%s", v.o.code, act->done));
+	return act->apply(r, &v);
+}
+
+static int
+record_payment(struct request *r, struct order_view *v)
+{
+	if (!payment_recordable(v)) {
+		r->error_detail = v->o.status == ORDER_PAID ?
 		    "This order is paid already." :
 		    "This order does not wait for an offline payment.";
 		return 409;
 	}
-	switch (order_view_confirm_paid(r, &v, "offline", arena_printf(
+	switch (order_view_confirm_paid(r, v, "offline", arena_printf(
 	    r->arena, "payment recorded by %s", r->session->display_name))) {
 	case 0:
 		break;
@@ -135,43 +148,41 @@ record_payment(struct request *r, void *arg)
 	default:
 		return -1;
 	}
-	return audit_order(r, &v, "order.paid_offline");
+	return audit_order(r, v, "order.paid_offline");
 }
 
 /* POST /admin/orders/{code}/paid: the offline payment came in. */
 int
 admin_order_paid(struct request *r)
 {
-	return page_change(r, record_payment, NULL, "/admin");
+	static const struct order_action act = { "paid", record_payment };
+
+	return page_change(r, run_order_action, (void *)&act, "/admin");
 }
 
 static int
-record_refund(struct request *r, void *arg)
+record_refund(struct request *r, struct order_view *v)
 {
-	struct order_view v;
 	int status;
 
-	(void)arg;
-	if ((status = read_managed(r, &v)) != 0)
-		return status;
-	page_change_location(r, arena_printf(r->arena,
-	    "/admin/orders/%s?done=refunded", v.o.code));
-	if (v.o.status != ORDER_REFUND_DUE) {
+	if (v->o.status != ORDER_REFUND_DUE) {
 		r->error_detail = "This order has no refund due.";
 		return 409;
 	}
-	if ((status = orders_transition(r->db, &v.o, ORDER_REFUNDED, NULL,
+	if ((status = orders_transition(r->db, &v->o, ORDER_REFUNDED, NULL,
 	    arena_printf(r->arena, "refund paid back, recorded by %s",
 	    r->session->display_name))) != 0)
 		return status < 0 ? -1 : 409;
-	if (order_view_mail(r, &v, "order_refunded") != 0)
+	if (order_view_mail(r, v, "order_refunded") != 0)
 		return -1;
-	return audit_order(r, &v, "order.refunded_offline");
+	return audit_order(r, v, "order.refunded_offline");
 }
 
 /* POST /admin/orders/{code}/refunded: the money went back to the buyer. */
 int
 admin_order_refunded(struct request *r)
 {
-	return page_change(r, record_refund, NULL, "/admin");
+	static const struct order_action act = { "refunded", record_refund };
+
+	return page_change(r, run_order_action, (void *)&act, "/admin");
 }

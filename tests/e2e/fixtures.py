@@ -2,7 +2,9 @@
 with ticket types, a demo account signed in, and waiting for an order's
 status (the worker's expiry). Standard library only."""
 
+import re
 import time
+import urllib.parse
 
 import tap
 
@@ -42,6 +44,39 @@ def sign_in(email, password="tessera-demo"):
     r = c.post("/login", {"email": email, "password": password, "csrf": token})
     tap.is_eq(r.status, 303, "%s signs in" % email)
     return c
+
+
+def location(r):
+    return r.headers.get("Location") or ""
+
+
+def counters(tt):
+    """(held, sold) of ticket type tt, as the database counts them."""
+    held, sold = tap.sql("primary", "SELECT held, sold FROM ticket_types WHERE id = %d"
+                         % tt, database=DB)[0]
+    return int(held), int(sold)
+
+
+def hold(c, ev, tt, qty=1):
+    """Client c holds qty tickets of type tt from the booking form; the new
+    order's code, or None when it was refused."""
+    q = urllib.parse.urlencode([("tt[0][id]", tt), ("tt[0][qty]", qty)])
+    page = c.get("/events/%d/book?%s" % (ev, q))
+    r = c.post("/events/%d/book" % ev, urllib.parse.parse_qsl(q) +
+               [("csrf", tap.form_value(page.body, "csrf"))])
+    m = re.match(r"^/orders/([A-Z2-9]{16})/checkout$", location(r))
+    return m.group(1) if m else None
+
+
+def pay_with(c, code, provider):
+    """Posts order code's checkout with a name on every ticket and the way
+    to pay: (the checkout page, the response)."""
+    page = c.get("/orders/%s/checkout" % code)
+    ids = re.findall(r'name="t\[(\d+)\]\[id\]" value="(\d+)"', page.body)
+    fields = [("csrf", tap.form_value(page.body, "csrf")), ("provider", provider)]
+    for i, tid in ids:
+        fields += [("t[%s][id]" % i, tid), ("t[%s][name]" % i, "Guest %s" % i)]
+    return page, c.post("/orders/%s/checkout" % code, fields)
 
 
 def order_status(code):

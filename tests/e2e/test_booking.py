@@ -15,7 +15,7 @@ import time
 import urllib.parse
 
 import tap
-from fixtures import expire_hold, new_event, sign_in
+from fixtures import counters, expire_hold, location, new_event, sign_in
 
 DB = tap.DB_NAME
 TAG = "bk%d" % (int(time.time()) % 100000000)
@@ -27,15 +27,6 @@ def value(q):
 
 def sql(q):
     return tap.sql("primary", q, database=DB)
-
-
-def location(r):
-    return r.headers.get("Location") or ""
-
-
-def counters(tt):
-    held, sold = sql("SELECT held, sold FROM ticket_types WHERE id = %d" % tt)[0]
-    return int(held), int(sold)
 
 
 def recount(tt):

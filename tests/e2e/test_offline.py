@@ -10,10 +10,10 @@ is a refund the organizer owes and records. Only the event's organizer
 
 import re
 import time
-import urllib.parse
 
 import tap
-from fixtures import expire_hold, new_event, order_status, sign_in
+from fixtures import (counters, expire_hold, hold, location, new_event, order_status,
+                      pay_with, sign_in)
 
 DB = tap.DB_NAME
 TAG = "off%d" % (int(time.time()) % 100000000)
@@ -22,10 +22,6 @@ INSTRUCTIONS = "IBAN DE00 1234 5678 9012 3456 78, reference: the order code"
 
 def value(q):
     return tap.sql_value("primary", q, database=DB)
-
-
-def location(r):
-    return r.headers.get("Location") or ""
 
 
 def offline_event(quota, days=3):
@@ -38,34 +34,10 @@ def offline_event(quota, days=3):
     return ev, tt
 
 
-def counters(tt):
-    held, sold = tap.sql("primary", "SELECT held, sold FROM ticket_types WHERE id = %d"
-                         % tt, database=DB)[0]
-    return int(held), int(sold)
-
-
-def hold(c, ev, tt, qty=1):
-    q = urllib.parse.urlencode([("tt[0][id]", tt), ("tt[0][qty]", qty)])
-    page = c.get("/events/%d/book?%s" % (ev, q))
-    r = c.post("/events/%d/book" % ev, urllib.parse.parse_qsl(q) +
-               [("csrf", tap.form_value(page.body, "csrf"))])
-    m = re.match(r"^/orders/([A-Z2-9]{16})/checkout$", location(r))
-    return m.group(1) if m else None
-
-
-def checkout(c, code, provider="offline"):
-    page = c.get("/orders/%s/checkout" % code)
-    ids = re.findall(r'name="t\[(\d+)\]\[id\]" value="(\d+)"', page.body)
-    fields = [("csrf", tap.form_value(page.body, "csrf")), ("provider", provider)]
-    for i, tid in ids:
-        fields += [("t[%s][id]" % i, tid), ("t[%s][name]" % i, "Guest %s" % i)]
-    return page, c.post("/orders/%s/checkout" % code, fields)
-
-
 def reserve(c, ev, tt, qty=1):
     """Holds qty seats and chooses to pay offline; the order's code."""
     code = hold(c, ev, tt, qty)
-    _, r = checkout(c, code)
+    _, r = pay_with(c, code, "offline")
     tap.is_eq((r.status, order_status(code)), (303, "pending_payment"),
               "%s waits for an offline payment" % code)
     return code
@@ -90,7 +62,7 @@ other_org = sign_in("organizer2@tessera.test")
 # Reserving: the checkout offers it, the order waits with its seats held.
 ev, tt = offline_event(2)
 code = hold(alice, ev, tt)
-page, r = checkout(alice, code)
+page, r = pay_with(alice, code, "offline")
 tap.ok('value="offline"' in page.body, "the checkout offers paying offline")
 tap.ok(r.status == 303 and location(r) == "/me/orders/%s?done=pending" % code,
        "choosing it goes to the order (%d %s)" % (r.status, location(r)))
@@ -203,7 +175,7 @@ tap.is_eq(int(value("SELECT o.hold_expires_at = e.ends_at FROM orders o JOIN eve
 # An event that does not take offline payments.
 ev7, (tt7,) = new_event("%s online only" % TAG, [("Standard", 2000, 2, 10, 0)])
 code7 = hold(alice, ev7, tt7)
-page, r = checkout(alice, code7)
+page, r = pay_with(alice, code7, "offline")
 tap.ok('value="offline"' not in page.body, "an event without it does not offer paying offline")
 tap.is_eq((r.status, order_status(code7)), (400, "held"),
           "and choosing it anyway is refused, the order still held")

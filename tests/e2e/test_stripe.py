@@ -8,13 +8,12 @@ hold ran out takes its seats back if they are free and is refunded if
 not; a buyer's refund within the policy."""
 
 import os
-import re
 import time
-import urllib.parse
 
 import tap
 import fake_stripe
-from fixtures import expire_hold, new_event, order_status, sign_in
+from fixtures import (counters, expire_hold, hold, location, new_event, order_status,
+                      pay_with, sign_in)
 
 DB = tap.DB_NAME
 TAG = "st%d" % (int(time.time()) % 100000000)
@@ -27,39 +26,15 @@ def value(q):
     return tap.sql_value("primary", q, database=DB)
 
 
-def location(r):
-    return r.headers.get("Location") or ""
-
-
 def new_stripe_event(quota):
     """An event of one 30-euro ticket type of quota seats."""
     ev, (tt,) = new_event("%s %d" % (TAG, quota), [("Standard", 3000, quota, 10, 0)])
     return ev, tt
 
 
-def counters(tt):
-    held, sold = tap.sql("primary", "SELECT held, sold FROM ticket_types WHERE id = %d"
-                         % tt, database=DB)[0]
-    return int(held), int(sold)
-
-
-def hold(c, ev, tt, qty=1):
-    q = urllib.parse.urlencode([("tt[0][id]", tt), ("tt[0][qty]", qty)])
-    page = c.get("/events/%d/book?%s" % (ev, q))
-    r = c.post("/events/%d/book" % ev, urllib.parse.parse_qsl(q) +
-               [("csrf", tap.form_value(page.body, "csrf"))])
-    m = re.match(r"^/orders/([A-Z2-9]{16})/checkout$", location(r))
-    return m.group(1) if m else None
-
-
 def pay_with_stripe(c, code):
     """Posts the checkout choosing Stripe; the response."""
-    page = c.get("/orders/%s/checkout" % code)
-    ids = re.findall(r'name="t\[(\d+)\]\[id\]" value="(\d+)"', page.body)
-    fields = [("csrf", tap.form_value(page.body, "csrf")), ("provider", "stripe")]
-    for i, tid in ids:
-        fields += [("t[%s][id]" % i, tid), ("t[%s][name]" % i, "Guest %s" % i)]
-    return c.post("/orders/%s/checkout" % code, fields)
+    return pay_with(c, code, "stripe")[1]
 
 
 status = order_status
