@@ -1,5 +1,7 @@
 #include "admin_pages.h"
 #include "program.h"
+#include "roles.h"
+#include "session.h"
 #include "util.h"
 
 static const struct route routes[] = {
@@ -13,6 +15,10 @@ static const struct route routes[] = {
 	PAGE_POST("/admin/orders/{code}/paid", ADMIN_ORDER_PAID, ACCESS_ORGANIZER),
 	PAGE_POST("/admin/orders/{code}/refunded", ADMIN_ORDER_REFUNDED,
 	    ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/{id:int}/checkin", ADMIN_CHECKIN, ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/checkin", ADMIN_CHECKIN_POST,
+	    ACCESS_ORGANIZER),
+	PAGE_GET("/checkin/{code}", ADMIN_CHECKIN_SCAN, ACCESS_ORGANIZER),
 };
 
 static const handler_fn handlers[ADMIN__MAX] = {
@@ -25,7 +31,17 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_ORDER] = admin_order,
 	[ADMIN_ORDER_PAID] = admin_order_paid,
 	[ADMIN_ORDER_REFUNDED] = admin_order_refunded,
+	[ADMIN_CHECKIN] = admin_checkin,
+	[ADMIN_CHECKIN_POST] = admin_checkin_post,
+	[ADMIN_CHECKIN_SCAN] = admin_checkin_scan,
 };
+
+int
+admin_may_manage(const struct request *r, long long organizer_id)
+{
+	return organizer_id == r->session->user_id ||
+	    role_includes(r->session->role, ROLE_ADMIN);
+}
 
 int
 main(int argc, char **argv)

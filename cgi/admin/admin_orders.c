@@ -19,15 +19,6 @@
  * site admins see every order.
  */
 
-/* Whether the signed-in person organizes the event of v, or runs the
- * site. */
-static int
-may_manage(const struct request *r, const struct order_view *v)
-{
-	return v->ev.organizer_id == r->session->user_id ||
-	    role_includes(r->session->role, ROLE_ADMIN);
-}
-
 /* Reads the order of the path's code for its organizer, locked. Returns
  * 0, 404, or -1 for a database failure. */
 static int
@@ -35,7 +26,7 @@ read_managed(struct request *r, struct order_view *v)
 {
 	int status = order_view_read(r, request_path_param(r, "code"), 1, 1, v);
 
-	if (status == 0 && !may_manage(r, v))
+	if (status == 0 && !admin_may_manage(r, v->ev.organizer_id))
 		return 404;
 	return status == 0 || status == 404 ? status : -1;
 }

@@ -18,6 +18,9 @@ enum admin_page {
 	ADMIN_ORDER,
 	ADMIN_ORDER_PAID,
 	ADMIN_ORDER_REFUNDED,
+	ADMIN_CHECKIN,
+	ADMIN_CHECKIN_POST,
+	ADMIN_CHECKIN_SCAN,
 	ADMIN__MAX
 };
 
@@ -30,5 +33,13 @@ int admin_outbox_retry(struct request *r);
 int admin_order(struct request *r);
 int admin_order_paid(struct request *r);
 int admin_order_refunded(struct request *r);
+int admin_checkin(struct request *r);
+int admin_checkin_post(struct request *r);
+int admin_checkin_scan(struct request *r);
+
+/* Whether the signed-in person may run what organizer_id organizes: it
+ * is theirs, or they are a site admin. Anything else is answered as if
+ * it did not exist (404). */
+int admin_may_manage(const struct request *r, long long organizer_id);
 
 #endif

@@ -226,6 +226,17 @@ def record_payment(d, size, page, code):
     page("the payment recorded", want_path="/admin/orders/%s?done=paid" % code)
     tap.is_eq(value("SELECT status FROM orders WHERE code = '%s'" % code), "paid",
               "%s: the order is paid" % size)
+    # At the door: its ticket looked up by code, then checked in.
+    ticket = value("SELECT k.code FROM tickets k JOIN orders o ON o.id = k.order_id "
+                   "WHERE o.code = '%s'" % code)
+    browser.open(d, "/admin/events/%s/checkin" % booking_id)
+    page("the event's door")
+    browser.submit(d, "Look up", fields={"Ticket code": ticket.lower()})
+    page("a ticket at the door")
+    browser.submit(d, "Check in Offline Guest")
+    page("the ticket checked in")
+    tap.like(browser.text(d, ".checkin-result"), "Checked in",
+             "%s: the door says it is checked in" % size)
     browser.submit(d, "Sign out", form="/logout")
 
 
