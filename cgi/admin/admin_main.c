@@ -19,6 +19,10 @@ static const struct route routes[] = {
 	PAGE_POST("/admin/events/{id:int}/checkin", ADMIN_CHECKIN_POST,
 	    ACCESS_ORGANIZER),
 	PAGE_GET("/checkin/{code}", ADMIN_CHECKIN_SCAN, ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/{id:int}/cancel", ADMIN_EVENT_CANCEL_FORM,
+	    ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/cancel", ADMIN_EVENT_CANCEL,
+	    ACCESS_ORGANIZER),
 };
 
 static const handler_fn handlers[ADMIN__MAX] = {
@@ -34,6 +38,8 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_CHECKIN] = admin_checkin,
 	[ADMIN_CHECKIN_POST] = admin_checkin_post,
 	[ADMIN_CHECKIN_SCAN] = admin_checkin_scan,
+	[ADMIN_EVENT_CANCEL_FORM] = admin_event_cancel_form,
+	[ADMIN_EVENT_CANCEL] = admin_event_cancel,
 };
 
 int

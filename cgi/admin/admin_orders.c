@@ -129,6 +129,8 @@ record_payment(struct request *r, struct order_view *v)
 	case 0:
 		break;
 	case 410:
+		if (v->ev.status != EVENT_PUBLISHED)
+			return 410;
 		r->error_detail = "The seats of this order went back on sale "
 		    "after its payment deadline and have been sold since: the "
 		    "payment cannot be accepted. Pay the money back to the "

@@ -21,6 +21,8 @@ enum admin_page {
 	ADMIN_CHECKIN,
 	ADMIN_CHECKIN_POST,
 	ADMIN_CHECKIN_SCAN,
+	ADMIN_EVENT_CANCEL_FORM,
+	ADMIN_EVENT_CANCEL,
 	ADMIN__MAX
 };
 
@@ -36,6 +38,8 @@ int admin_order_refunded(struct request *r);
 int admin_checkin(struct request *r);
 int admin_checkin_post(struct request *r);
 int admin_checkin_scan(struct request *r);
+int admin_event_cancel_form(struct request *r);
+int admin_event_cancel(struct request *r);
 
 /* Whether the signed-in person may run what organizer_id organizes: it
  * is theirs, or they are a site admin. Anything else is answered as if

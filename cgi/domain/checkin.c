@@ -27,8 +27,9 @@ static const char *const checkin_stmts[CHK__MAX] = {
 	/* CHK_MARK: the guarded update; 0 rows: checked in before */
 	"UPDATE tickets SET checked_in_at = UTC_TIMESTAMP() "
 	"WHERE id = ? AND checked_in_at IS NULL",
-	/* CHK_WHEN */
-	"SELECT checked_in_at FROM tickets WHERE id = ?",
+	/* CHK_WHEN: a locking read, so it sees the other door's commit and
+	 * not this transaction's snapshot, taken before it */
+	"SELECT checked_in_at FROM tickets WHERE id = ? FOR UPDATE",
 	/* CHK_COUNTS */
 	"SELECT COUNT(*), COUNT(k.checked_in_at) FROM tickets k "
 	"JOIN orders o ON o.id = k.order_id "

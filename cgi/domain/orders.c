@@ -45,6 +45,9 @@ enum orders_stmt {
 	ORD_TICKET_GET,
 	ORD_SET_PENDING,
 	ORD_AWAITING,
+	ORD_LIVE_OF_EVENT,
+	ORD_EVENT_OPEN,
+	ORD_COUNT_OF_EVENT,
 	ORD__MAX
 };
 
@@ -168,6 +171,15 @@ static const char *const orders_stmts[ORD__MAX] = {
 	ORDER_FROM "JOIN events e ON e.id = o.event_id "
 	"WHERE e.organizer_id = ? AND o.status IN ('pending_payment', "
 	"'refund_due') ORDER BY o.status, o.hold_expires_at, o.id LIMIT ?",
+	/* ORD_LIVE_OF_EVENT: what a cancelled event still has to undo */
+	"SELECT code FROM orders WHERE event_id = ? "
+	"AND status IN ('held', 'pending_payment', 'paid') ORDER BY id LIMIT ?",
+	/* ORD_EVENT_OPEN: a shared lock, so cancelling the event waits for
+	 * the payment and the payment after it sees the event cancelled */
+	"SELECT status = 'published' FROM events WHERE id = ? "
+	"LOCK IN SHARE MODE",
+	/* ORD_COUNT_OF_EVENT */
+	"SELECT status, COUNT(*) FROM orders WHERE event_id = ? GROUP BY status",
 };
 
 const char *const order_status_names[ORDER__STATUS_MAX] = {
@@ -195,6 +207,9 @@ static const struct {
 	{ ORDER_HELD, ORDER_EXPIRED, SEATS_RELEASE },
 	{ ORDER_PENDING_PAYMENT, ORDER_EXPIRED, SEATS_RELEASE },
 	{ ORDER_HELD, ORDER_CANCELLED, SEATS_RELEASE },
+	/* Paid at the provider while held, for an event cancelled meanwhile:
+	 * the money back, the seats free. */
+	{ ORDER_HELD, ORDER_REFUNDED, SEATS_RELEASE },
 	{ ORDER_PENDING_PAYMENT, ORDER_CANCELLED, SEATS_RELEASE },
 	{ ORDER_PAID, ORDER_REFUNDED, SEATS_UNSELL },
 	/* Paid offline and cancelled: the organizer pays the money back. */
@@ -878,4 +893,74 @@ orders_expire_holds(struct db *db, struct arena *a,
 	x.list = arena_calloc(a, ORDERS_EXPIRE_BATCH, sizeof(*x.list));
 	*out = x.list;
 	return db_tx(db, expire_batch, &x) == DB_OK ? x.done : -1;
+}
+
+int
+orders_live_of_event(struct db *db, struct arena *a, long long event_id,
+    int limit, const char ***codes, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(event_id), DB_INT(limit) };
+	struct db_rows rows;
+
+	*n = 0;
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_LIVE_OF_EVENT], args,
+	    ARRAY_LEN(args), &rows) != DB_OK)
+		return -1;
+	*codes = arena_calloc(a, rows.nrows + 1, sizeof(**codes));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct row_reader rd;
+
+		row_begin(&rd, &rows, i, "order of a cancelled event");
+		(*codes)[i] = row_text(&rd, 0);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*n = rows.nrows;
+	return 0;
+}
+
+int
+orders_event_open(struct db *db, long long event_id)
+{
+	struct db_arg args[] = { DB_INT(event_id) };
+	struct db_rows rows;
+	struct arena a;
+	int open;
+
+	arena_init(&a, 256);
+	if (db_query(db, &a, DB_PRIMARY, orders_stmts[ORD_EVENT_OPEN], args,
+	    ARRAY_LEN(args), &rows) != DB_OK) {
+		arena_free(&a);
+		return -1;
+	}
+	open = rows.nrows == 1 && db_cell(&rows, 0, 0) != NULL &&
+	    strcmp(db_cell(&rows, 0, 0), "1") == 0;
+	arena_free(&a);
+	return open;
+}
+
+int
+orders_count_of_event(struct db *db, struct arena *a, long long event_id,
+    long long counts[ORDER__STATUS_MAX])
+{
+	struct db_arg args[] = { DB_INT(event_id) };
+	struct db_rows rows;
+
+	memset(counts, 0, ORDER__STATUS_MAX * sizeof(counts[0]));
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_COUNT_OF_EVENT], args,
+	    ARRAY_LEN(args), &rows) != DB_OK)
+		return -1;
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct row_reader rd;
+		int status;
+		long long n;
+
+		row_begin(&rd, &rows, i, "orders by status");
+		status = row_enum(&rd, 0, order_status_names, ORDER__STATUS_MAX);
+		n = row_int(&rd, 1, 0, LLONG_MAX);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+		counts[status] = n;
+	}
+	return 0;
 }

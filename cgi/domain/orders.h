@@ -17,12 +17,14 @@
  *	held, pending_payment -> expired, cancelled
  *	held -> paid
  *	paid -> refund_due -> refunded (paid offline: the organizer owes it)
+ *	held -> refunded (paid at the provider for an event cancelled meanwhile)
  *	expired, cancelled -> paid (a late payment, if its seats are free)
  *	expired, cancelled -> refunded (a late payment, if they are not)
  *
  * Lock order, for every transaction here: the buyer's users row (only
  * when a ticket type caps what one account may buy), then the order rows
- * (FOR UPDATE), then the ticket_types rows, by id; never an order while
+ * (FOR UPDATE), then the event row (shared, orders_event_open), then the
+ * ticket_types rows, by id; never an order while
  * holding ticket types. The guarded counter updates serialise on the
  * ticket_types rows. A deadlock that still happens rolls one transaction
  * back whole, it changed nothing, and db_tx runs it again.
@@ -204,6 +206,19 @@ int orders_of_buyer(struct db *db, struct arena *a, long long buyer_id,
  * refund to pay back (refund_due). At most limit. */
 int orders_awaiting(struct db *db, struct arena *a, long long organizer_id,
     int limit, struct order_summary **out, size_t *n);
+/* 1 when event_id is published, 0 when it is not (cancelled), -1; with a
+ * shared lock on its row until the caller's transaction ends, so a
+ * payment and the event's cancellation happen one after the other. */
+int orders_event_open(struct db *db, long long event_id);
+/* How many orders of event_id are in each status, on the primary.
+ * Returns 0, -1 or ROW_BAD. */
+int orders_count_of_event(struct db *db, struct arena *a, long long event_id,
+    long long counts[ORDER__STATUS_MAX]);
+/* Codes of event_id's orders still held, waiting for payment or paid
+ * (what cancelling the event undoes), oldest first, at most limit, on
+ * the primary. Returns 0, -1 or ROW_BAD. */
+int orders_live_of_event(struct db *db, struct arena *a, long long event_id,
+    int limit, const char ***codes, size_t *n);
 /* The tickets of buyer_id's paid orders: events not over yet first,
  * soonest first, then the past ones, latest first. */
 int orders_tickets_of_buyer(struct db *db, struct arena *a,

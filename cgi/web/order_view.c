@@ -121,6 +121,15 @@ order_view_confirm_paid(struct request *r, struct order_view *v,
 {
 	int rc;
 
+	/* Nothing is sold for an event called off, even if it was paid. */
+	if ((rc = orders_event_open(r->db, v->o.event_id)) != 1) {
+		if (rc < 0)
+			return -1;
+		v->ev.status = EVENT_CANCELLED;
+		r->error_detail = "The event is cancelled: this order can no "
+		    "longer be paid.";
+		return 410;
+	}
 	if ((rc = orders_transition(r->db, &v->o, ORDER_PAID, provider,
 	    note)) != 0)
 		return rc < 0 ? -1 : rc == 2 ? 410 : 409;

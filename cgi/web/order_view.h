@@ -50,8 +50,8 @@ struct tmpl_value *order_view_context(struct request *r,
  * with its tickets to its buyer, in the caller's transaction: the move
  * happens once (orders_transition is guarded by the status), so the mail
  * goes out once per paid order. Returns 0; 409 when the order is not
- * payable; 410 when it was paid late and its seats are gone (the caller
- * rolls back and refunds); -1.
+ * payable; 410 when it was paid late and its seats are gone, or its event
+ * is cancelled (the caller rolls back and refunds); -1.
  */
 int order_view_confirm_paid(struct request *r, struct order_view *v,
     const char *provider, const char *note);

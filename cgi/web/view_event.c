@@ -209,6 +209,7 @@ view_organizer_events(struct arena *a, const struct organizer_event *events,
 
 		tv_set_str(a, v, "status", events_status_name(ev->status));
 		tv_set_bool(a, v, "public", events_is_public(ev));
+		tv_set_bool(a, v, "published", ev->status == EVENT_PUBLISHED);
 		tv_set_int(a, v, "sold", events[i].sold);
 		tv_set_int(a, v, "quota", events[i].quota);
 		tv_push(a, list, v);

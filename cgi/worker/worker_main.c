@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
+#include "event_fanout.h"
 #include "log.h"
 #include "mail.h"
 #include "orders.h"
@@ -21,13 +22,15 @@
 #include "util.h"
 
 /*
- * tessera-worker: the background daemon. Two jobs on the primary:
+ * tessera-worker: the background daemon. Its jobs, on the primary:
  *
  * - the outbox (outbox.h): due rows are claimed in small batches by a
  *   short transaction that leases them, then handled one by one outside
  *   any transaction (sending mail is slow) and their outcome recorded.
  *   Several workers may run at once: the claim skips rows another worker
  *   has locked, and a claimed row is not due again until its lease ends.
+ *   Topics: "mail" (one message) and "event_cancelled" (undoing a
+ *   cancelled event's orders, event_fanout.h).
  * - releasing the seats of holds that were never paid and of offline
  *   orders past their payment deadline (orders.h), every few seconds,
  *   and closing the Stripe Checkout Session of each, so nobody pays for
@@ -80,12 +83,15 @@ typedef int (*topic_handler)(struct worker *, const struct outbox_row *,
 
 static int handle_mail(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
+static int handle_event_cancelled(struct worker *, const struct outbox_row *,
+    struct json_object *, char *, size_t);
 
 static const struct {
 	const char *topic;
 	topic_handler handle;
 } topics[] = {
 	{ "mail", handle_mail },
+	{ "event_cancelled", handle_event_cancelled },
 };
 
 /* Waits up to ms milliseconds for SIGTERM or SIGINT (0: only looks).
@@ -192,6 +198,16 @@ out:
 	buf_free(&msg);
 	mail_content_free(&content);
 	return rc;
+}
+
+/* Topic "event_cancelled" (event_cancel.h): event_fanout.c. */
+static int
+handle_event_cancelled(struct worker *w, const struct outbox_row *row,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	(void)row;
+	return event_fanout_cancelled(w->db, &w->cfg, &w->arena, payload, err,
+	    errlen);
 }
 
 /* ------------------------------------------------------------ outbox */
