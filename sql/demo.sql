@@ -711,6 +711,14 @@ UPDATE events e SET e.offline_payment_days = 7,
     'Or pay in cash at the door, quoting your order code.')
 WHERE EXISTS (SELECT 1 FROM ticket_types t WHERE t.event_id = e.id AND t.price_cents > 0);
 
+-- Door staff: Hugo checks tickets in at the organizer's next two events.
+INSERT INTO event_staff (event_id, user_id, granted_by)
+SELECT e.id, h.id, e.organizer_id FROM events e
+JOIN users o ON o.id = e.organizer_id AND o.email = 'organizer@tessera.test'
+JOIN users h ON h.email = 'hugo@tessera.test'
+WHERE e.status = 'published' AND e.ends_at > UTC_TIMESTAMP()
+ORDER BY e.starts_at LIMIT 2;
+
 DROP TEMPORARY TABLE demo_buyer, demo_event, demo_ticket_type, demo_order;
 
 COMMIT;

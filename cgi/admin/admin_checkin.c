@@ -5,6 +5,7 @@
 #include "audit.h"
 #include "checkin.h"
 #include "dates.h"
+#include "door_staff.h"
 #include "events.h"
 #include "http_url.h"
 #include "program.h"
@@ -17,21 +18,33 @@
  * (/checkin/{code}, which leads here), shows the attendee and ticket type
  * big with one button to check them in. Whatever keeps a ticket out says
  * so in words and colour: unknown, another event's, an order not paid,
- * or checked in already (and when). Only the event's organizer, or a site
- * admin, has the door; for anyone else the event does not exist (404).
+ * or checked in already (and when). The event's organizer, a site admin
+ * and the event's door staff (door_staff.h) have the door; for anyone
+ * else the event does not exist (404). Door staff see names, ticket
+ * types and order codes, never buyers' addresses or money.
  */
 
-/* The event of the path's id, if the signed-in person runs it: 0, 404,
- * or 503. */
+/* Whether the signed-in person has the door of the event organized by
+ * organizer_id: 1, 0, or -1 for a database failure. */
+static int
+has_door(struct request *r, long long event_id, long long organizer_id)
+{
+	if (admin_may_manage(r, organizer_id))
+		return 1;
+	return door_staff_has(r->db, r->arena, event_id, r->session->user_id);
+}
+
+/* The event of the path's id, if the signed-in person has its door: 0,
+ * 404, 500 or 503. */
 static int
 door_event(struct request *r, struct event *ev)
 {
 	long long id = strtoll(request_path_param(r, "id"), NULL, 10);
 	int rc = events_get(r->db, r->arena, id, ev);
 
-	if (rc == 1 || (rc == 0 && !admin_may_manage(r, ev->organizer_id)))
-		return 404;
-	return rc == 0 ? 0 : rc == ROW_BAD ? 500 : 503;
+	if (rc == 0 && (rc = has_door(r, ev->id, ev->organizer_id)) == 1)
+		return 0;
+	return rc == 0 || rc == 1 ? 404 : rc == ROW_BAD ? 500 : 503;
 }
 
 /* What the door shows of a ticket, and the status it answers with. */
@@ -92,7 +105,7 @@ show_ticket(struct request *r, const struct event *ev, struct tmpl_value *ctx,
 		}
 	}
 	if (rc == 0 && verdict == CHECKIN_OTHER_EVENT &&
-	    admin_may_manage(r, t.organizer_id))
+	    has_door(r, t.event_id, t.organizer_id) == 1)
 		tv_set_str(a, tv, "why", arena_printf(a, "It is for %s.",
 		    t.event_title));
 	tv_set(a, ctx, "ticket", tv);
@@ -117,6 +130,7 @@ admin_checkin(struct request *r)
 	ctx = page_context(r, arena_printf(a, "Check-in: %s", ev.title));
 	tv_set_int(a, ctx, "event_id", ev.id);
 	tv_set_str(a, ctx, "event_title", ev.title);
+	tv_set_bool(a, ctx, "organizer", admin_may_manage(r, ev.organizer_id));
 	if (checked != NULL)
 		status = show_ticket(r, &ev, ctx, checked, 1);
 	else if (typed != NULL && *typed != '\0')
@@ -191,8 +205,8 @@ admin_checkin_scan(struct request *r)
 		return 404;
 	if ((rc = checkin_find(r->db, r->arena, code, &t)) != 0)
 		return rc == 1 ? 404 : rc < 0 ? 503 : 500;
-	if (!admin_may_manage(r, t.organizer_id))
-		return 404;
+	if ((rc = has_door(r, t.event_id, t.organizer_id)) != 1)
+		return rc < 0 ? 503 : 404;
 	return page_redirect(r, 303, arena_printf(r->arena,
 	    "/admin/events/%lld/checkin?code=%s", t.event_id, t.code));
 }

@@ -15,10 +15,15 @@ static const struct route routes[] = {
 	PAGE_POST("/admin/orders/{code}/paid", ADMIN_ORDER_PAID, ACCESS_ORGANIZER),
 	PAGE_POST("/admin/orders/{code}/refunded", ADMIN_ORDER_REFUNDED,
 	    ACCESS_ORGANIZER),
-	PAGE_GET("/admin/events/{id:int}/checkin", ADMIN_CHECKIN, ACCESS_ORGANIZER),
+	/* The door: organizers and their door staff, who may be attendees. */
+	PAGE_GET("/admin/events/{id:int}/checkin", ADMIN_CHECKIN, ACCESS_SIGNED_IN),
 	PAGE_POST("/admin/events/{id:int}/checkin", ADMIN_CHECKIN_POST,
-	    ACCESS_ORGANIZER),
-	PAGE_GET("/checkin/{code}", ADMIN_CHECKIN_SCAN, ACCESS_ORGANIZER),
+	    ACCESS_SIGNED_IN),
+	PAGE_GET("/checkin/{code}", ADMIN_CHECKIN_SCAN, ACCESS_SIGNED_IN),
+	PAGE_GET("/admin/events/{id:int}/staff", ADMIN_STAFF, ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/staff", ADMIN_STAFF_ADD, ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/staff/{user:int}/remove",
+	    ADMIN_STAFF_REMOVE, ACCESS_ORGANIZER),
 	PAGE_GET("/admin/events/{id:int}/cancel", ADMIN_EVENT_CANCEL_FORM,
 	    ACCESS_ORGANIZER),
 	PAGE_POST("/admin/events/{id:int}/cancel", ADMIN_EVENT_CANCEL,
@@ -40,6 +45,9 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_CHECKIN_SCAN] = admin_checkin_scan,
 	[ADMIN_EVENT_CANCEL_FORM] = admin_event_cancel_form,
 	[ADMIN_EVENT_CANCEL] = admin_event_cancel,
+	[ADMIN_STAFF] = admin_staff,
+	[ADMIN_STAFF_ADD] = admin_staff_add,
+	[ADMIN_STAFF_REMOVE] = admin_staff_remove,
 };
 
 int

@@ -23,6 +23,9 @@ enum admin_page {
 	ADMIN_CHECKIN_SCAN,
 	ADMIN_EVENT_CANCEL_FORM,
 	ADMIN_EVENT_CANCEL,
+	ADMIN_STAFF,
+	ADMIN_STAFF_ADD,
+	ADMIN_STAFF_REMOVE,
 	ADMIN__MAX
 };
 
@@ -40,6 +43,9 @@ int admin_checkin_post(struct request *r);
 int admin_checkin_scan(struct request *r);
 int admin_event_cancel_form(struct request *r);
 int admin_event_cancel(struct request *r);
+int admin_staff(struct request *r);
+int admin_staff_add(struct request *r);
+int admin_staff_remove(struct request *r);
 
 /* Whether the signed-in person may run what organizer_id organizes: it
  * is theirs, or they are a site admin. Anything else is answered as if

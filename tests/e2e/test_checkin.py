@@ -3,8 +3,9 @@ URL (/checkin/{code}) leads its organizer to the event's door with the
 ticket shown; one button checks it in, once; a second scan says when it
 was checked in; unknown codes, another event's tickets and unpaid orders'
 tickets are refused, each with its reason; typed codes may be lower case
-with spaces; only the event's organizer has the door (404 for another
-organizer, 403 for an attendee); two doors scanning one ticket at once:
+with spaces; only the event's organizer and the door staff they name
+have the door (404 for everyone else; door staff see nothing more of the
+event: no addresses, no money); two doors scanning one ticket at once:
 exactly one lets it in."""
 
 import concurrent.futures
@@ -121,9 +122,61 @@ for path in (door(ev), "%s?code=%s" % (door(ev), tickets[1]), "/checkin/%s" % ti
 r = check_in(other, ev, tickets[1])
 tap.is_eq((r.status, checked_in_at(tickets[1])), (404, "NULL"),
           "and cannot check its tickets in")
-tap.is_eq(alice.get(door(ev)).status, 403, "an attendee gets 403 at the door")
-tap.is_eq(alice.get("/checkin/%s" % tickets[1]).status, 403,
+tap.is_eq(alice.get(door(ev)).status, 404, "an attendee gets 404 at the door")
+tap.is_eq(alice.get("/checkin/%s" % tickets[1]).status, 404,
           "even with their own ticket's QR code")
+
+# Door staff: an attendee given the door of one event.
+staff_page = "/admin/events/%d/staff" % ev
+
+
+def staff_post(c, path, fields):
+    page = c.get(staff_page)
+    return c.post(path, dict(fields, csrf=tap.form_value(page.body, "csrf") or ""))
+
+
+bob = sign_in("bob@tessera.test")
+tap.is_eq(bob.get(door(ev)).status, 404, "an attendee without the door gets 404 there")
+r = staff_post(org, staff_page, {"email": "nobody-%s@example.com" % TAG})
+tap.ok(r.status == 400 and "No account has this address" in r.body,
+       "door staff must have an account")
+r = staff_post(org, staff_page, {"email": "BOB@tessera.test"})
+tap.is_eq((r.status, location(r)), (303, staff_page + "?done=added"),
+          "the organizer gives bob the door")
+page = org.get(staff_page)
+tap.ok("bob@tessera.test" in page.body, "the staff page lists him")
+r = staff_post(org, staff_page, {"email": "bob@tessera.test"})
+tap.ok(r.status == 400 and "door staff here already" in r.body, "twice is refused")
+tap.is_eq(other.get(staff_page).status, 404, "another organizer gets 404 on the staff page")
+r = staff_post(other, staff_page, {"email": "alice@tessera.test"})
+tap.is_eq(r.status, 404, "and cannot add door staff")
+tap.is_eq(bob.get(staff_page).status, 403, "door staff do not see the staff page")
+
+page = bob.get(door(ev))
+tap.ok(page.status == 200 and "Door staff" not in page.body and "/admin\"" not in page.body,
+       "bob opens the door, without the organizer's links")
+fresh = paid_tickets(alice, ev, tt, 1)[1][0]
+r = bob.get("/checkin/%s" % fresh)
+tap.is_eq((r.status, location(r)), (303, "%s?code=%s" % (door(ev), fresh)),
+          "a ticket's QR code leads him to the door")
+page = bob.get(location(r))
+tap.ok("alice@tessera.test" not in page.body and "€" not in page.body,
+       "the door shows no buyer's address and no money")
+r = check_in(bob, ev, fresh)
+tap.is_eq((r.status, location(r)), (303, "%s?checked=%s" % (door(ev), fresh)),
+          "and checks it in")
+tap.is_eq(bob.get(door(ev2)).status, 404, "another event's door stays closed to him")
+tap.is_eq(bob.get("/checkin/%s" % elsewhere).status, 404,
+          "as do that event's tickets")
+tap.is_eq(bob.get("/admin").status, 403, "and the rest of /admin")
+uid = value("SELECT id FROM users WHERE email = 'bob@tessera.test'")
+r = staff_post(org, "%s/%s/remove" % (staff_page, uid), {})
+tap.is_eq((r.status, location(r)), (303, staff_page + "?done=removed"),
+          "the organizer takes the door back")
+tap.is_eq(bob.get(door(ev)).status, 404, "and it is closed to him at once")
+tap.is_eq(int(value("SELECT COUNT(*) FROM audit_log WHERE action IN "
+                    "('event.staff_add', 'event.staff_remove') AND detail = 'event %d'"
+                    % ev)), 2, "both are in the audit log")
 
 # Two doors, one ticket, at once: several times, as the loser's path is
 # the one a race can break.
