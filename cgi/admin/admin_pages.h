@@ -12,6 +12,7 @@ enum admin_page {
 	ADMIN_HOME,
 	ADMIN_USERS,
 	ADMIN_USER_ROLE,
+	ADMIN_USER_ACCESS,
 	ADMIN_AUDIT,
 	ADMIN_STATUS,
 	ADMIN_OUTBOX_RETRY,
@@ -32,6 +33,7 @@ enum admin_page {
 int admin_home(struct request *r);
 int admin_users(struct request *r);
 int admin_user_role(struct request *r);
+int admin_user_access(struct request *r);
 int admin_audit(struct request *r);
 int admin_status(struct request *r);
 int admin_outbox_retry(struct request *r);

@@ -8,11 +8,13 @@
 #include "buf.h"
 #include "dates.h"
 #include "db_admin.h"
+#include "form.h"
 #include "http_url.h"
 #include "row.h"
 #include "roles.h"
 #include "session.h"
 #include "tmpl.h"
+#include "util.h"
 
 #define USERS_PER_PAGE 50
 #define MAX_QUERY_BYTES 100
@@ -60,10 +62,20 @@ user_rows(struct request *r, const struct admin_user *users, size_t n)
 		tv_set_bool(a, v, "is_organizer", u->role == ROLE_ORGANIZER);
 		tv_set_bool(a, v, "changeable", u->role != ROLE_ADMIN &&
 		    u->id != r->session->user_id);
+		tv_set_bool(a, v, "disabled", u->disabled);
 		tv_push(a, list, v);
 	}
 	return list;
 }
+
+/* What ?done= says after a change. */
+static const char *const done_keys[] = { "role", "disabled", "enabled" };
+static const char *const done_texts[] = {
+	"The role was changed.",
+	"The account is disabled: it is signed out everywhere, cannot sign "
+	"in, and its events are hidden.",
+	"The account is enabled again.",
+};
 
 /* GET /admin/users — accounts, searchable, with their roles. */
 int
@@ -100,7 +112,9 @@ admin_users(struct request *r)
 		tv_set_int(a, ctx, "prev_page", page - 1);
 	if (n > USERS_PER_PAGE)
 		tv_set_int(a, ctx, "next_page", page + 1);
-	tv_set_bool(a, ctx, "role_changed", request_query(r, "done") != NULL);
+	if ((rc = form_choice(done_keys, ARRAY_LEN(done_keys),
+	    request_query(r, "done"))) >= 0)
+		tv_set_str(a, ctx, "done", done_texts[rc]);
 	return page_render(r, "admin_users", ctx);
 }
 
@@ -151,4 +165,51 @@ admin_user_role(struct request *r)
 		return 403;
 	}
 	return page_change(r, role_change, &c, "/admin/users?done=role");
+}
+
+struct access_change {
+	long long id;
+	int disable;
+};
+
+/* Disables or enables account c->id, in page_change's transaction. */
+static int
+access_change(struct request *r, void *arg)
+{
+	const struct access_change *c = arg;
+	const char *email;
+	int changed = 0, rc;
+
+	if ((rc = db_admin_user_email(r->db, r->arena, c->id, &email)) != 0)
+		return rc < 0 ? -1 : 404;
+	if (db_admin_set_disabled(r->db, c->id, c->disable, &changed) != 0)
+		return -1;
+	if (!changed)
+		return 0;
+	return audit_log(r->db, r->session->user_id, c->disable ?
+	    "account.disable" : "account.enable", email, r->remote_addr,
+	    arena_printf(r->arena, "account %lld", c->id));
+}
+
+/* POST /admin/users/{id}/access — action=disable or enable. */
+int
+admin_user_access(struct request *r)
+{
+	const char *action = params_get(&r->form, "action");
+	struct access_change c = {
+		.id = strtoll(request_path_param(r, "id"), NULL, 10),
+	};
+
+	if (action == NULL || (strcmp(action, "disable") != 0 &&
+	    strcmp(action, "enable") != 0)) {
+		r->error_detail = "Choose to disable or to enable the account.";
+		return 400;
+	}
+	if (c.id == r->session->user_id) {
+		r->error_detail = "You cannot disable your own account.";
+		return 403;
+	}
+	c.disable = strcmp(action, "disable") == 0;
+	return page_change(r, access_change, &c, c.disable ?
+	    "/admin/users?done=disabled" : "/admin/users?done=enabled");
 }

@@ -22,7 +22,8 @@ page_event(struct request *r)
 	struct tmpl_value *ctx;
 	int rc;
 
-	if ((rc = events_get(r->db, a, id, &ev)) == 1)
+	if ((rc = events_get(r->db, a, id, &ev)) == 1 ||
+	    (rc == 0 && !events_is_public(&ev)))
 		return 404;
 	if (rc == 0)
 		rc = events_ticket_types(r->db, a, id, &types, &ntypes);

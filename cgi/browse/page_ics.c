@@ -30,7 +30,8 @@ page_event_ics(struct request *r)
 	const char *location;
 	int rc;
 
-	if ((rc = events_get(r->db, a, id, &ev)) == 1)
+	if ((rc = events_get(r->db, a, id, &ev)) == 1 ||
+	    (rc == 0 && !events_is_public(&ev)))
 		return 404;
 	if (rc != 0)
 		return rc == ROW_BAD ? 500 : 503;

@@ -11,18 +11,21 @@ enum admin_stmt {
 	ADM_SET_ROLE,
 	ADM_USER_EMAIL,
 	ADM_AUDIT,
+	ADM_DISABLE,
+	ADM_ENABLE,
+	ADM_END_SESSIONS,
 	ADM__MAX
 };
 
 static const char *const admin_stmts[ADM__MAX] = {
 	/* ADM_USERS */
 	"SELECT id, email, display_name, role, email_verified_at IS NOT NULL, "
-	"created_at FROM users WHERE deleted_at IS NULL "
-	"ORDER BY id DESC LIMIT ? OFFSET ?",
+	"created_at, disabled_at IS NOT NULL FROM users "
+	"WHERE deleted_at IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
 	/* ADM_USERS_MATCHING */
 	"SELECT id, email, display_name, role, email_verified_at IS NOT NULL, "
-	"created_at FROM users WHERE deleted_at IS NULL "
-	"AND (email LIKE CONCAT(?, '%') OR display_name LIKE CONCAT(?, '%')) "
+	"created_at, disabled_at IS NOT NULL FROM users "
+	"WHERE deleted_at IS NULL AND (email LIKE CONCAT(?, '%') OR display_name LIKE CONCAT(?, '%')) "
 	"ORDER BY id DESC LIMIT ? OFFSET ?",
 	/* ADM_SET_ROLE: admins are made only from the command line */
 	"UPDATE users SET role = ? WHERE id = ? AND role <> 'admin' "
@@ -33,6 +36,15 @@ static const char *const admin_stmts[ADM__MAX] = {
 	"SELECT a.at, a.action, a.target, a.ip, a.detail, u.email "
 	"FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
 	"ORDER BY a.id DESC LIMIT ?",
+	/* ADM_DISABLE: site admins are made and unmade from the command line
+	 * only, so none can lock another out */
+	"UPDATE users SET disabled_at = UTC_TIMESTAMP() WHERE id = ? "
+	"AND role <> 'admin' AND disabled_at IS NULL AND deleted_at IS NULL",
+	/* ADM_ENABLE */
+	"UPDATE users SET disabled_at = NULL WHERE id = ? "
+	"AND disabled_at IS NOT NULL AND deleted_at IS NULL",
+	/* ADM_END_SESSIONS */
+	"DELETE FROM sessions WHERE user_id = ?",
 };
 
 int
@@ -70,6 +82,7 @@ db_admin_users(struct db *db, struct arena *a, const char *q, int limit,
 		u->role = (enum role)row_enum(&rd, 3, role_names, ROLE__MAX);
 		u->verified = row_bool(&rd, 4);
 		u->created_at = row_time(&rd, 5);
+		u->disabled = row_bool(&rd, 6);
 		if (row_end(&rd) != 0)
 			return ROW_BAD;
 	}
@@ -135,5 +148,25 @@ db_admin_audit(struct db *db, struct arena *a, int limit,
 			return ROW_BAD;
 	}
 	*n = rows.nrows;
+	return 0;
+}
+
+int
+db_admin_set_disabled(struct db *db, long long user_id, int disabled,
+    int *changed)
+{
+	struct db_arg args[] = { DB_INT(user_id) };
+	unsigned long long n = 0;
+
+	*changed = 0;
+	if (db_exec(db, admin_stmts[disabled ? ADM_DISABLE : ADM_ENABLE], args,
+	    ARRAY_LEN(args), &n, NULL) != DB_OK)
+		return -1;
+	*changed = n > 0;
+	/* Its sessions stop working at once (session.c reads disabled_at);
+	 * dropping them is so they cannot come back with it. */
+	if (disabled && n > 0 && db_exec(db, admin_stmts[ADM_END_SESSIONS],
+	    args, ARRAY_LEN(args), NULL, NULL) != DB_OK)
+		return -1;
 	return 0;
 }

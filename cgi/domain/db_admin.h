@@ -19,6 +19,7 @@ struct admin_user {
 	enum role role;
 	int verified;
 	time_t created_at;
+	int disabled;
 };
 
 /* One audit log entry; target, ip, detail and email may be NULL (email:
@@ -37,6 +38,11 @@ struct audit_entry {
  * -1 or ROW_BAD. */
 int db_admin_users(struct db *db, struct arena *a, const char *q, int limit,
     int offset, struct admin_user **out, size_t *n);
+/* Disables (disabled 1) a live account that is not a site admin, ending
+ * its sessions, or enables it again, in the caller's transaction;
+ * *changed says whether it was not so already. Returns 0 or -1. */
+int db_admin_set_disabled(struct db *db, long long user_id, int disabled,
+    int *changed);
 /* Sets the role of a non-admin account that is not deleted; *changed says
  * whether a row changed. Runs in the caller's transaction. */
 int db_admin_set_role(struct db *db, long long user_id, enum role role,

@@ -17,6 +17,10 @@
 	"e.city, e.timezone, e.starts_at, e.ends_at, e.status, " \
 	"e.rating_sum, e.rating_count "
 
+/* Public lists leave out the events of disabled organizers. */
+#define LIVE_ORGANIZER \
+	"JOIN users org ON org.id = e.organizer_id AND org.disabled_at IS NULL "
+
 enum event_col {
 	EV_ID, EV_ORGANIZER_ID, EV_TITLE, EV_SUMMARY, EV_VENUE, EV_ADDRESS,
 	EV_CITY, EV_TIMEZONE, EV_STARTS_AT, EV_ENDS_AT, EV_STATUS,
@@ -24,7 +28,7 @@ enum event_col {
 	EV__LIST_COLS,
 	/* EVENTS_GET adds: */
 	EV_DESCRIPTION = EV__LIST_COLS, EV_ORGANIZER_NAME, EV_REFUNDS_UNTIL,
-	EV_OFFLINE_DAYS, EV_OFFLINE_INSTRUCTIONS,
+	EV_OFFLINE_DAYS, EV_OFFLINE_INSTRUCTIONS, EV_ORGANIZER_DISABLED,
 	/* EVENTS_OF_ORGANIZER adds instead: */
 	EV_SOLD = EV__LIST_COLS, EV_QUOTA
 };
@@ -54,30 +58,30 @@ enum events_stmt {
 static const char *const events_stmts[EVENTS__MAX] = {
 	/* EVENTS_UPCOMING: includes events under way; bounding the start
 	 * keeps the scan on the (status, starts_at) index short. */
-	"SELECT " EVENT_COLS "FROM events e "
+	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER
 	"WHERE e.status = 'published' "
 	"AND e.starts_at >= UTC_TIMESTAMP() - INTERVAL 14 DAY "
 	"AND e.ends_at >= UTC_TIMESTAMP() "
 	"ORDER BY e.starts_at, e.id LIMIT ?",
 	/* EVENTS_LIST */
-	"SELECT " EVENT_COLS "FROM events e "
+	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER
 	"WHERE e.status = 'published' AND e.starts_at >= ? AND e.ends_at >= ? "
 	"AND e.starts_at < ? "
 	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
 	/* EVENTS_LIST_CITY */
-	"SELECT " EVENT_COLS "FROM events e "
+	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER
 	"WHERE e.status = 'published' AND e.starts_at >= ? AND e.ends_at >= ? "
 	"AND e.starts_at < ? AND e.city = ? "
 	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
 	/* EVENTS_SEARCH */
-	"SELECT " EVENT_COLS "FROM events e "
+	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER
 	"WHERE e.status = 'published' AND e.starts_at >= ? AND e.ends_at >= ? "
 	"AND e.starts_at < ? "
 	"AND MATCH (e.title, e.summary, e.description, e.venue, e.city) "
 	"AGAINST (? IN BOOLEAN MODE) "
 	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
 	/* EVENTS_SEARCH_CITY */
-	"SELECT " EVENT_COLS "FROM events e "
+	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER
 	"WHERE e.status = 'published' AND e.starts_at >= ? AND e.ends_at >= ? "
 	"AND e.starts_at < ? AND e.city = ? "
 	"AND MATCH (e.title, e.summary, e.description, e.venue, e.city) "
@@ -85,7 +89,8 @@ static const char *const events_stmts[EVENTS__MAX] = {
 	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
 	/* EVENTS_GET */
 	"SELECT " EVENT_COLS ", e.description, u.display_name, e.refunds_until, "
-	"e.offline_payment_days, e.offline_instructions "
+	"e.offline_payment_days, e.offline_instructions, "
+	"u.disabled_at IS NOT NULL "
 	"FROM events e JOIN users u ON u.id = e.organizer_id "
 	"WHERE e.id = ? AND e.status IN ('published', 'cancelled')",
 	/* EVENTS_TICKET_TYPES */
@@ -98,7 +103,7 @@ static const char *const events_stmts[EVENTS__MAX] = {
 	"FROM reviews r JOIN users u ON u.id = r.author_id "
 	"WHERE r.event_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
 	/* EVENTS_CITIES */
-	"SELECT DISTINCT e.city FROM events e "
+	"SELECT DISTINCT e.city FROM events e " LIVE_ORGANIZER
 	"WHERE e.status = 'published' AND e.ends_at >= UTC_TIMESTAMP() "
 	"ORDER BY e.city",
 	/* EVENTS_OF_ORGANIZER: seats sold and offered over the ticket types */
@@ -129,7 +134,7 @@ events_status_name(enum event_status status)
 int
 events_is_public(const struct event *ev)
 {
-	return ev->status != EVENT_DRAFT;
+	return ev->status != EVENT_DRAFT && !ev->organizer_disabled;
 }
 
 int
@@ -193,6 +198,7 @@ events_parse_event(const struct db_rows *rows, size_t i, int detail,
 		    EV_OFFLINE_DAYS, 1, 365);
 		out->offline_instructions = row_text(&rd,
 		    EV_OFFLINE_INSTRUCTIONS);
+		out->organizer_disabled = row_bool(&rd, EV_ORGANIZER_DISABLED);
 	}
 	return row_end(&rd);
 }

@@ -52,6 +52,7 @@ struct event {
 	/* Days a buyer has to pay offline (0: not offered), and how. */
 	long long offline_payment_days;
 	const char *offline_instructions;   /* may be "" */
+	int organizer_disabled;    /* its organizer's account is disabled */
 };
 
 /* What an organizer's own list shows of an event: seats sold and offered
@@ -138,7 +139,8 @@ int events_of_organizer(struct db *db, struct arena *a, long long organizer_id,
 
 /* "draft", "published", "cancelled". */
 const char *events_status_name(enum event_status status);
-/* Whether the public pages show the event (published or cancelled). */
+/* Whether the public pages show the event: published or cancelled, by an
+ * organizer whose account is not disabled. */
 int events_is_public(const struct event *ev);
 /* Whether the event has ended by now. */
 int events_is_over(const struct event *ev, time_t now);

@@ -187,4 +187,47 @@ tap.is_eq(value("SELECT role FROM users WHERE id = %d" % bob_id), "admin",
           "another admin cannot be demoted from the page")
 value("UPDATE users SET role = 'attendee' WHERE id = %d" % bob_id)
 
+# ---------------------------------------------------------------- disabling
+NO_CACHE = {"Cookie": "tessera_session=not-signed-in"}   # past the micro-cache
+org2 = sign_in("organizer2@tessera.test")
+org2_id = int(value("SELECT id FROM users WHERE email = 'organizer2@tessera.test'"))
+their_event = int(value("SELECT MIN(id) FROM events WHERE organizer_id = %d AND status = "
+                        "'published' AND ends_at > UTC_TIMESTAMP()" % org2_id))
+their_city = value("SELECT city FROM events WHERE id = %d" % their_event)
+listing = "/events?city=%s" % urllib.parse.quote(their_city)
+tap.is_eq(tap.get("/events/%d" % their_event, headers=NO_CACHE).status, 200,
+          "organizer2's event is public")
+link = 'href="/events/%d"' % their_event
+tap.ok(link in tap.get(listing, headers=NO_CACHE).body, "and listed in its city")
+r = admin.post("/admin/users/%d/access" % org2_id, {"action": "disable"})
+tap.is_eq((r.status, value("SELECT disabled_at IS NULL FROM users WHERE id = %d" % org2_id)),
+          (403, "1"), "disabling without the CSRF token is refused")
+token = csrf_of(admin, "/admin/users")
+r = admin.post("/admin/users/%d/access" % org2_id, {"action": "disable", "csrf": token})
+tap.is_eq((r.status, r.headers.get("Location")), (303, "/admin/users?done=disabled"),
+          "a site admin disables organizer2")
+tap.is_eq(int(value("SELECT COUNT(*) FROM sessions WHERE user_id = %d" % org2_id)), 0,
+          "their sessions are gone")
+tap.ok(org2.get("/admin").status in (302, 303), "their browser is signed out at once")
+c = tap.Client()
+r = c.post("/login", {"email": "organizer2@tessera.test", "password": "tessera-demo",
+                      "csrf": tap.form_value(c.get("/login").body, "csrf")})
+tap.ok(r.status != 303 and "disabled" in r.body, "and cannot sign in (%d)" % r.status)
+tap.is_eq(tap.get("/events/%d" % their_event, headers=NO_CACHE).status, 404,
+          "their events are hidden")
+tap.ok(link not in tap.get(listing, headers=NO_CACHE).body, "and left out of the list")
+page = admin.get("/admin/users?q=organizer2")
+tap.ok("<strong>disabled</strong>" in page.body, "the accounts page shows them disabled")
+tap.is_eq(int(value("SELECT COUNT(*) FROM audit_log WHERE action = 'account.disable' "
+                    "AND target = 'organizer2@tessera.test'")), 1, "the audit log has it")
+r = admin.post("/admin/users/%d/access" % admin_id, {"action": "disable", "csrf": token})
+tap.is_eq(r.status, 403, "an admin cannot disable their own account")
+r = admin.post("/admin/users/%d/access" % org2_id, {"action": "enable", "csrf": token})
+tap.is_eq(r.status, 303, "and enables organizer2 again")
+tap.is_eq(tap.get("/events/%d" % their_event, headers=NO_CACHE).status, 200,
+          "whose events are back")
+tap.is_eq(alice.post("/admin/users/%d/access" % org2_id,
+                     {"action": "disable", "csrf": csrf_of(alice, "/me")}).status, 403,
+          "an attendee cannot disable anyone")
+
 tap.done()

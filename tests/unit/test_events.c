@@ -11,19 +11,19 @@
 /* Rows as the statements of events.c return them, one row each. A NULL
  * cell is SQL NULL. */
 #define EVENT_LIST_COLS 13
-#define EVENT_DETAIL_COLS 18
+#define EVENT_DETAIL_COLS 19
 static const char *const event_names[EVENT_DETAIL_COLS] = {
 	"id", "organizer_id", "title", "summary", "venue", "address", "city",
 	"timezone", "starts_at", "ends_at", "status", "rating_sum",
 	"rating_count", "description", "display_name", "refunds_until",
-	"offline_payment_days", "offline_instructions",
+	"offline_payment_days", "offline_instructions", "organizer_disabled",
 };
 static const char *const event_good[EVENT_DETAIL_COLS] = {
 	"42", "7", "Late Night Strings", "", "Radialsystem",
 	"Holzmarktstraße 33", "Berlin", "Europe/Berlin",
 	"2026-12-05 18:30:00", "2026-12-05 20:30:00", "cancelled", "17",
 	"4", "First.\n\nSecond.", "Olga Organizer", NULL, "7",
-	"IBAN DE00 0000",
+	"IBAN DE00 0000", "0",
 };
 
 #define TT_COLS 13
@@ -119,6 +119,14 @@ test_parse_event(struct arena *a)
 	is_str(ev.description, "First.\n\nSecond.", "description");
 	is_int(ev.offline_payment_days, 7, "days to pay offline");
 	is_str(ev.offline_instructions, "IBAN DE00 0000", "how to pay offline");
+	ok(!ev.organizer_disabled && events_is_public(&ev),
+	    "an organizer in good standing: public");
+	r = one_row(a, event_names, event_good, EVENT_DETAIL_COLS, 18, "1");
+	is_int(events_parse_event(&r, 0, 1, &ev), 0, "a disabled organizer's event");
+	ok(ev.organizer_disabled && !events_is_public(&ev),
+	    "is not public");
+	r = one_row(a, event_names, event_good, EVENT_DETAIL_COLS, -1, NULL);
+	events_parse_event(&r, 0, 1, &ev);
 
 	r = one_row(a, event_names, event_good, EVENT_LIST_COLS, -1, NULL);
 	is_int(events_parse_event(&r, 0, 0, &ev), 0, "a list row parses");
@@ -155,6 +163,7 @@ test_parse_event(struct arena *a)
 	is_int(event_with(a, 16, "0", 1), ROW_BAD, "0 days to pay");
 	is_int(event_with(a, 16, "366", 1), ROW_BAD, "over a year to pay");
 	is_int(event_with(a, 17, NULL, 1), ROW_BAD, "NULL instructions");
+	is_int(event_with(a, 18, "yes", 1), ROW_BAD, "a disabled flag not 0 or 1");
 
 	r = one_row(a, event_names, event_good, EVENT_LIST_COLS, -1, NULL);
 	is_int(events_parse_event(&r, 0, 1, &ev), ROW_BAD,
