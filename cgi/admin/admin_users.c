@@ -5,7 +5,6 @@
 #include "admin_pages.h"
 #include "program.h"
 #include "audit.h"
-#include "buf.h"
 #include "dates.h"
 #include "db_admin.h"
 #include "form.h"
@@ -23,24 +22,6 @@
 /* Roles an admin may give from this page; admin itself only from the
  * command line (tessera create-admin). */
 static const enum role grantable_roles[] = { ROLE_ATTENDEE, ROLE_ORGANIZER };
-
-/* q with LIKE's wildcards escaped, so it matches only as typed. */
-static const char *
-like_prefix(struct arena *a, const char *q)
-{
-	struct buf b;
-	const char *out;
-
-	buf_init(&b);
-	for (; *q != '\0'; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			buf_putc(&b, '\\');
-		buf_putc(&b, *q);
-	}
-	out = arena_strdup(a, b.data ? b.data : "");
-	buf_free(&b);
-	return out;
-}
 
 static struct tmpl_value *
 user_rows(struct request *r, const struct admin_user *users, size_t n)
@@ -96,7 +77,7 @@ admin_users(struct request *r)
 	}
 	if ((page = request_page_number(r, MAX_PAGE)) < 0)
 		return 400;
-	if ((rc = db_admin_users(r->db, a, q ? like_prefix(a, q) : NULL,
+	if ((rc = db_admin_users(r->db, a, q,
 	    USERS_PER_PAGE + 1, (page - 1) * USERS_PER_PAGE, &users, &n)) != 0)
 		return rc == ROW_BAD ? 500 : 503;
 

@@ -2,6 +2,7 @@
 
 #include <limits.h>
 
+#include "buf.h"
 #include "row.h"
 #include "util.h"
 
@@ -11,6 +12,7 @@ enum admin_stmt {
 	ADM_SET_ROLE,
 	ADM_USER_EMAIL,
 	ADM_AUDIT,
+	ADM_AUDIT_OF,
 	ADM_DISABLE,
 	ADM_ENABLE,
 	ADM_END_SESSIONS,
@@ -32,10 +34,17 @@ static const char *const admin_stmts[ADM__MAX] = {
 	"AND deleted_at IS NULL",
 	/* ADM_USER_EMAIL */
 	"SELECT email FROM users WHERE id = ? FOR UPDATE",
-	/* ADM_AUDIT */
+	/* ADM_AUDIT: through audit_by_time (at) */
 	"SELECT a.at, a.action, a.target, a.ip, a.detail, u.email "
 	"FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
-	"ORDER BY a.id DESC LIMIT ?",
+	"WHERE a.action LIKE CONCAT(?, '%') AND a.at >= ? AND a.at < ? "
+	"ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?",
+	/* ADM_AUDIT_OF: one account's, through audit_by_user (user_id, at) */
+	"SELECT a.at, a.action, a.target, a.ip, a.detail, u.email "
+	"FROM audit_log a JOIN users u ON u.id = a.user_id "
+	"WHERE u.email = ? AND a.action LIKE CONCAT(?, '%') "
+	"AND a.at >= ? AND a.at < ? "
+	"ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?",
 	/* ADM_DISABLE: site admins are made and unmade from the command line
 	 * only, so none can lock another out */
 	"UPDATE users SET disabled_at = UTC_TIMESTAMP() WHERE id = ? "
@@ -46,6 +55,25 @@ static const char *const admin_stmts[ADM__MAX] = {
 	/* ADM_END_SESSIONS */
 	"DELETE FROM sessions WHERE user_id = ?",
 };
+
+/* s with LIKE's wildcards and escape character escaped, to match as a
+ * prefix: "50%_off" finds "50%_off..." only. Arena-owned. */
+static const char *
+like_escape(struct arena *a, const char *s)
+{
+	struct buf b;
+	const char *out;
+
+	buf_init(&b);
+	for (; *s != '\0'; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, *s);
+	}
+	out = arena_strdup(a, b.data ? b.data : "");
+	buf_free(&b);
+	return out;
+}
 
 int
 db_admin_users(struct db *db, struct arena *a, const char *q, int limit,
@@ -62,8 +90,9 @@ db_admin_users(struct db *db, struct arena *a, const char *q, int limit,
 		rc = db_query(db, a, DB_READ, admin_stmts[ADM_USERS], args,
 		    ARRAY_LEN(args), &rows);
 	} else {
-		struct db_arg args[] = { DB_STR(q), DB_STR(q), DB_INT(limit),
-			DB_INT(offset) };
+		const char *prefix = like_escape(a, q);
+		struct db_arg args[] = { DB_STR(prefix), DB_STR(prefix),
+			DB_INT(limit), DB_INT(offset) };
 
 		rc = db_query(db, a, DB_READ, admin_stmts[ADM_USERS_MATCHING],
 		    args, ARRAY_LEN(args), &rows);
@@ -121,16 +150,28 @@ db_admin_user_email(struct db *db, struct arena *a, long long user_id,
 }
 
 int
-db_admin_audit(struct db *db, struct arena *a, int limit,
+db_admin_audit(struct db *db, struct arena *a, const struct audit_filter *f,
     struct audit_entry **out, size_t *n)
 {
-	struct db_arg args[] = { DB_INT(limit) };
+	const char *from = f->from ? f->from : "1000-01-01 00:00:00";
+	const char *before = f->before ? f->before : "9999-12-31 23:59:59";
+	const char *action = like_escape(a, f->action ? f->action : "");
+	struct db_arg all[] = { DB_STR(action), DB_STR(from), DB_STR(before),
+		DB_INT(f->limit), DB_INT(f->offset) };
+	struct db_arg of[] = { DB_STR(f->email ? f->email : ""), DB_STR(action),
+		DB_STR(from), DB_STR(before), DB_INT(f->limit),
+		DB_INT(f->offset) };
 	struct db_rows rows;
+	enum db_status st;
 
 	*out = NULL;
 	*n = 0;
-	if (db_query(db, a, DB_READ, admin_stmts[ADM_AUDIT], args,
-	    ARRAY_LEN(args), &rows) != 0)
+	st = f->email != NULL ?
+	    db_query(db, a, DB_READ, admin_stmts[ADM_AUDIT_OF], of,
+	    ARRAY_LEN(of), &rows) :
+	    db_query(db, a, DB_READ, admin_stmts[ADM_AUDIT], all,
+	    ARRAY_LEN(all), &rows);
+	if (st != DB_OK)
 		return -1;
 	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
 	for (size_t i = 0; i < rows.nrows; i++) {

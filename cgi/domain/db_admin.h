@@ -33,9 +33,9 @@ struct audit_entry {
 	const char *email;
 };
 
-/* Accounts matching q (prefix of email or name; NULL for all), newest
- * first, limit from offset, into an arena-owned array of *n. Returns 0,
- * -1 or ROW_BAD. */
+/* Accounts matching q (a prefix of email or name, as typed; NULL for
+ * all), newest first, limit from offset, into an arena-owned array of
+ * *n. Returns 0, -1 or ROW_BAD. */
 int db_admin_users(struct db *db, struct arena *a, const char *q, int limit,
     int offset, struct admin_user **out, size_t *n);
 /* Disables (disabled 1) a live account that is not a site admin, ending
@@ -51,8 +51,18 @@ int db_admin_set_role(struct db *db, long long user_id, enum role role,
  * 0 with *email set, 1 when there is no such account, or -1. */
 int db_admin_user_email(struct db *db, struct arena *a, long long user_id,
     const char **email);
-/* The latest limit entries, newest first. Returns 0, -1 or ROW_BAD. */
-int db_admin_audit(struct db *db, struct arena *a, int limit,
+/* Which audit entries to list; NULL members do not filter. */
+struct audit_filter {
+	const char *email;     /* the account's address, exactly */
+	const char *action;    /* a prefix: "order." or "role.admin" */
+	const char *from;      /* "YYYY-MM-DD hh:mm:ss" UTC, inclusive */
+	const char *before;    /* the same, exclusive */
+	int limit;
+	int offset;
+};
+
+/* The entries matching f, newest first. Returns 0, -1 or ROW_BAD. */
+int db_admin_audit(struct db *db, struct arena *a, const struct audit_filter *f,
     struct audit_entry **out, size_t *n);
 
 #endif
