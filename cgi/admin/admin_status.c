@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "dates.h"
 #include "db.h"
+#include "heartbeat.h"
 #include "outbox.h"
 #include "row.h"
 #include "session.h"
@@ -27,8 +28,28 @@ server_value(struct arena *a, const struct db_server_health *h, int replica)
 	return v;
 }
 
-/* GET /admin/status — the database servers as this program sees them, and
- * the outbox: what waits, what failed and why, what was given up. */
+/* The workers' heartbeats: how long ago each said it was alive. */
+static struct tmpl_value *
+worker_values(struct arena *a, const struct heartbeat *b, size_t n)
+{
+	struct tmpl_value *list = tv_list(a);
+
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_value *v = tv_object(a);
+
+		tv_set_str(a, v, "name", b[i].worker);
+		tv_set_str(a, v, "since", dates_local(a, b[i].started_at, "UTC",
+		    "%Y-%m-%d %H:%M UTC"));
+		tv_set_int(a, v, "age", b[i].age < 0 ? 0 : b[i].age);
+		tv_set_bool(a, v, "ok", b[i].age <= HEARTBEAT_STALE_SECONDS);
+		tv_push(a, list, v);
+	}
+	return list;
+}
+
+/* GET /admin/status — the database servers as this program sees them,
+ * the workers' heartbeats, and the outbox: what waits, what failed and
+ * why, what was given up. */
 int
 admin_status(struct request *r)
 {
@@ -37,12 +58,15 @@ admin_status(struct request *r)
 	struct tmpl_value *ctx, *servers, *failing;
 	struct outbox_counts counts;
 	struct outbox_failure *rows;
-	size_t nrows;
+	struct heartbeat *beats;
+	size_t nrows, nbeats;
 	int rc, n;
 
 	n = db_health(r->db, &primary, replicas);
 	if ((rc = outbox_counts(r->db, a, &counts)) == 0)
 		rc = outbox_failing(r->db, a, FAILING_ROWS, &rows, &nrows);
+	if (rc == 0)
+		rc = heartbeat_list(r->db, a, &beats, &nbeats);
 	if (rc != 0)
 		return rc == ROW_BAD ? 500 : 503;
 	servers = tv_list(a);
@@ -66,6 +90,8 @@ admin_status(struct request *r)
 		tv_push(a, failing, v);
 	}
 	ctx = page_context(r, "Status");
+	tv_set(a, ctx, "workers", worker_values(a, beats, nbeats));
+	tv_set_bool(a, ctx, "has_workers", nbeats > 0);
 	tv_set(a, ctx, "servers", servers);
 	tv_set_int(a, ctx, "due", counts.due);
 	tv_set_int(a, ctx, "failed", counts.failed);

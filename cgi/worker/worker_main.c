@@ -12,6 +12,7 @@
 #include "config.h"
 #include "db.h"
 #include "event_fanout.h"
+#include "heartbeat.h"
 #include "log.h"
 #include "mail.h"
 #include "orders.h"
@@ -40,6 +41,8 @@
  *   refunded (stripe.c).
  * - deleting expired sessions and tokens (purge.h), at start and every few
  *   minutes.
+ * - saying it is alive (heartbeat.h) every few seconds, for the status
+ *   page, and taking that back when it stops.
  *
  * Delivery is at least once: a row is marked processed after its handler
  * succeeded, so a worker that dies between the two (killed, or the
@@ -61,6 +64,7 @@
 #define POLL_MS 1000
 #define HOLDS_EVERY 5           /* seconds between hold-expiry runs */
 #define PURGE_EVERY 300         /* seconds between purges */
+#define BEAT_EVERY 10           /* seconds between heartbeats */
 #define OUTBOX_BATCH 10
 /* The longest one row may take (an SMTP transaction times out at 20 s),
  * with room to spare: a row is only started while at least this much of
@@ -346,7 +350,9 @@ main(void)
 {
 	static struct worker w;
 	struct arena holds;
-	double next_holds = 0, next_purge = 0;
+	double next_holds = 0, next_purge = 0, next_beat = 0;
+	char name[HEARTBEAT_NAME_MAX + 1], host[64] = "";
+	time_t started = time(NULL);
 
 	log_set_program("tessera-worker");
 	if (worker_init(&w) != 0) {
@@ -363,6 +369,8 @@ main(void)
 		log_err("curl's set-up failed: Stripe checkouts stay open "
 		    "until they expire");
 	srandom((unsigned)getpid() ^ (unsigned)time(NULL));
+	gethostname(host, sizeof(host) - 1);
+	snprintf(name, sizeof(name), "%s:%ld", host, (long)getpid());
 	log_info("started; mail %s", w.cfg.smtp_url != NULL ? "by SMTP" :
 	    w.cfg.mail_dir != NULL ? "into files" : "not configured");
 
@@ -381,6 +389,11 @@ main(void)
 			next_holds = now_seconds() +
 			    (n == ORDERS_EXPIRE_BATCH ? 0 : HOLDS_EVERY);
 		}
+		if (now_seconds() >= next_beat) {
+			if (heartbeat_beat(w.db, name, started) != 0)
+				log_err("the heartbeat was not recorded");
+			next_beat = now_seconds() + BEAT_EVERY;
+		}
 		if (now_seconds() >= next_purge) {
 			long gone = purge_expired(w.db);
 
@@ -394,6 +407,7 @@ main(void)
 			stop_requested(&w, POLL_MS * 3 / 4 +
 			    random() % (POLL_MS / 2));
 	}
+	heartbeat_stop(w.db, name);
 	log_info("stopped");
 	arena_free(&holds);
 	arena_free(&w.arena);

@@ -5,6 +5,7 @@ log page, and `tessera create-admin` on the command line."""
 import os
 import re
 import subprocess
+import time
 import urllib.parse
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -166,6 +167,17 @@ tap.sql("primary", "INSERT INTO outbox (topic, payload, attempts, next_attempt_a
 dead_id = value("SELECT MAX(id) FROM outbox WHERE topic = 'e2e.unknown'")
 r = admin.get("/admin/status")
 tap.is_eq(r.status, 200, "an admin sees /admin/status")
+tap.like(r.body, r"<td>\d+ s ago</td>", "with the worker's heartbeat")
+tap.ok(re.search(r"ok, \d+ s behind", r.body) is not None, "and the replica's lag in seconds")
+tap.ok(tap.worker_stop(), "the worker is stopped")
+r = admin.get("/admin/status")
+tap.ok("No worker is running" in r.body, "and the status page says no worker is running")
+tap.ok(tap.worker_start(), "the worker is started again")
+deadline = time.time() + 15
+while time.time() < deadline and "No worker is running" in admin.get("/admin/status").body:
+    time.sleep(0.3)
+tap.ok("No worker is running" not in admin.get("/admin/status").body,
+       "and the status page hears from it")
 tap.ok(re.search(r"primary</td>\s*<td>ok", r.body), "with the primary ok")
 tap.ok(re.search(r"replica</td>\s*<td>ok, \d+ s behind", r.body), "and the replica usable")
 tap.ok("&lt;b&gt;no handler&lt;/b&gt;" in r.body and "given up" in r.body,
