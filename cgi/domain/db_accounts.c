@@ -24,6 +24,7 @@ enum account_stmt {
 	ACC_TOKEN_FIND_LOCK,
 	ACC_TOKEN_USE,
 	ACC_TOKENS_RETIRE,
+	ACC_TOKENS_RETIRE_ALL,
 	ACC_TOKEN_QUOTA,
 	ACC_TOKEN_PENDING_EMAIL,
 	ACC__MAX
@@ -89,6 +90,9 @@ static const char *const account_stmts[ACC__MAX] = {
 	/* ACC_TOKENS_RETIRE */
 	"UPDATE account_tokens SET used_at = UTC_TIMESTAMP() "
 	"WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
+	/* ACC_TOKENS_RETIRE_ALL */
+	"UPDATE account_tokens SET used_at = UTC_TIMESTAMP() "
+	"WHERE user_id = ? AND used_at IS NULL",
 	/*
 	 * ACC_TOKEN_QUOTA: args interval, user, purpose. The number of mails
 	 * of the last day, the seconds until the interval after the latest
@@ -236,9 +240,14 @@ int
 db_account_set_password(struct db *db, long long id, const char *hash)
 {
 	struct db_arg args[] = { DB_STR(hash), DB_INT(id) };
+	struct db_arg user[] = { DB_INT(id) };
 
-	return exec_count(db, ACC_SET_PASSWORD, args, ARRAY_LEN(args)) < 0 ?
-	    -1 : 0;
+	/* A new password ends every link mailed before it: an email change
+	 * started by whoever knew the old one must not outlive it. */
+	if (exec_count(db, ACC_SET_PASSWORD, args, ARRAY_LEN(args)) < 0 ||
+	    exec_count(db, ACC_TOKENS_RETIRE_ALL, user, ARRAY_LEN(user)) < 0)
+		return -1;
+	return 0;
 }
 
 int

@@ -68,7 +68,9 @@ int db_account_by_id(struct db *db, struct arena *a, long long id, int lock,
 int db_account_email_taken(struct db *db, struct arena *a, const char *email,
     long long except_id);
 
-/* Updates of a live account. Each returns 0, or -1. */
+/* Updates of a live account. Each returns 0, or -1. Setting the password
+ * also retires every link of the account not used yet (verification,
+ * reset, email change), in the same transaction. */
 int db_account_set_name(struct db *db, long long id, const char *name);
 int db_account_set_password(struct db *db, long long id, const char *hash);
 int db_account_set_verified(struct db *db, long long id);

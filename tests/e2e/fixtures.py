@@ -2,6 +2,10 @@
 with ticket types, a demo account signed in, and waiting for an order's
 status (the worker's expiry). Standard library only."""
 
+import email
+import email.policy
+import glob
+import os
 import re
 import time
 import urllib.parse
@@ -92,3 +96,28 @@ def expire_hold(code, timeout=20):
     while time.time() < deadline and order_status(code) != "expired":
         time.sleep(0.3)
     return order_status(code)
+
+
+MAIL_DIR = os.path.join(tap.VAR, "mail")
+
+
+def mailed_token(to, path, timeout=30, skip=()):
+    """The token of the newest link to path ("/verify", "/password/reset")
+    in the mails to `to`, as the worker writes them into <var>/mail, waiting
+    up to timeout; tokens in skip do not count. None when none came."""
+    pattern = re.compile(r"https?://[^\s/]+%s\?token=([A-Za-z0-9_-]+)" % re.escape(path))
+    deadline = time.time() + timeout
+    while True:
+        found = None
+        for name in sorted(glob.glob(os.path.join(MAIL_DIR, "*.eml")), key=os.path.getmtime):
+            with open(name, "rb") as f:
+                msg = email.message_from_binary_file(f, policy=email.policy.default)
+            if msg["To"] is None or to not in str(msg["To"]):
+                continue
+            body = msg.get_body(("plain",))
+            for token in pattern.findall(body.get_content() if body else ""):
+                if token not in skip:
+                    found = token
+        if found or time.time() >= deadline:
+            return found
+        time.sleep(0.3)
