@@ -56,6 +56,7 @@ struct db_conn {
 	time_t checked_at;           /* replica: last status check */
 	int usable;                  /* replica: fresh enough to read */
 	int has_gtid;                /* replica: has applied db->wait_gtid */
+	int gtid_asked;              /* replica: waited for it this request */
 	long lag;
 	char error[160];
 };
@@ -499,7 +500,10 @@ replica_check(struct db *db, struct db_conn *c, int force)
 }
 
 /* Whether replica c has applied this request's wait_gtid, waiting for it
- * briefly the first time it is asked. */
+ * briefly the first time it is asked, and only then: a replica that did
+ * not catch up in time is not waited for again in this request (its
+ * reads go elsewhere), so no cookie can make a page wait more than once
+ * per replica. */
 static int
 replica_has_gtid(struct db *db, struct db_conn *c)
 {
@@ -509,6 +513,9 @@ replica_has_gtid(struct db *db, struct db_conn *c)
 
 	if (db->wait_gtid[0] == '\0' || c->has_gtid)
 		return 1;
+	if (c->gtid_asked)
+		return 0;
+	c->gtid_asked = 1;
 	arena_init(&a, 1024);
 	if (conn_run(db, c, NULL, internal_sql[INTERNAL_GTID_WAIT], args, 1, &a,
 	    &rows, NULL, NULL) == DB_OK && rows.nrows == 1 &&
@@ -523,7 +530,7 @@ db_wait_for_gtid(struct db *db, const char *gtid)
 {
 	snprintf(db->wait_gtid, sizeof(db->wait_gtid), "%s", gtid ? gtid : "");
 	for (int i = 0; i < db->nreplicas; i++)
-		db->replicas[i].has_gtid = 0;
+		db->replicas[i].has_gtid = db->replicas[i].gtid_asked = 0;
 }
 
 void

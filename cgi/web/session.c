@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "crypto.h"
 #include "http_cookie.h"
 #include "log.h"
 #include "request.h"
@@ -12,6 +14,9 @@
 /* A session's last_seen_at is written at most this often, so browsing
  * does not turn every page view into a write. */
 #define TOUCH_EVERY_SECONDS 600
+/* How long a read-your-writes cookie lasts: far longer than replication
+ * takes. */
+#define SYNC_SECONDS 60
 
 enum session_stmt {
 	SESS_GET,
@@ -97,18 +102,60 @@ is_gtid(const char *s)
 	return len > 0 && len < 150 && strspn(s, "0123456789-,") == len;
 }
 
+/* The read-your-writes cookie: "GTID.EXPIRES.MAC", the MAC an HMAC with
+ * the site key of the GTID and its expiry, so only a GTID this site wrote
+ * makes a page wait for a replica, and only for a minute. */
+static const char *
+sync_mac(struct request *r, const char *gtid, long long expires)
+{
+	const char *key = r->cfg->secret_key;
+	unsigned char mac[CRYPTO_HASH_BYTES];
+	const char *msg;
+
+	if (key == NULL)
+		return NULL;
+	msg = arena_printf(r->arena, "sync|%s|%lld", gtid, expires);
+	crypto_hmac_sha256(key, strlen(key), msg, strlen(msg), mac);
+	return crypto_b64url(r->arena, mac, sizeof(mac));
+}
+
+/* The GTID of a sync cookie, if it is one this site signed and it has
+ * not expired; else NULL. */
+static const char *
+sync_gtid(struct request *r, const char *cookie)
+{
+	const char *dot1, *dot2, *mac;
+	char *end, *gtid;
+	long long expires;
+	time_t now = time(NULL);
+
+	if (cookie == NULL || (dot1 = strchr(cookie, '.')) == NULL ||
+	    (dot2 = strchr(dot1 + 1, '.')) == NULL)
+		return NULL;
+	gtid = arena_strndup(r->arena, cookie, (size_t)(dot1 - cookie));
+	expires = strtoll(dot1 + 1, &end, 10);
+	if (end != dot2 || !is_gtid(gtid) || expires < now ||
+	    expires > now + 2 * SYNC_SECONDS)
+		return NULL;
+	if ((mac = sync_mac(r, gtid, expires)) == NULL ||
+	    strlen(mac) != strlen(dot2 + 1) ||
+	    !crypto_equal(mac, dot2 + 1, strlen(mac)))
+		return NULL;
+	return gtid;
+}
+
 int
 session_load(struct request *r, enum db_target target)
 {
 	const char *token = params_get(&r->cookies, cookie_name(r));
-	const char *sync = params_get(&r->cookies, SYNC_COOKIE);
+	const char *sync = sync_gtid(r, params_get(&r->cookies, SYNC_COOKIE));
 	unsigned char hash[CRYPTO_HASH_BYTES];
 	struct db_rows rows;
 	struct session *s;
 
 	r->session = NULL;
 	db_request_start(r->db);
-	if (sync != NULL && is_gtid(sync))
+	if (sync != NULL)
 		db_wait_for_gtid(r->db, sync);
 	if (token == NULL)
 		return 0;
@@ -227,9 +274,12 @@ session_sync_after_write(struct request *r)
 	 * (page_change) remembers the write. */
 	if (db_in_transaction(r->db))
 		return;
-	/* A minute is far longer than replication takes; after that the
-	 * cookie only costs a wait that returns at once. */
-	if (db_last_gtid(r->db, gtid, sizeof(gtid)) == 0 && is_gtid(gtid))
-		session_set_cookie(r, SYNC_COOKIE, arena_strdup(r->arena, gtid),
-		    60);
+	if (db_last_gtid(r->db, gtid, sizeof(gtid)) == 0 && is_gtid(gtid)) {
+		long long expires = (long long)time(NULL) + SYNC_SECONDS;
+		const char *mac = sync_mac(r, gtid, expires);
+
+		if (mac != NULL)
+			session_set_cookie(r, SYNC_COOKIE, arena_printf(r->arena,
+			    "%s.%lld.%s", gtid, expires, mac), SYNC_SECONDS);
+	}
 }
