@@ -58,10 +58,11 @@ enum orders_stmt {
 #define TICKET_COLS "k.id, k.code, k.attendee_name, tt.name, o.code, " \
 	"e.id, e.title, e.venue, e.city, e.timezone, e.starts_at, e.ends_at, " \
 	"k.checked_in_at"
-/* Seats per ticket type of one order: one tickets row per seat. */
-#define ORDER_SEATS "(SELECT ticket_type_id, COUNT(*) AS n FROM tickets " \
-	"WHERE order_id = ? GROUP BY ticket_type_id) s " \
-	"ON s.ticket_type_id = tt.id"
+/* Seats per ticket type of one order: its ticket lines, one per type
+ * (order_lines_one_per_type), whose quantity is its tickets of the type.
+ * A join, not a grouped count of tickets: no temporary table per move. */
+#define ORDER_SEATS "order_lines l ON l.ticket_type_id = tt.id"
+#define OF_ORDER " WHERE l.order_id = ?"
 
 static const char *const orders_stmts[ORD__MAX] = {
 	/* ORD_EXPIRED_HOLDS: through orders_expiry (status, hold_expires_at);
@@ -123,11 +124,14 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"provider = ?, hold_expires_at = NULL WHERE id = ? AND status = ?",
 	/* ORD_SEATS_SELL: held seats become sold */
 	"UPDATE ticket_types tt JOIN " ORDER_SEATS " "
-	"SET tt.held = tt.held - s.n, tt.sold = tt.sold + s.n",
+	"SET tt.held = tt.held - l.quantity, tt.sold = tt.sold + l.quantity"
+	OF_ORDER,
 	/* ORD_SEATS_RELEASE: held seats go back on sale */
-	"UPDATE ticket_types tt JOIN " ORDER_SEATS " SET tt.held = tt.held - s.n",
+	"UPDATE ticket_types tt JOIN " ORDER_SEATS " "
+	"SET tt.held = tt.held - l.quantity" OF_ORDER,
 	/* ORD_SEATS_UNSELL: sold seats go back on sale */
-	"UPDATE ticket_types tt JOIN " ORDER_SEATS " SET tt.sold = tt.sold - s.n",
+	"UPDATE ticket_types tt JOIN " ORDER_SEATS " "
+	"SET tt.sold = tt.sold - l.quantity" OF_ORDER,
 	/* ORD_SET_PROVIDER: what the provider calls the checkout */
 	"UPDATE orders SET provider = ?, provider_ref = ? WHERE id = ?",
 	/* ORD_SET_PAYMENT: what it calls the payment, for refunds */
@@ -136,12 +140,14 @@ static const char *const orders_stmts[ORD__MAX] = {
 	 * only if they are free (the guarded update); fewer rows changed than
 	 * types: not all were */
 	"UPDATE ticket_types tt JOIN " ORDER_SEATS " "
-	"SET tt.sold = tt.sold + s.n WHERE tt.sold + tt.held + s.n <= tt.quota",
+	"SET tt.sold = tt.sold + l.quantity" OF_ORDER " "
+	"AND tt.sold + tt.held + l.quantity <= tt.quota",
 	/* ORD_PAYMENT_EVENT: a provider's event, once (unique key) */
 	"INSERT INTO payment_events (provider, event_id, type, order_code) "
 	"VALUES (?, ?, ?, ?)",
 	/* ORD_TYPES_OF: how many ticket types the order's seats are of */
-	"SELECT COUNT(DISTINCT ticket_type_id) FROM tickets WHERE order_id = ?",
+	"SELECT COUNT(*) FROM order_lines "
+	"WHERE order_id = ? AND ticket_type_id IS NOT NULL",
 	/* ORD_OF_BUYER: through orders_by_buyer (buyer_id, created_at) */
 	"SELECT " ORDER_COLS ", e.title, e.timezone, e.starts_at, "
 	"(SELECT COUNT(*) FROM tickets k WHERE k.order_id = o.id)"

@@ -141,6 +141,9 @@ with fake_stripe.start(webhook=WEBHOOK, webhook_secret="whsec_tessera_stack",
           "'EUR', 'free', UTC_TIMESTAMP() FROM seq_1_to_%d s" % (TAG.upper()[:8], ev2, buyer, n))
     value("INSERT INTO tickets (order_id, ticket_type_id, code) SELECT o.id, %d, "
           "CONCAT(o.code, 'TICKET23') FROM orders o WHERE o.event_id = %d" % (tt2, ev2))
+    value("INSERT INTO order_lines (order_id, kind, ticket_type_id, description, quantity, "
+          "unit_price_cents) SELECT o.id, 'ticket', %d, 'Entry', 1, 0 FROM orders o "
+          "WHERE o.event_id = %d" % (tt2, ev2))
     value("UPDATE ticket_types SET sold = %d WHERE id = %d" % (n, tt2))
     r = post_with_token(org, "/admin/events/%d/cancel" % ev2, {"reason": "Called off."})
     tap.is_eq(r.status, 303, "a bigger event is cancelled")

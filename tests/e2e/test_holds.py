@@ -30,6 +30,10 @@ def add_holds(first, count, tt, seats, expires):
           "SELECT o.id, %d, CONCAT(o.code, LPAD(k.seq, 8, '0')) FROM orders o "
           "JOIN seq_1_to_%d k WHERE o.code BETWEEN '%s%08d' AND '%s%08d'"
           % (tt, seats, TAG, first, TAG, first + count - 1))
+    value("INSERT INTO order_lines (order_id, kind, ticket_type_id, description, quantity, "
+          "unit_price_cents) SELECT o.id, 'ticket', %d, 'Held', %d, 0 FROM orders o "
+          "WHERE o.code BETWEEN '%s%08d' AND '%s%08d'"
+          % (tt, seats, TAG, first, TAG, first + count - 1))
     value("UPDATE ticket_types SET held = held + %d WHERE id = %d" % (count * seats, tt))
 
 
@@ -92,6 +96,8 @@ tap.ok(tap.worker_stop() and tap.worker_start(), "back to one worker")
 value("UPDATE ticket_types SET held = held - 3 WHERE id = %d" % a)
 value("DELETE k FROM tickets k JOIN orders o ON o.id = k.order_id WHERE o.code LIKE '%s%%'" % TAG)
 value("DELETE h FROM order_history h JOIN orders o ON o.id = h.order_id "
+      "WHERE o.code LIKE '%s%%'" % TAG)
+value("DELETE l FROM order_lines l JOIN orders o ON o.id = l.order_id "
       "WHERE o.code LIKE '%s%%'" % TAG)
 value("DELETE FROM orders WHERE code LIKE '%s%%'" % TAG)
 tap.is_eq((held(a), held(b)), (a_held, b_held), "the ticket types are as they were")
