@@ -229,6 +229,24 @@ static const struct {
 	{ ORDER_CANCELLED, ORDER_REFUNDED, SEATS_KEEP },
 };
 
+/* The index of the move from -> to in order_moves[], or its length. */
+static size_t
+move_index(enum order_status from, enum order_status to)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(order_moves); i++)
+		if (order_moves[i].from == from && order_moves[i].to == to)
+			break;
+	return i;
+}
+
+int
+orders_move_allowed(enum order_status from, enum order_status to)
+{
+	return move_index(from, to) < ARRAY_LEN(order_moves);
+}
+
 static const enum orders_stmt seats_stmts[] = {
 	[SEATS_SELL] = ORD_SEATS_SELL,
 	[SEATS_RELEASE] = ORD_SEATS_RELEASE,
@@ -624,10 +642,7 @@ orders_transition(struct db *db, struct order *o, enum order_status to,
 	unsigned long long n = 0;
 	size_t i;
 
-	for (i = 0; i < ARRAY_LEN(order_moves); i++)
-		if (order_moves[i].from == o->status && order_moves[i].to == to)
-			break;
-	if (i == ARRAY_LEN(order_moves)) {
+	if ((i = move_index(o->status, to)) == ARRAY_LEN(order_moves)) {
 		log_info("%s: order %lld: no move from %s to %s", __func__, o->id,
 		    from, order_status_names[to]);
 		return 1;
@@ -664,6 +679,11 @@ orders_transition(struct db *db, struct order *o, enum order_status to,
 	}
 	if (n == 0)
 		return 1;
+	/* The history before the seats: the ticket_types rows are the ones
+	 * every booking of the event waits for, so they are locked last,
+	 * just before the commit. */
+	if (history_add(db, o->id, from, to, note) != 0)
+		return -1;
 	if (order_moves[i].seats != SEATS_KEEP &&
 	    exec_affected(db, seats_stmts[order_moves[i].seats], id, 1,
 	    &n) != 0)
@@ -682,8 +702,6 @@ orders_transition(struct db *db, struct order *o, enum order_status to,
 		if (!all)
 			return 2;
 	}
-	if (history_add(db, o->id, from, to, note) != 0)
-		return -1;
 	o->status = to;
 	return 0;
 }

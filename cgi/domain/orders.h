@@ -243,6 +243,9 @@ int orders_payment_event(struct db *db, const char *provider,
 int orders_name_ticket(struct db *db, long long order_id, long long ticket_id,
     const char *name);
 
+/* 1 when from -> to is one of the moves of the state machine. */
+int orders_move_allowed(enum order_status from, enum order_status to);
+
 /*
  * Moves a locked order (orders_get with lock) to status to, with its
  * seats: to paid, its held seats become sold; to expired or cancelled

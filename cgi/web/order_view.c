@@ -130,10 +130,16 @@ order_view_confirm_paid(struct request *r, struct order_view *v,
 		    "longer be paid.";
 		return 410;
 	}
+	/* The mail first and the move, which locks the seat counters, last;
+	 * a move that fails after it makes the caller roll the mail back. */
+	if (!orders_move_allowed(v->o.status, ORDER_PAID))
+		return 409;
+	if (order_view_mail(r, v, "order_confirmed") != 0)
+		return -1;
 	if ((rc = orders_transition(r->db, &v->o, ORDER_PAID, provider,
 	    note)) != 0)
 		return rc < 0 ? -1 : rc == 2 ? 410 : 409;
-	return order_view_mail(r, v, "order_confirmed");
+	return 0;
 }
 
 int
