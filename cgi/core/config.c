@@ -79,6 +79,38 @@ bad:
 	return -1;
 }
 
+/* The site's own address: http:// or https://, a host, maybe a port; no
+ * path, no trailing slash, no user information, nothing to escape. */
+static int
+config_check_base_url(const char *url, char *err, size_t errlen)
+{
+	const char *host = strncmp(url, "https://", 8) == 0 ? url + 8 :
+	    strncmp(url, "http://", 7) == 0 ? url + 7 : NULL;
+	size_t n = host ? strspn(host, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") : 0;
+
+	if (host == NULL || n == 0 || host[n] != '\0' || host[0] == ':') {
+		snprintf(err, errlen, "TESSERA_BASE_URL: the site's address, "
+		    "https://HOST or https://HOST:PORT with no path: \"%.80s\"",
+		    url);
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_require_site(const struct config *cfg, char *err, size_t errlen)
+{
+	/* Links in mails (sign-up, password reset) are built from it, never
+	 * from a request's Host header, which the client chooses. */
+	if (cfg->base_url == NULL) {
+		snprintf(err, errlen, "TESSERA_BASE_URL is not set: the site's "
+		    "address, e.g. https://tickets.example.org");
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_load(struct config *cfg, char *err, size_t errlen)
 {
@@ -98,6 +130,9 @@ config_load(struct config *cfg, char *err, size_t errlen)
 	cfg->data_dir = env_or("TESSERA_DATA_DIR", TESSERA_DATADIR "/data");
 	cfg->site_name = env_or("TESSERA_SITE_NAME", "Tessera");
 	cfg->base_url = env_or("TESSERA_BASE_URL", NULL);
+	if (cfg->base_url != NULL &&
+	    config_check_base_url(cfg->base_url, err, errlen) != 0)
+		return -1;
 	cfg->secret_key = env_or("TESSERA_SECRET_KEY", NULL);
 	if (cfg->secret_key != NULL && strlen(cfg->secret_key) < 32) {
 		snprintf(err, errlen, "TESSERA_SECRET_KEY: must be at least 32 "

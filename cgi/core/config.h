@@ -56,5 +56,8 @@ struct config {
 /* Fills cfg from the environment; on a bad value writes the reason into
  * err and returns -1. */
 int config_load(struct config *cfg, char *err, size_t errlen);
+/* What a program that serves the site or mails its links needs beyond
+ * config_load: TESSERA_BASE_URL. Returns 0, or -1 with the reason. */
+int config_require_site(const struct config *cfg, char *err, size_t errlen);
 
 #endif

@@ -234,8 +234,8 @@ request_path_param(const struct request *r, const char *name)
 const char *
 request_site_url(struct request *r)
 {
-	if (r->cfg != NULL && r->cfg->base_url != NULL)
-		return r->cfg->base_url;
-	return arena_printf(r->arena, "%s://%s", r->https ? "https" : "http",
-	    *r->host ? r->host : "localhost");
+	/* The configured address only (config_require_site): a link built
+	 * from the Host header would go wherever the client says. */
+	return r->cfg != NULL && r->cfg->base_url != NULL ? r->cfg->base_url :
+	    "";
 }

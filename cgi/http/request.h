@@ -78,8 +78,8 @@ int request_page_number(struct request *r, int max);
 /* A FastCGI parameter, or NULL. */
 const char *request_param(const struct request *r, const char *name);
 
-/* The site's absolute URL without a trailing slash: TESSERA_BASE_URL, or
- * the scheme and Host of the request (nginx only passes hosts it serves). */
+/* The site's absolute URL without a trailing slash: TESSERA_BASE_URL,
+ * which the programs refuse to start without; never the request's Host. */
 const char *request_site_url(struct request *r);
 
 const char *request_query(const struct request *r, const char *name);

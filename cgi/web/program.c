@@ -535,7 +535,8 @@ program_main(struct program *p, int argc, char **argv)
 		fprintf(stderr, "%s: bad route table\n", p->name);
 		return 1;
 	}
-	if (config_load(&p->cfg, err, sizeof(err)) != 0) {
+	if (config_load(&p->cfg, err, sizeof(err)) != 0 ||
+	    config_require_site(&p->cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s\n", p->name, err);
 		return 1;
 	}

@@ -292,7 +292,8 @@ worker_init(struct worker *w)
 	char err[512], dir[4096];
 
 	memset(w, 0, sizeof(*w));
-	if (config_load(&w->cfg, err, sizeof(err)) != 0) {
+	if (config_load(&w->cfg, err, sizeof(err)) != 0 ||
+	    config_require_site(&w->cfg, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		return -1;
 	}

@@ -65,7 +65,23 @@ with tempfile.TemporaryDirectory() as d:
     with open(os.path.join(d, "layout.mustache"), "w") as f:
         f.write("<html>\n\n{{/content}}\n")
     env = dict(os.environ, TESSERA_TEMPLATES=d, TESSERA_SECRET_KEY="x" * 40,
-               TESSERA_DB_PRIMARY="unix:/nonexistent")
+               TESSERA_DB_PRIMARY="unix:/nonexistent",
+               TESSERA_BASE_URL="https://tickets.example")
+    # Without the site's address, links in mails would come from the
+    # request's Host header: a program refuses to start.
+    for base, why in ((None, "unset"), ("https://tickets.example/", "with a path"),
+                      ("tickets.example", "without a scheme"),
+                      ("https://evil@tickets.example", "with user information")):
+        e = dict(env)
+        if base is None:
+            del e["TESSERA_BASE_URL"]
+        else:
+            e["TESSERA_BASE_URL"] = base
+        for prog in ("tessera-browse", "tessera-app", "tessera-worker"):
+            p = run([os.path.join(BUILD, prog), "--listen", os.path.join(d, "b.sock")],
+                    env=e, timeout=30)
+            tap.ok(p.returncode != 0 and "TESSERA_BASE_URL" in p.stderr,
+                   "%s refuses to start with TESSERA_BASE_URL %s" % (prog, why))
     p = run([os.path.join(BUILD, "tessera-browse"), "--listen", os.path.join(d, "s.sock")],
             env=env, timeout=30)
     tap.ok(p.returncode != 0 and "layout.mustache:3" in p.stderr,
