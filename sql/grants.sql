@@ -1,26 +1,18 @@
--- The database and one account per program, each with only the grants that
--- program needs (least privilege, see DESIGN.md). ./stack runs this on the
--- primary as root after replication is set up, so it replicates too, and
+-- One account per program, each with only the grants that program needs
+-- (least privilege, see DESIGN.md). database.sql made the database and the
+-- account that migrates it; this file runs after `tessera migrate`, so
+-- that it can grant on the tables the migrations made. ./stack runs it on
+-- the primary as root after the migrations, so it replicates too, and
 -- fills in the password placeholders from var/secrets.env. It is
 -- idempotent: running it again resets the passwords to the given ones.
 --
 -- Every account exists as 'name'@'localhost' (unix socket) and
 -- 'name'@'127.0.0.1' (TCP to this host), created and altered with its own
 -- password placeholder (tessera_app's is APP_PASSWORD between at-signs),
--- and granted what it needs. The accounts are exactly those of the
--- table of programs in ./stack (account column): `./stack check`, which
--- every ./stack up and test runs, fails when they differ.
-
-CREATE DATABASE IF NOT EXISTS tessera
-  CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-
--- tessera migrate: owns the schema.
-CREATE USER IF NOT EXISTS 'tessera_migrate'@'localhost' IDENTIFIED BY '@MIGRATE_PASSWORD@';
-CREATE USER IF NOT EXISTS 'tessera_migrate'@'127.0.0.1' IDENTIFIED BY '@MIGRATE_PASSWORD@';
-ALTER USER 'tessera_migrate'@'localhost' IDENTIFIED BY '@MIGRATE_PASSWORD@';
-ALTER USER 'tessera_migrate'@'127.0.0.1' IDENTIFIED BY '@MIGRATE_PASSWORD@';
-GRANT ALL PRIVILEGES ON tessera.* TO 'tessera_migrate'@'localhost';
-GRANT ALL PRIVILEGES ON tessera.* TO 'tessera_migrate'@'127.0.0.1';
+-- and granted what it needs. With database.sql's, the accounts are
+-- exactly those of the table of programs in ./stack (account column):
+-- `./stack check`, which every ./stack up and test runs, fails when they
+-- differ.
 
 -- tessera-browse: public pages; reads only. SLAVE MONITOR lets it read
 -- SHOW REPLICA STATUS to skip a lagging replica.
