@@ -17,9 +17,10 @@
 -- password placeholder (tessera_app's is APP_PASSWORD between at-signs),
 -- and granted the same from both. With database.sql's, the accounts are
 -- exactly those of the table of programs in ./stack (account column):
--- `./stack check` fails when they differ. tests/e2e/test_stack.py
--- compares every account's grants with the list it keeps, and tries what
--- each may and may not do.
+-- `./stack check` fails when they differ. tests/check-grants (make check)
+-- fails when a program's code names a table its account has no grant on
+-- here, and tests/e2e/test_stack.py compares every account's grants with
+-- the list it keeps and tries what each may and may not do.
 --
 -- An UPDATE or DELETE with a WHERE reads the rows it changes: MariaDB asks
 -- for SELECT on the columns it reads as well.
