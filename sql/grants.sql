@@ -18,7 +18,7 @@
 -- and granted the same from both. With database.sql's, the accounts are
 -- exactly those of the table of programs in ./stack (account column):
 -- `./stack check` fails when they differ. tests/check-grants (make check)
--- fails when a program's code names a table its account has no grant on
+-- fails when a program's code does to a table what its account may not
 -- here, and tests/e2e/test_stack.py compares every account's grants with
 -- the list it keeps and tries what each may and may not do.
 --
