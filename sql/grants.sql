@@ -69,7 +69,8 @@ GRANT INSERT ON tessera.payment_events TO 'tessera_app'@'localhost', 'tessera_ap
 -- tessera-admin: organizer and site-admin pages; reads replicas too. Of
 -- users it reads what the pages list, never password hashes, and changes
 -- only the role. Orders, their lines, history and tickets, and ticket
--- types' counters are for an organizer marking an offline order paid.
+-- types' counters are for an organizer marking an offline order paid; of
+-- a ticket it changes only checked_in_at, at the door.
 CREATE USER IF NOT EXISTS 'tessera_admin'@'localhost' IDENTIFIED BY '@ADMIN_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_admin'@'127.0.0.1' IDENTIFIED BY '@ADMIN_PASSWORD@';
 ALTER USER 'tessera_admin'@'localhost' IDENTIFIED BY '@ADMIN_PASSWORD@';
@@ -85,7 +86,7 @@ GRANT SELECT, UPDATE ON tessera.ticket_types TO 'tessera_admin'@'localhost', 'te
 GRANT SELECT, UPDATE ON tessera.orders TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT SELECT ON tessera.order_lines TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT SELECT, INSERT ON tessera.order_history TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
-GRANT SELECT, INSERT ON tessera.tickets TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE (checked_in_at) ON tessera.tickets TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 
 -- tessera-worker: the outbox consumer; it expires unpaid holds (their
 -- seats go back to the ticket types) and purges sessions, tokens and

@@ -158,7 +158,7 @@ EXPECTED_GRANTS = {
         "outbox": "SELECT, INSERT, UPDATE", "events": "SELECT",
         "ticket_types": "SELECT, UPDATE", "orders": "SELECT, UPDATE",
         "order_lines": "SELECT", "order_history": "SELECT, INSERT",
-        "tickets": "SELECT, INSERT",
+        "tickets": "SELECT, INSERT, UPDATE (checked_in_at)",
     },
     "tessera_worker": {
         "*.*": "USAGE",
@@ -256,6 +256,10 @@ def check_accounts():
             "set a password hash")
     may_not("tessera_admin", "INSERT INTO users (email, display_name, password_hash) "
             "VALUES ('e2e-grant-probe@tessera.test', 'Probe', '!')", "INSERT users")
+    may("tessera_admin", "UPDATE tickets SET checked_in_at = UTC_TIMESTAMP() WHERE id = 0",
+        "check a ticket in")
+    may_not("tessera_admin", "UPDATE tickets SET attendee_name = '' WHERE id = 0",
+            "rename a ticket's attendee")
     may("tessera_worker", "DELETE FROM sessions WHERE expires_at < '2000-01-01'",
         "purge expired sessions")
     may_not("tessera_worker", "INSERT INTO users (email, display_name, password_hash) "
