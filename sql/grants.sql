@@ -1,63 +1,117 @@
--- The database and one account per program, each with only the grants that
--- program needs (least privilege, see DESIGN.md). ./stack runs this on the
--- primary as root after replication is set up, so it replicates too, and
--- fills in the password placeholders from var/secrets.env. It is
--- idempotent: running it again resets the passwords to the given ones.
+-- One account per program, each with only the privileges its code uses,
+-- on only the tables (and, where it protects something, the columns) it
+-- uses (least privilege, see DESIGN.md). database.sql made the database and
+-- the account that migrates it; this file grants on tables, which MariaDB
+-- refuses before they exist, so it runs after `tessera migrate`, and again
+-- after every migration that adds a table. ./stack runs it on the primary
+-- as root after the migrations, so it replicates too, and fills in the
+-- password placeholders from var/secrets.env.
+--
+-- It is idempotent and converges: each account first loses everything it
+-- had (an older install granted ON tessera.*), then gets what is below.
+-- Between the two, for a few statements, that program's queries are
+-- refused; run it as a step of a deploy, as `tessera migrate` is.
 --
 -- Every account exists as 'name'@'localhost' (unix socket) and
 -- 'name'@'127.0.0.1' (TCP to this host), created and altered with its own
 -- password placeholder (tessera_app's is APP_PASSWORD between at-signs),
--- and granted what it needs. The accounts are exactly those of the
--- table of programs in ./stack (account column): `./stack check`, which
--- every ./stack up and test runs, fails when they differ.
+-- and granted the same from both. With database.sql's, the accounts are
+-- exactly those of the table of programs in ./stack (account column):
+-- `./stack check` fails when they differ. tests/check-grants (make check)
+-- fails when a program's code does to a table what its account may not
+-- here, and tests/e2e/test_stack.py compares every account's grants with
+-- the list it keeps and tries what each may and may not do.
+--
+-- An UPDATE or DELETE with a WHERE reads the rows it changes: MariaDB asks
+-- for SELECT on the columns it reads as well.
 
-CREATE DATABASE IF NOT EXISTS tessera
-  CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-
--- tessera migrate: owns the schema.
-CREATE USER IF NOT EXISTS 'tessera_migrate'@'localhost' IDENTIFIED BY '@MIGRATE_PASSWORD@';
-CREATE USER IF NOT EXISTS 'tessera_migrate'@'127.0.0.1' IDENTIFIED BY '@MIGRATE_PASSWORD@';
-ALTER USER 'tessera_migrate'@'localhost' IDENTIFIED BY '@MIGRATE_PASSWORD@';
-ALTER USER 'tessera_migrate'@'127.0.0.1' IDENTIFIED BY '@MIGRATE_PASSWORD@';
-GRANT ALL PRIVILEGES ON tessera.* TO 'tessera_migrate'@'localhost';
-GRANT ALL PRIVILEGES ON tessera.* TO 'tessera_migrate'@'127.0.0.1';
-
--- tessera-browse: public pages; reads only. SLAVE MONITOR lets it read
--- SHOW REPLICA STATUS to skip a lagging replica.
+-- tessera-browse: public pages; reads only. Of users, what pages and the
+-- session show, never password hashes. SLAVE MONITOR lets it read SHOW
+-- REPLICA STATUS to skip a lagging replica.
 CREATE USER IF NOT EXISTS 'tessera_browse'@'localhost' IDENTIFIED BY '@BROWSE_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_browse'@'127.0.0.1' IDENTIFIED BY '@BROWSE_PASSWORD@';
 ALTER USER 'tessera_browse'@'localhost' IDENTIFIED BY '@BROWSE_PASSWORD@';
 ALTER USER 'tessera_browse'@'127.0.0.1' IDENTIFIED BY '@BROWSE_PASSWORD@';
-GRANT SELECT ON tessera.* TO 'tessera_browse'@'localhost';
-GRANT SELECT ON tessera.* TO 'tessera_browse'@'127.0.0.1';
-GRANT SLAVE MONITOR ON *.* TO 'tessera_browse'@'localhost';
-GRANT SLAVE MONITOR ON *.* TO 'tessera_browse'@'127.0.0.1';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
+GRANT SLAVE MONITOR ON *.* TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
+GRANT SELECT ON tessera.events TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
+GRANT SELECT ON tessera.ticket_types TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
+GRANT SELECT ON tessera.reviews TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
+GRANT SELECT ON tessera.sessions TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
+GRANT SELECT (id, email, display_name, role, email_verified_at, disabled_at, deleted_at) ON tessera.users TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 
--- tessera-app: what a signed-in person does. It reads replicas too, so it
--- may see their status.
+-- tessera-app: what a signed-in person does: accounts, sign-in, booking,
+-- checkout and payments. It reads replicas too, so it may see their
+-- status. It may write a person's own columns of users, never role: only
+-- tessera-admin and `tessera create-admin` make organizers and admins. It
+-- appends to the outbox and the audit log but reads neither, and deletes
+-- no order, ticket or account (an account is anonymised).
 CREATE USER IF NOT EXISTS 'tessera_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_app'@'127.0.0.1' IDENTIFIED BY '@APP_PASSWORD@';
 ALTER USER 'tessera_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
 ALTER USER 'tessera_app'@'127.0.0.1' IDENTIFIED BY '@APP_PASSWORD@';
-GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.* TO 'tessera_app'@'localhost';
-GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.* TO 'tessera_app'@'127.0.0.1';
-GRANT SLAVE MONITOR ON *.* TO 'tessera_app'@'localhost';
-GRANT SLAVE MONITOR ON *.* TO 'tessera_app'@'127.0.0.1';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SLAVE MONITOR ON *.* TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT (email, display_name, password_hash, password_changed_at), UPDATE (email, display_name, password_hash, password_changed_at, email_verified_at, deleted_at) ON tessera.users TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.sessions TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.account_tokens TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.login_throttle TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT INSERT ON tessera.audit_log TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT INSERT ON tessera.outbox TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT ON tessera.events TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, UPDATE ON tessera.ticket_types TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE ON tessera.orders TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT ON tessera.order_lines TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT ON tessera.order_history TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE ON tessera.tickets TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT INSERT ON tessera.payment_events TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 
--- tessera-admin: organizer and site-admin pages; reads replicas too.
+-- tessera-admin: organizer and site-admin pages; reads replicas too. Of
+-- users it reads what the pages list, never password hashes, and changes
+-- only the role and whether an account is disabled (ending its
+-- sessions). Orders, their lines, history and tickets, and ticket types'
+-- counters are for an organizer marking an offline order paid; of a
+-- ticket it changes only checked_in_at, at the door; events' status when
+-- an organizer cancels one (the outbox row that undoes its orders); door
+-- staff; and it reads the workers' heartbeats for the status page.
 CREATE USER IF NOT EXISTS 'tessera_admin'@'localhost' IDENTIFIED BY '@ADMIN_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_admin'@'127.0.0.1' IDENTIFIED BY '@ADMIN_PASSWORD@';
 ALTER USER 'tessera_admin'@'localhost' IDENTIFIED BY '@ADMIN_PASSWORD@';
 ALTER USER 'tessera_admin'@'127.0.0.1' IDENTIFIED BY '@ADMIN_PASSWORD@';
-GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.* TO 'tessera_admin'@'localhost';
-GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.* TO 'tessera_admin'@'127.0.0.1';
-GRANT SLAVE MONITOR ON *.* TO 'tessera_admin'@'localhost';
-GRANT SLAVE MONITOR ON *.* TO 'tessera_admin'@'127.0.0.1';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SLAVE MONITOR ON *.* TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT (id, email, display_name, role, email_verified_at, disabled_at, deleted_at, created_at), UPDATE (role, disabled_at) ON tessera.users TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, UPDATE, DELETE ON tessera.sessions TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, INSERT ON tessera.audit_log TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE ON tessera.outbox TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, UPDATE ON tessera.events TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, UPDATE ON tessera.ticket_types TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, UPDATE ON tessera.orders TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT ON tessera.order_lines TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, INSERT ON tessera.order_history TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, UPDATE (checked_in_at) ON tessera.tickets TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, INSERT, DELETE ON tessera.event_staff TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT ON tessera.worker_heartbeat TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 
--- tessera-worker: the outbox consumer.
+-- tessera-worker: the outbox consumer; it expires unpaid holds (their
+-- seats go back to the ticket types) and purges sessions, tokens and
+-- throttle rows that ran out. Undoing a cancelled event's orders it reads
+-- the event, the orders' lines and their buyers' names and addresses (no
+-- password hashes) and queues their mails; it writes its heartbeat.
 CREATE USER IF NOT EXISTS 'tessera_worker'@'localhost' IDENTIFIED BY '@WORKER_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_worker'@'127.0.0.1' IDENTIFIED BY '@WORKER_PASSWORD@';
 ALTER USER 'tessera_worker'@'localhost' IDENTIFIED BY '@WORKER_PASSWORD@';
 ALTER USER 'tessera_worker'@'127.0.0.1' IDENTIFIED BY '@WORKER_PASSWORD@';
-GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.* TO 'tessera_worker'@'localhost';
-GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.* TO 'tessera_worker'@'127.0.0.1';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE ON tessera.outbox TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT, UPDATE ON tessera.orders TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT INSERT ON tessera.order_history TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT ON tessera.tickets TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT ON tessera.order_lines TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT ON tessera.events TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT (id, email, display_name, disabled_at) ON tessera.users TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.worker_heartbeat TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT, UPDATE ON tessera.ticket_types TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT, DELETE ON tessera.sessions TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT, DELETE ON tessera.account_tokens TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT, DELETE ON tessera.login_throttle TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';

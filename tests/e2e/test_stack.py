@@ -97,71 +97,195 @@ def check_replication():
 # ------------------------------------------------------------------ accounts
 
 
+def privileges(text):
+    """{privilege, ...} of a GRANT's list, columns sorted: "SELECT (b, a),
+    INSERT" -> {"SELECT (a, b)", "INSERT"}."""
+    out, depth, cur = set(), 0, ""
+    for ch in text.replace("`", "") + ",":
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            m = re.match(r"\s*([A-Z ]+?)\s*(?:\((.*)\))?\s*$", cur)
+            cols = sorted(c.strip() for c in m.group(2).split(",")) if m.group(2) else []
+            out.add(m.group(1) + (" (%s)" % ", ".join(cols) if cols else ""))
+            cur = ""
+        else:
+            cur += ch
+    return frozenset(out)
+
+
 def grants_of(server, user, host):
+    """{on: privileges} of SHOW GRANTS: on is *.*, tessera.* or a table."""
     rows = tap.sql(server, "SHOW GRANTS FOR '%s'@'%s'" % (user, host))
-    out = set()
+    out = {}
     for (line,) in rows:
         m = re.match(r"GRANT (.+?) ON (\S+) TO ", line)
         if m:
-            out.add((m.group(1), m.group(2).replace("`", "")))
+            on = m.group(2).replace("`", "")
+            out[on.split(".", 1)[1] if on.startswith(DB + ".") and on != DB + ".*" else on] = \
+                privileges(m.group(1))
     return out
 
 
+# What each account may do, as sql/database.sql and sql/grants.sql say:
+# on *.*, the whole database, or a table (its name alone).
 EXPECTED_GRANTS = {
-    "tessera_migrate": {("USAGE", "*.*"), ("ALL PRIVILEGES", DB + ".*")},
-    "tessera_browse": {("SLAVE MONITOR", "*.*"), ("SELECT", DB + ".*")},
-    "tessera_app": {("SLAVE MONITOR", "*.*"), ("SELECT, INSERT, UPDATE, DELETE", DB + ".*")},
-    "tessera_admin": {("SLAVE MONITOR", "*.*"), ("SELECT, INSERT, UPDATE, DELETE", DB + ".*")},
-    "tessera_worker": {("USAGE", "*.*"), ("SELECT, INSERT, UPDATE, DELETE", DB + ".*")},
+    "tessera_migrate": {"*.*": "USAGE", DB + ".*": "ALL PRIVILEGES"},
+    "tessera_browse": {
+        "*.*": "SLAVE MONITOR",
+        "events": "SELECT", "ticket_types": "SELECT", "reviews": "SELECT",
+        "sessions": "SELECT",
+        "users": "SELECT (id, email, display_name, role, email_verified_at, "
+                 "disabled_at, deleted_at)",
+    },
+    "tessera_app": {
+        "*.*": "SLAVE MONITOR",
+        "users": "SELECT, INSERT (email, display_name, password_hash, password_changed_at), "
+                 "UPDATE (email, display_name, password_hash, password_changed_at, "
+                 "email_verified_at, deleted_at)",
+        "sessions": "SELECT, INSERT, UPDATE, DELETE",
+        "account_tokens": "SELECT, INSERT, UPDATE, DELETE",
+        "login_throttle": "SELECT, INSERT, UPDATE, DELETE",
+        "audit_log": "INSERT", "outbox": "INSERT", "events": "SELECT",
+        "ticket_types": "SELECT, UPDATE", "orders": "SELECT, INSERT, UPDATE",
+        "order_lines": "SELECT, INSERT", "order_history": "SELECT, INSERT",
+        "tickets": "SELECT, INSERT, UPDATE", "payment_events": "INSERT",
+    },
+    "tessera_admin": {
+        "*.*": "SLAVE MONITOR",
+        "users": "SELECT (id, email, display_name, role, email_verified_at, disabled_at, "
+                 "deleted_at, created_at), UPDATE (role, disabled_at)",
+        "sessions": "SELECT, UPDATE, DELETE", "audit_log": "SELECT, INSERT",
+        "outbox": "SELECT, INSERT, UPDATE", "events": "SELECT, UPDATE",
+        "ticket_types": "SELECT, UPDATE", "orders": "SELECT, UPDATE",
+        "order_lines": "SELECT", "order_history": "SELECT, INSERT",
+        "tickets": "SELECT, UPDATE (checked_in_at)",
+        "event_staff": "SELECT, INSERT, DELETE", "worker_heartbeat": "SELECT",
+    },
+    "tessera_worker": {
+        "*.*": "USAGE",
+        "outbox": "SELECT, INSERT, UPDATE", "orders": "SELECT, UPDATE",
+        "order_history": "INSERT", "tickets": "SELECT", "ticket_types": "SELECT, UPDATE",
+        "order_lines": "SELECT", "events": "SELECT",
+        "users": "SELECT (id, email, display_name, disabled_at)",
+        "worker_heartbeat": "SELECT, INSERT, UPDATE, DELETE",
+        "sessions": "SELECT, DELETE", "account_tokens": "SELECT, DELETE",
+        "login_throttle": "SELECT, DELETE",
+    },
 }
 
 
-def check_accounts():
-    pw = tap.secrets()
+def check_grants(when):
     for server in ("primary", "replica"):
         for user, want in EXPECTED_GRANTS.items():
+            want = {on: privileges(p) for on, p in want.items()}
             for host in ("localhost", "127.0.0.1"):
                 try:
                     got = grants_of(server, user, host)
                 except tap.SqlError as e:
                     got = str(e)
-                tap.is_eq(got, want, "%s: %s@%s has exactly its grants" % (server, user, host))
+                tap.is_eq(got, want, "%s: %s@%s has exactly its grants%s"
+                          % (server, user, host, when))
+
+
+def run_accounts_sql(name, pw):
+    with open(os.path.join(tap.SRC, "sql", name)) as f:
+        text = f.read()
+    text = re.sub(r"@([A-Z]+_PASSWORD)@", lambda m: pw[m.group(1)], text)
+    rc, _, err = tap.sql_run("primary", text)
+    tap.ok(rc == 0, "sql/%s runs again (%s)" % (name, err))
+
+
+def check_accounts():
+    pw = tap.secrets()
+    check_grants("")
 
     def as_(user, server, query):
         key = user.replace("tessera_", "").upper() + "_PASSWORD"
         return tap.sql_run(server, query, user=user, password=pw[key], database=DB)
 
+    def may(user, query, what, server="primary"):
+        rc, _, err = as_(user, server, "START TRANSACTION; %s; ROLLBACK" % query)
+        tap.ok(rc == 0, "%s may %s (rolled back) (%s)" % (user, what, err))
+
+    def may_not(user, query, what, server="primary"):
+        rc, _, err = as_(user, server, query)
+        tap.ok(denied(rc, err), "%s cannot %s (%s)" % (user, what, err))
+
     rc, rows, err = as_("tessera_browse", "replica", "SELECT COUNT(*) FROM events")
     tap.ok(rc == 0 and int(rows[0][0]) > 0, "tessera_browse reads events on the replica")
-    rc, _, err = as_("tessera_browse", "primary",
-                     "INSERT INTO audit_log (action) VALUES ('e2e-should-fail')")
-    tap.ok(denied(rc, err), "tessera_browse cannot INSERT (%s)" % err)
-    rc, _, err = as_("tessera_browse", "primary", "UPDATE events SET title = title WHERE id = 0")
-    tap.ok(denied(rc, err), "tessera_browse cannot UPDATE (%s)" % err)
-    rc, _, err = as_("tessera_browse", "primary", "CREATE TABLE e2e_nope (a INT)")
-    tap.ok(denied(rc, err), "tessera_browse cannot CREATE TABLE (%s)" % err)
+    rc, rows, err = as_("tessera_browse", "replica",
+                        "SELECT display_name FROM users WHERE id = (SELECT MIN(organizer_id) "
+                        "FROM events)")
+    tap.ok(rc == 0 and rows, "tessera_browse reads an organizer's name (%s)" % err)
+    may_not("tessera_browse", "SELECT password_hash FROM users LIMIT 1",
+            "read users.password_hash", "replica")
+    may_not("tessera_browse", "SELECT COUNT(*) FROM orders", "read orders", "replica")
+    may_not("tessera_browse", "INSERT INTO audit_log (action) VALUES ('e2e-should-fail')",
+            "INSERT")
+    may_not("tessera_browse", "UPDATE events SET title = title WHERE id = 0", "UPDATE")
+    may_not("tessera_browse", "CREATE TABLE e2e_nope (a INT)", "CREATE TABLE")
     rc, _, err = as_("tessera_browse", "replica", "SHOW REPLICA STATUS")
     tap.ok(rc == 0, "tessera_browse may read SHOW REPLICA STATUS (%s)" % err)
 
+    audit = "INSERT INTO audit_log (action) VALUES ('e2e-grant-probe')"
+    may("tessera_app", audit, "append to the audit log")
+    may("tessera_admin", audit, "append to the audit log")
+    may_not("tessera_worker", audit, "append to the audit log")
     for user in ("tessera_app", "tessera_admin", "tessera_worker"):
-        rc, _, err = as_(user, "primary",
-                         "START TRANSACTION; INSERT INTO audit_log (action) "
-                         "VALUES ('e2e-grant-probe'); ROLLBACK")
-        tap.ok(rc == 0, "%s may INSERT (rolled back) (%s)" % (user, err))
-        rc, _, err = as_(user, "primary", "CREATE TABLE e2e_nope (a INT)")
-        tap.ok(denied(rc, err), "%s cannot CREATE TABLE (%s)" % (user, err))
-        rc, _, err = as_(user, "primary", "SELECT COUNT(*) FROM %s.probe" % PROBE)
-        tap.ok(denied(rc, err), "%s cannot read another database (%s)" % (user, err))
+        may_not(user, "UPDATE audit_log SET detail = '' WHERE id = 0", "change the audit log")
+        may_not(user, "DELETE FROM audit_log WHERE id = 0", "delete from the audit log")
+        may_not(user, "DELETE FROM orders WHERE id = 0", "DELETE orders")
+        may_not(user, "CREATE TABLE e2e_nope (a INT)", "CREATE TABLE")
+        may_not(user, "SELECT COUNT(*) FROM %s.probe" % PROBE, "read another database")
         rc, _, err = as_(user, "replica", "SHOW REPLICA STATUS")
         if user == "tessera_worker":
             tap.ok(denied(rc, err), "%s cannot read replica status (%s)" % (user, err))
         else:
             tap.ok(rc == 0, "%s may read replica status to skip a lagging one (%s)" % (user, err))
-    rc, _, err = as_("tessera_app", "replica",
-                     "INSERT INTO audit_log (action) VALUES ('e2e-should-fail')")
+
+    may("tessera_app", "INSERT INTO users (email, display_name, password_hash, "
+        "password_changed_at) VALUES ('e2e-grant-probe@tessera.test', 'Probe', '!', "
+        "UTC_TIMESTAMP())", "sign someone up")
+    may_not("tessera_app", "INSERT INTO users (email, display_name, password_hash, role) "
+            "VALUES ('e2e-grant-probe@tessera.test', 'Probe', '!', 'admin')",
+            "sign up an admin")
+    may_not("tessera_app", "UPDATE users SET role = 'admin' WHERE id = 0",
+            "change anyone's role")
+    may_not("tessera_app", "SELECT COUNT(*) FROM audit_log", "read the audit log")
+    may_not("tessera_app", "SELECT COUNT(*) FROM outbox", "read the outbox")
+    may("tessera_admin", "UPDATE users SET role = role WHERE id = 0", "change a role")
+    may_not("tessera_admin", "SELECT password_hash FROM users LIMIT 1",
+            "read users.password_hash")
+    may_not("tessera_admin", "UPDATE users SET password_hash = '!' WHERE id = 0",
+            "set a password hash")
+    may_not("tessera_admin", "INSERT INTO users (email, display_name, password_hash) "
+            "VALUES ('e2e-grant-probe@tessera.test', 'Probe', '!')", "INSERT users")
+    may("tessera_admin", "UPDATE tickets SET checked_in_at = UTC_TIMESTAMP() WHERE id = 0",
+        "check a ticket in")
+    may_not("tessera_admin", "UPDATE tickets SET attendee_name = '' WHERE id = 0",
+            "rename a ticket's attendee")
+    may("tessera_worker", "DELETE FROM sessions WHERE expires_at < '2000-01-01'",
+        "purge expired sessions")
+    may_not("tessera_worker", "INSERT INTO users (email, display_name, password_hash) "
+            "VALUES ('e2e-grant-probe@tessera.test', 'Probe', '!')", "INSERT users")
+    may_not("tessera_worker", "SELECT password_hash FROM users LIMIT 1",
+            "read password hashes")
+    may_not("tessera_worker", "UPDATE events SET status = status WHERE id = 0",
+            "change an event")
+    rc, _, err = as_("tessera_app", "replica", audit)
     tap.ok(denied(rc, err), "writes on the read-only replica fail (%s)" % err)
     rc, _, err = as_("tessera_migrate", "primary", "SELECT COUNT(*) FROM mysql.user")
     tap.ok(denied(rc, err), "tessera_migrate cannot read mysql.user (%s)" % err)
+
+    # An install from before the grants per table had these on the whole
+    # database; running the files again takes them back.
+    tap.sql("primary", "GRANT SELECT, INSERT, UPDATE, DELETE ON %s.* TO "
+            "'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1'; "
+            "GRANT DELETE ON %s.orders TO 'tessera_app'@'localhost'" % (DB, DB))
+    run_accounts_sql("database.sql", pw)
+    run_accounts_sql("grants.sql", pw)
+    tap.ok(tap.wait_replica(10), "the replica has the grants again")
+    check_grants(" after sql/database.sql and sql/grants.sql ran again")
 
     # The same account over TCP, as a program on another host would connect.
     import subprocess
