@@ -185,9 +185,7 @@ account_login(struct request *r)
 	pw = password_verify(in.field[FIELD_PASSWORD].text,
 	    found == 0 ? acc.password_hash : dummy_hash());
 	if (pw == PASSWORD_BUSY) {
-		r->error_detail = "Too many people are signing in at this moment. "
-		    "Please try again in a few seconds.";
-		status = 503;
+		status = page_busy(r);
 		goto out;
 	}
 	if (found != 0 || pw != PASSWORD_OK) {

@@ -272,9 +272,7 @@ account_hash_password(struct request *r, const char *pw,
 	case PASSWORD_OK:
 		return 0;
 	case PASSWORD_BUSY:
-		r->error_detail = "Too many people are setting passwords at this "
-		    "moment. Please try again in a few seconds.";
-		return 503;
+		return page_busy(r);
 	default:
 		return 500;
 	}

@@ -140,7 +140,7 @@ confirm_password(struct request *r, struct form_result *in,
 	if (pw == PASSWORD_OK)
 		return 0;
 	if (pw == PASSWORD_BUSY)
-		return 503;
+		return page_busy(r);
 	if (throttle_failed(r->db, acc->email, r->remote_addr) != 0 ||
 	    audit_log(r->db, acc->id, "password.confirm_failed", NULL,
 	    r->remote_addr, NULL) != 0)

@@ -22,8 +22,12 @@
 #define TESSERA_SCRYPT_N 65536
 #define TESSERA_SCRYPT_R 8
 #define TESSERA_SCRYPT_P 1
-/* How long a request waits for a turn before it is answered 503. */
-#define TURN_WAIT_SECONDS 10
+/* How long a request waits for a turn before it is answered 503. Only
+ * TURN_QUEUE_PER_TURN requests per turn wait (the rest are answered at
+ * once), so a flood of sign-ups parks at most that many workers, each
+ * this long; nginx meters hashes per address before that. */
+#define TURN_WAIT_SECONDS 2
+#define TURN_QUEUE_PER_TURN 4
 
 /*
  * The turns are one System V semaphore, made by the master before it forks
@@ -36,6 +40,7 @@
  * it to the unit).
  */
 static int turns_id = -1;
+static int turns_total;     /* hashes that may run at once */
 static pid_t turns_owner;   /* the master, the only one to remove the set */
 
 /* semctl(2)'s fourth argument; the caller defines it. */
@@ -91,6 +96,7 @@ password_limit_init(int concurrent)
 		return -1;
 	}
 	turns_id = id;
+	turns_total = concurrent;
 	turns_owner = getpid();
 	return 0;
 }
@@ -118,6 +124,12 @@ take_turn(void)
 
 	if (turns_id == -1)
 		return 0;
+	/* A queue of a few hashes per turn already: answer at once. */
+	if (semctl(turns_id, 0, GETVAL) == 0 &&
+	    semctl(turns_id, 0, GETNCNT) >= TURN_QUEUE_PER_TURN * turns_total) {
+		log_info("%s: every turn taken and as many waiting", __func__);
+		return -1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += TURN_WAIT_SECONDS;
 	for (;;) {

@@ -121,6 +121,16 @@ page_too_many(struct request *r, long retry_after, const char *fmt, ...)
 	return 429;
 }
 
+int
+page_busy(struct request *r)
+{
+	response_header(&r->resp, "Retry-After",
+	    arena_printf(r->arena, "%d", PAGE_BUSY_RETRY_SECONDS));
+	r->error_detail = "Too many people are signing in or setting "
+	    "passwords at this moment. Please try again in a few seconds.";
+	return 503;
+}
+
 const char *
 page_wait_text(struct request *r, long seconds)
 {

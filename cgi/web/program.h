@@ -98,6 +98,10 @@ int page_redirect(struct request *r, int status, const char *location);
  * format, explains it on the error page. Returns 429. */
 int page_too_many(struct request *r, long retry_after, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Answers 503 with Retry-After when no turn to hash a password came
+ * (PASSWORD_BUSY). Returns 503. */
+#define PAGE_BUSY_RETRY_SECONDS 2
+int page_busy(struct request *r);
 /* "1 minute", "5 minutes": a wait of seconds, rounded up, for people.
  * Arena-owned. */
 const char *page_wait_text(struct request *r, long seconds);

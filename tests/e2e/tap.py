@@ -107,11 +107,13 @@ class Response:
         return "<Response %d, %d bytes>" % (self.status, len(self.raw))
 
 
-def request(method, path, body=None, headers=None, timeout=30):
+def request(method, path, body=None, headers=None, timeout=30, source=None):
     """One request on a new connection, path sent exactly as given (no
-    normalisation, no redirects followed)."""
+    normalisation, no redirects followed); from the client address source
+    (another 127.0.0.x, for the limits per address) if given."""
     u = urllib.parse.urlsplit(URL)
-    conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=timeout)
+    conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=timeout,
+                                      source_address=(source, 0) if source else None)
     try:
         conn.request(method, path, body=body, headers=dict(headers or {}))
         resp = conn.getresponse()
@@ -121,23 +123,24 @@ def request(method, path, body=None, headers=None, timeout=30):
         conn.close()
 
 
-def get(path, headers=None):
-    return request("GET", path, headers=headers)
+def get(path, headers=None, source=None):
+    return request("GET", path, headers=headers, source=source)
 
 
-def post(path, fields=None, headers=None):
+def post(path, fields=None, headers=None, source=None):
     """A form post: fields is a dict or a list of (name, value) pairs."""
     h = {"Content-Type": "application/x-www-form-urlencoded"}
     h.update(headers or {})
     body = urllib.parse.urlencode(fields or {}, doseq=True)
-    return request("POST", path, body=body.encode("utf-8"), headers=h)
+    return request("POST", path, body=body.encode("utf-8"), headers=h, source=source)
 
 
 class Client:
     """Like get/post, but keeps the cookies the site sets (one browser)."""
 
-    def __init__(self):
+    def __init__(self, source=None):
         self.cookies = {}
+        self.source = source        # its client address, if not 127.0.0.1
 
     def _headers(self, headers):
         h = dict(headers or {})
@@ -158,10 +161,10 @@ class Client:
         return r
 
     def get(self, path, headers=None):
-        return self._keep(get(path, self._headers(headers)))
+        return self._keep(get(path, self._headers(headers), source=self.source))
 
     def post(self, path, fields=None, headers=None):
-        return self._keep(post(path, fields, self._headers(headers)))
+        return self._keep(post(path, fields, self._headers(headers), source=self.source))
 
 
 def form_value(html, name):

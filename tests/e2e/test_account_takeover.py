@@ -51,7 +51,7 @@ def use_link(token):
 # After a reset.
 who = victim("reset")
 attacker = sign_in(who, PASSWORD)
-evil = "evil-reset-%s@example.com" % RUN
+evil = "attacker-reset-%s@example.com" % RUN
 token = start_change(attacker, evil)
 post_form(tap.Client(), "/password/forgot", {"email": who}, "/password/forgot")
 reset = mailed_token(who, "/password/reset")
@@ -67,7 +67,7 @@ tap.is_eq(value("SELECT email FROM users WHERE email IN ('%s', '%s')" % (who, ev
 who = victim("change")
 attacker = sign_in(who, PASSWORD)
 owner = sign_in(who, PASSWORD)
-evil = "evil-change-%s@example.com" % RUN
+evil = "attacker-change-%s@example.com" % RUN
 token = start_change(attacker, evil)
 r = post_form(owner, "/me/password", {"current_password": PASSWORD,
                                       "new_password": "another fresh passphrase 4"}, "/me")
