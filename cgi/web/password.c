@@ -113,6 +113,18 @@ password_turns_free(void)
 	return n;
 }
 
+int
+password_turns_waiting(void)
+{
+	int n;
+
+	if (turns_id == -1)
+		return -1;
+	if ((n = semctl(turns_id, 0, GETNCNT)) == -1)
+		log_err("%s: semctl GETNCNT: %s", __func__, strerror(errno));
+	return n;
+}
+
 /* Waits up to TURN_WAIT_SECONDS for a turn: 0 once this process holds one
  * (or when there is no limit), -1 when none came in time or the set is
  * gone. */
@@ -126,8 +138,8 @@ take_turn(void)
 		return 0;
 	/* A queue of a few hashes per turn already: answer at once. */
 	if (semctl(turns_id, 0, GETVAL) == 0 &&
-	    semctl(turns_id, 0, GETNCNT) >= TURN_QUEUE_PER_TURN * turns_total) {
-		log_info("%s: every turn taken and as many waiting", __func__);
+	    password_turns_waiting() >= TURN_QUEUE_PER_TURN * turns_total) {
+		log_info("%s: every turn taken and a full queue waiting", __func__);
 		return -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &deadline);

@@ -32,6 +32,8 @@ int password_limit_init(int concurrent);
 /* Turns free right now, for tests and monitoring; -1 when there is no
  * limit (password_limit_init was not called) or on error. */
 int password_turns_free(void);
+/* Requests waiting for a turn right now; -1 as password_turns_free. */
+int password_turns_waiting(void);
 /* Hashes pw into out (an MCF string). PASSWORD_OK, _BUSY or _ERROR. */
 enum password_result password_hash(const char *pw,
     char out[PASSWORD_MCF_LEN]);

@@ -189,7 +189,28 @@ main(void)
 	is_int(password_verify(PW, mcf), PASSWORD_BUSY,
 	    "meanwhile another hash gets PASSWORD_BUSY");
 	t = now() - t;
-	ok(t >= 9 && t < 15, "after waiting about 10 s (%.1f s)", t);
+	ok(t >= 1.5 && t < 6, "after waiting about 2 s (%.1f s)", t);
+
+	/* Four waiting per turn at most: the fifth is answered at once, so a
+	 * flood parks few workers. */
+	pid_t waiters[4];
+
+	fflush(stdout);
+	for (int i = 0; i < 4; i++)
+		if ((waiters[i] = fork()) == 0)
+			_exit(password_verify(PW, mcf) == PASSWORD_BUSY ? 0 : 1);
+	while (password_turns_waiting() < 4)
+		usleep(10000);
+	t = now();
+	is_int(password_verify(PW, mcf), PASSWORD_BUSY,
+	    "with four waiting for the one turn, a fifth hash is refused");
+	t = now() - t;
+	ok(t < 0.5, "at once (%.2f s)", t);
+	for (int i = 0; i < 4; i++) {
+		waitpid(waiters[i], &status, 0);
+		ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "waiter %d gave up after its wait", i + 1);
+	}
 
 	/* A holder that dies gives its turn back as it dies. */
 	kill(child, SIGKILL);
