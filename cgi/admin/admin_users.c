@@ -53,8 +53,9 @@ user_rows(struct request *r, const struct admin_user *users, size_t n)
 static const char *const done_keys[] = { "role", "disabled", "enabled" };
 static const char *const done_texts[] = {
 	"The role was changed.",
-	"The account is disabled: it is signed out everywhere, cannot sign "
-	"in, and its events are hidden.",
+	"The account is disabled: "
+	"it is signed out everywhere, cannot sign in, "
+	"and its events are hidden.",
 	"The account is enabled again.",
 };
 

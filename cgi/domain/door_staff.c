@@ -23,7 +23,8 @@ static const char *const staff_stmts[ST__MAX] = {
 	"JOIN users u ON u.id = s.user_id WHERE s.event_id = ? "
 	"ORDER BY u.display_name, u.id",
 	/* ST_ACCOUNT: a live account, by its address */
-	"SELECT id FROM users WHERE email = ? AND deleted_at IS NULL "
+	"SELECT id FROM users WHERE email = ? "
+	"AND deleted_at IS NULL "
 	"AND disabled_at IS NULL",
 	/* ST_COUNT: locks the event's staff rows, so two additions at once
 	 * cannot both pass the cap */

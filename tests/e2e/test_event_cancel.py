@@ -10,6 +10,7 @@ the event's organizer may do it: another organizer gets 404, an attendee
 403; it needs the CSRF token and a message."""
 
 import os
+import random
 import time
 
 import tap
@@ -21,6 +22,7 @@ TAG = "cx%d" % (int(time.time()) % 100000000)
 PORT = int(os.environ.get("TESSERA_TEST_STRIPE_PORT", "18081"))
 WEBHOOK = tap.URL + "/payments/stripe/webhook"
 BATCH = 50   # EVENT_CANCEL_BATCH
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # of order and ticket codes
 
 
 def value(q):
@@ -136,11 +138,13 @@ with fake_stripe.start(webhook=WEBHOOK, webhook_secret="whsec_tessera_stack",
     ev2, (tt2,) = new_event(TAG + " big", [("Entry", 0, 200, 10, 0)])
     buyer = int(value("SELECT id FROM users WHERE email = 'carla@tessera.test'"))
     n = BATCH + 12
+    codes = ["".join(random.choice(ALPHABET) for _ in range(16)) for _ in range(n)]
     value("INSERT INTO orders (code, event_id, buyer_id, status, total_cents, currency, "
-          "provider, paid_at) SELECT CONCAT('%s', LPAD(s.seq, 8, '0')), %d, %d, 'paid', 0, "
-          "'EUR', 'free', UTC_TIMESTAMP() FROM seq_1_to_%d s" % (TAG.upper()[:8], ev2, buyer, n))
+          "provider, paid_at) VALUES %s" % ", ".join(
+              "('%s', %d, %d, 'paid', 0, 'EUR', 'free', UTC_TIMESTAMP())" % (c, ev2, buyer)
+              for c in codes))
     value("INSERT INTO tickets (order_id, ticket_type_id, code) SELECT o.id, %d, "
-          "CONCAT(o.code, 'TICKET23') FROM orders o WHERE o.event_id = %d" % (tt2, ev2))
+          "CONCAT(o.code, 'TICKETZZ') FROM orders o WHERE o.event_id = %d" % (tt2, ev2))
     value("INSERT INTO order_lines (order_id, kind, ticket_type_id, description, quantity, "
           "unit_price_cents) SELECT o.id, 'ticket', %d, 'Entry', 1, 0 FROM orders o "
           "WHERE o.event_id = %d" % (tt2, ev2))
