@@ -27,8 +27,10 @@ static const char *const checkin_stmts[CHK__MAX] = {
 	/* CHK_MARK: the guarded update; 0 rows: checked in before */
 	"UPDATE tickets SET checked_in_at = UTC_TIMESTAMP() "
 	"WHERE id = ? AND checked_in_at IS NULL",
-	/* CHK_WHEN */
-	"SELECT checked_in_at FROM tickets WHERE id = ?",
+	/* CHK_WHEN: a locking read, which sees the latest commit: after a
+	 * door that lost the race, a plain read would see the transaction's
+	 * snapshot, from before the winner checked the ticket in */
+	"SELECT checked_in_at FROM tickets WHERE id = ? LOCK IN SHARE MODE",
 	/* CHK_COUNTS */
 	"SELECT COUNT(*), COUNT(k.checked_in_at) FROM tickets k "
 	"JOIN orders o ON o.id = k.order_id "
