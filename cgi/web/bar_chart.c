@@ -14,6 +14,9 @@
 #define PLOT_BOTTOM BAR_CHART_PLOT_BOTTOM
 /* Labels under the axis: more would run into each other. */
 #define MAX_X_LABELS 8
+/* The widest bar, in tenths: a chart of one or two days is not a block. */
+#define MAX_BAR_WIDTH 400
+#define FONT_SIZE 13
 
 #define INK "#1d1d1f"
 #define GRID "#d8d4cc"
@@ -33,19 +36,18 @@ put_text(struct buf *out, const char *s)
 	tmpl_escape(out, s, strlen(s));
 }
 
-/* The top of the y axis: the smallest 1, 2 or 5 times a power of ten at
- * or above max, so the grid lines fall on round numbers. */
+/* The top of the y axis: the smallest of 1, 2, 3, 4, 5, 6 or 8 times a
+ * power of ten at or above max, so that the numbers on the axis are
+ * round and the tallest bar fills at least three quarters of it. */
 static long long
 axis_top(long long max)
 {
-	for (long long step = 1; step <= LLONG_MAX / 10; step *= 10) {
-		if (max <= step)
-			return step;
-		if (max <= 2 * step)
-			return 2 * step;
-		if (max <= 5 * step)
-			return 5 * step;
-	}
+	static const int steps[] = { 1, 2, 3, 4, 5, 6, 8 };
+
+	for (long long p = 1; p <= LLONG_MAX / 10; p *= 10)
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+			if (max <= steps[i] * p)
+				return steps[i] * p;
 	return max;
 }
 
@@ -118,7 +120,7 @@ bar_chart_svg(struct arena *a, const struct bar_chart *c)
 	buf_puts(&out, "</desc>");
 
 	/* The y axis: 0, the middle when it is a whole number, the top. */
-	buf_printf(&out, "<g font-size=\"12\" fill=\"%s\">", INK);
+	buf_printf(&out, "<g font-size=\"%d\" fill=\"%s\">", FONT_SIZE, INK);
 	if (top % 2 == 0)
 		grid_line(&out, top / 2, top);
 	grid_line(&out, top, top);
@@ -137,13 +139,15 @@ bar_chart_svg(struct arena *a, const struct bar_chart *c)
 	}
 	buf_puts(&out, "</g>");
 
-	/* One rect per slot with a value, 70% of the slot wide. */
+	/* One rect per slot with a value, 70% of the slot wide at most. */
 	buf_printf(&out, "<g fill=\"%s\">", BAR);
 	for (size_t i = 0; i < c->nbars; i++) {
 		long long x0 = slot10 * (long long)i / (long long)c->nbars;
 		long long x1 = slot10 * (long long)(i + 1) / (long long)c->nbars;
 		long long h, w = (x1 - x0) * 7 / 10;
 
+		if (w > MAX_BAR_WIDTH)
+			w = MAX_BAR_WIDTH;
 		if (c->bars[i].value == 0)
 			continue;
 		h = bar_height(c->bars[i].value, top);

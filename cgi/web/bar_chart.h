@@ -26,10 +26,10 @@ struct arena;
 #define BAR_CHART_MAX_BARS 400
 
 /* The drawing's coordinates (its viewBox), for the tests. */
-#define BAR_CHART_WIDTH 640
-#define BAR_CHART_HEIGHT 260
+#define BAR_CHART_WIDTH 480
+#define BAR_CHART_HEIGHT 240
 #define BAR_CHART_PLOT_TOP 16
-#define BAR_CHART_PLOT_BOTTOM 220
+#define BAR_CHART_PLOT_BOTTOM 204
 
 struct bar_chart_bar {
 	const char *label;    /* under the axis and in the bar's title */
