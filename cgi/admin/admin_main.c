@@ -19,6 +19,12 @@ static const struct route routes[] = {
 	PAGE_POST("/admin/events/{id:int}/checkin", ADMIN_CHECKIN_POST,
 	    ACCESS_ORGANIZER),
 	PAGE_GET("/checkin/{code}", ADMIN_CHECKIN_SCAN, ACCESS_ORGANIZER),
+	/* An event's attendees, their export and its statistics. */
+	PAGE_GET("/admin/events/{id:int}/attendees", ADMIN_ATTENDEES,
+	    ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/{id:int}/attendees.csv", ADMIN_ATTENDEES_CSV,
+	    ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/{id:int}/stats", ADMIN_STATS, ACCESS_ORGANIZER),
 };
 
 static const handler_fn handlers[ADMIN__MAX] = {
@@ -34,6 +40,10 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_CHECKIN] = admin_checkin,
 	[ADMIN_CHECKIN_POST] = admin_checkin_post,
 	[ADMIN_CHECKIN_SCAN] = admin_checkin_scan,
+	/* An event's attendees, their export and its statistics. */
+	[ADMIN_ATTENDEES] = admin_attendees,
+	[ADMIN_ATTENDEES_CSV] = admin_attendees_csv,
+	[ADMIN_STATS] = admin_stats,
 };
 
 int
