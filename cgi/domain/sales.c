@@ -78,9 +78,9 @@ sales_slots(struct db *db, struct arena *a, long long event_id,
 		struct row_reader rd;
 
 		row_begin(&rd, &rows, i, "sales slot");
-		/* Quarter hours up to the year 9999. */
-		(*out)[i].start = (time_t)row_int(&rd, 0, 0, 28000000000LL / 900) *
-		    SALES_SLOT_SECONDS;
+		/* Quarter hours up to the end of the year 9999. */
+		(*out)[i].start = (time_t)row_int(&rd, 0, 0,
+		    253402300800LL / SALES_SLOT_SECONDS) * SALES_SLOT_SECONDS;
 		(*out)[i].tickets = row_int(&rd, 1, 1, LLONG_MAX);
 		if (row_end(&rd) != 0)
 			return ROW_BAD;
