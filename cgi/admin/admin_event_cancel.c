@@ -34,19 +34,6 @@ static const struct form_field cancel_fields[CANCEL__MAX] = {
 static const struct form cancel_form = { "cancel", cancel_fields, CANCEL__MAX,
 	NULL };
 
-/* The event of the path's id, if the signed-in person runs it: 0, 404,
- * 500 or 503. */
-static int
-managed_event(struct request *r, struct event *ev)
-{
-	long long id = strtoll(request_path_param(r, "id"), NULL, 10);
-	int rc = events_get(r->db, r->arena, id, ev);
-
-	if (rc == 1 || (rc == 0 && !admin_may_manage(r, ev->organizer_id)))
-		return 404;
-	return rc == 0 ? 0 : rc == ROW_BAD ? 500 : 503;
-}
-
 /* The page, with the form as checked in res (NULL: blank). */
 static int
 cancel_page(struct request *r, const struct event *ev,
@@ -86,7 +73,7 @@ admin_event_cancel_form(struct request *r)
 	struct event ev;
 	int rc;
 
-	if ((rc = managed_event(r, &ev)) != 0)
+	if ((rc = admin_managed_event(r, &ev)) != 0)
 		return rc;
 	return cancel_page(r, &ev, NULL);
 }
@@ -98,7 +85,7 @@ cancel_apply(struct request *r, void *arg)
 	struct event ev;
 	int rc;
 
-	if ((rc = managed_event(r, &ev)) != 0)
+	if ((rc = admin_managed_event(r, &ev)) != 0)
 		return rc == 503 ? -1 : rc;
 	switch (event_cancel(r->db, ev.id, reason)) {
 	case 0:
@@ -125,7 +112,7 @@ admin_event_cancel(struct request *r)
 	int rc;
 
 	if (form_check(r->arena, &cancel_form, &r->form, NULL, &res) != 0) {
-		if ((rc = managed_event(r, &ev)) != 0)
+		if ((rc = admin_managed_event(r, &ev)) != 0)
 			return rc;
 		return cancel_page(r, &ev, &res);
 	}

@@ -29,6 +29,12 @@ static const struct route routes[] = {
 	    ACCESS_ORGANIZER),
 	PAGE_POST("/admin/events/{id:int}/cancel", ADMIN_EVENT_CANCEL,
 	    ACCESS_ORGANIZER),
+	/* An event's attendees, their export and its statistics. */
+	PAGE_GET("/admin/events/{id:int}/attendees", ADMIN_ATTENDEES,
+	    ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/{id:int}/attendees.csv", ADMIN_ATTENDEES_CSV,
+	    ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/{id:int}/stats", ADMIN_STATS, ACCESS_ORGANIZER),
 };
 
 static const handler_fn handlers[ADMIN__MAX] = {
@@ -50,6 +56,10 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_STAFF] = admin_staff,
 	[ADMIN_STAFF_ADD] = admin_staff_add,
 	[ADMIN_STAFF_REMOVE] = admin_staff_remove,
+	/* An event's attendees, their export and its statistics. */
+	[ADMIN_ATTENDEES] = admin_attendees,
+	[ADMIN_ATTENDEES_CSV] = admin_attendees_csv,
+	[ADMIN_STATS] = admin_stats,
 };
 
 int

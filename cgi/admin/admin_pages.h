@@ -27,6 +27,10 @@ enum admin_page {
 	ADMIN_STAFF,
 	ADMIN_STAFF_ADD,
 	ADMIN_STAFF_REMOVE,
+	/* An event's attendees, their export and its statistics. */
+	ADMIN_ATTENDEES,
+	ADMIN_ATTENDEES_CSV,
+	ADMIN_STATS,
 	ADMIN__MAX
 };
 
@@ -48,6 +52,17 @@ int admin_event_cancel(struct request *r);
 int admin_staff(struct request *r);
 int admin_staff_add(struct request *r);
 int admin_staff_remove(struct request *r);
+
+/* An event's attendees (admin_attendees.c), as a page and as CSV, and
+ * its statistics (admin_stats.c). */
+int admin_attendees(struct request *r);
+int admin_attendees_csv(struct request *r);
+int admin_stats(struct request *r);
+
+struct event;
+/* The event of the path's {id} for its organizer (or a site admin) into
+ * *ev: 0; 404 when there is none or it is somebody else's; 500 or 503. */
+int admin_managed_event(struct request *r, struct event *ev);
 
 /* Whether the signed-in person may run what organizer_id organizes: it
  * is theirs, or they are a site admin. Anything else is answered as if

@@ -37,17 +37,6 @@ static const char *const done_texts[] = {
 };
 
 static int
-managed_event(struct request *r, struct event *ev)
-{
-	long long id = strtoll(request_path_param(r, "id"), NULL, 10);
-	int rc = events_get(r->db, r->arena, id, ev);
-
-	if (rc == 1 || (rc == 0 && !admin_may_manage(r, ev->organizer_id)))
-		return 404;
-	return rc == 0 ? 0 : rc == ROW_BAD ? 500 : 503;
-}
-
-static int
 staff_page(struct request *r, const struct event *ev,
     const struct form_result *res)
 {
@@ -93,7 +82,7 @@ admin_staff(struct request *r)
 	struct event ev;
 	int rc;
 
-	if ((rc = managed_event(r, &ev)) != 0)
+	if ((rc = admin_managed_event(r, &ev)) != 0)
 		return rc;
 	return staff_page(r, &ev, NULL);
 }
@@ -111,7 +100,7 @@ add_apply(struct request *r, void *arg)
 	long long user_id;
 	int rc;
 
-	if ((rc = managed_event(r, &ev)) != 0)
+	if ((rc = admin_managed_event(r, &ev)) != 0)
 		return rc == 503 ? -1 : rc;
 	switch (door_staff_add(r->db, r->arena, ev.id, c->email,
 	    r->session->user_id, &user_id)) {
@@ -149,7 +138,7 @@ admin_staff_add(struct request *r)
 	int rc;
 
 	if (form_check(r->arena, &staff_form, &r->form, NULL, &res) != 0) {
-		if ((rc = managed_event(r, &ev)) != 0)
+		if ((rc = admin_managed_event(r, &ev)) != 0)
 			return rc;
 		return staff_page(r, &ev, &res);
 	}
@@ -165,7 +154,7 @@ remove_apply(struct request *r, void *arg)
 	int rc;
 
 	(void)arg;
-	if ((rc = managed_event(r, &ev)) != 0)
+	if ((rc = admin_managed_event(r, &ev)) != 0)
 		return rc == 503 ? -1 : rc;
 	if ((rc = door_staff_remove(r->db, ev.id, user_id)) != 0)
 		return rc < 0 ? -1 : 404;

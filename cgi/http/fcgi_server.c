@@ -85,7 +85,11 @@ worker_main(int sock, const struct fcgi_server_opts *o)
 			break;
 		}
 		sigprocmask(SIG_BLOCK, &term, NULL);
-		o->handle(&req, o->arg);
+		/* Closing without FCGX_Finish_r's end-of-request record is
+		 * the one way FastCGI has to say "this response is broken";
+		 * the Finish after it then has nothing left to do. */
+		if (o->handle(&req, o->arg) != 0)
+			FCGX_Free(&req, 1);
 		FCGX_Finish_r(&req);
 		sigprocmask(SIG_UNBLOCK, &term, NULL);
 	}

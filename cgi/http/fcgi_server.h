@@ -17,8 +17,12 @@ struct fcgi_server_opts {
 	/* Called once in each worker before it accepts; non-zero ends the
 	 * worker (the master restarts it after a pause). */
 	int (*worker_init)(void *arg);
-	/* Answers one request; the server finishes it afterwards. */
-	void (*handle)(FCGX_Request *req, void *arg);
+	/* Answers one request. Returns 0, and the server finishes it; or
+	 * -1 when its response was cut short after the head went out (a
+	 * streamed body that failed half-way, response.h): the server then
+	 * closes the connection without ending the request, which tells
+	 * the web server the response is incomplete. */
+	int (*handle)(FCGX_Request *req, void *arg);
 	/* Called once in each worker as it leaves. */
 	void (*worker_exit)(void *arg);
 	void *arg;

@@ -1,5 +1,6 @@
 #include "response.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "log.h"
@@ -51,12 +52,20 @@ response_init(struct response *resp, struct buf *body)
 	resp->cache = CACHE_PRIVATE;
 	resp->nheaders = 0;
 	resp->body = body;
+	resp->stream = NULL;
+	resp->stream_head_only = 0;
+	resp->stream_failed = 0;
 	buf_reset(body);
 }
 
 void
 response_header(struct response *resp, const char *name, const char *value)
 {
+	if (resp->stream != NULL) {
+		log_err("%s: the head is sent already, dropping %s", __func__,
+		    name);
+		return;
+	}
 	if (resp->nheaders == RESPONSE_MAX_HEADERS) {
 		log_err("%s: header table full, dropping %s", __func__, name);
 		return;
@@ -101,19 +110,84 @@ response_format_head(const struct response *resp, int https, struct buf *out)
 	for (int i = 0; i < resp->nheaders; i++)
 		buf_printf(out, "%s: %s\r\n", resp->headers[i].name,
 		    resp->headers[i].value);
-	buf_printf(out, "Content-Length: %zu\r\n\r\n", resp->body->len);
+	if (resp->stream == NULL)
+		buf_printf(out, "Content-Length: %zu\r\n", resp->body->len);
+	buf_puts(out, "\r\n");
+}
+
+/* Writes len bytes to the FastCGI stream, whose calls take an int.
+ * Returns 0, or -1 when the stream has failed. */
+static int
+put_all(FCGX_Stream *stream, const char *data, size_t len)
+{
+	while (len > 0) {
+		int n = len > INT_MAX ? INT_MAX : (int)len;
+
+		if (FCGX_PutStr(data, n, stream) != n)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 void
-response_send(const struct response *resp, int https, int head_only,
+response_send(struct response *resp, int https, int head_only,
     FCGX_Stream *stream)
 {
 	struct buf head;
 
+	if (resp->stream != NULL) {
+		response_stream_flush(resp);
+		return;
+	}
 	buf_init(&head);
 	response_format_head(resp, https, &head);
-	FCGX_PutStr(head.data, (int)head.len, stream);
+	put_all(stream, head.data, head.len);
 	buf_free(&head);
-	if (!head_only && resp->body->len > 0)
-		FCGX_PutStr(resp->body->data, (int)resp->body->len, stream);
+	if (!head_only)
+		put_all(stream, resp->body->data, resp->body->len);
+}
+
+void
+response_stream_begin(struct response *resp, int https, int head_only,
+    FCGX_Stream *out)
+{
+	struct buf head;
+
+	if (resp->stream != NULL) {
+		log_err("%s: the head is sent already", __func__);
+		return;
+	}
+	/* Set first: the head it writes has no Content-Length. */
+	resp->stream = out;
+	resp->stream_head_only = head_only;
+	buf_init(&head);
+	response_format_head(resp, https, &head);
+	if (put_all(out, head.data, head.len) != 0 || FCGX_FFlush(out) != 0)
+		resp->stream_failed = 1;
+	buf_free(&head);
+	/* What the handler wrote before the head is the body's start. */
+	response_stream_flush(resp);
+}
+
+int
+response_stream_flush(struct response *resp)
+{
+	if (resp->stream == NULL) {
+		log_err("%s: not a streamed response", __func__);
+		return -1;
+	}
+	if (!resp->stream_failed && !resp->stream_head_only &&
+	    resp->body->len > 0 && (put_all(resp->stream, resp->body->data,
+	    resp->body->len) != 0 || FCGX_FFlush(resp->stream) != 0))
+		resp->stream_failed = 1;
+	buf_reset(resp->body);
+	return resp->stream_failed ? -1 : 0;
+}
+
+int
+response_streaming(const struct response *resp)
+{
+	return resp->stream != NULL;
 }

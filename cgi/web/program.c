@@ -97,6 +97,15 @@ page_render(struct request *r, const char *name, struct tmpl_value *ctx)
 	return 0;
 }
 
+void
+page_stream_begin(struct request *r)
+{
+	/* As handle() does for every other page: the head goes now. */
+	if (r->session != NULL)
+		r->resp.cache = CACHE_PRIVATE;
+	response_stream_begin(&r->resp, r->https, r->head, r->fcgi->out);
+}
+
 int
 page_redirect(struct request *r, int status, const char *location)
 {
@@ -389,13 +398,15 @@ error:
 	return 0;
 }
 
-static void
+/* Answers one request; -1 when a streamed response failed after its
+ * head went out, for the server to cut it off (fcgi_server.h). */
+static int
 handle(FCGX_Request *fcgi, void *arg)
 {
 	struct worker_state *w = arg;
 	struct timespec started, ended;
 	struct request r;
-	int status;
+	int status, cut = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	arena_reset(&w->arena);
@@ -417,7 +428,15 @@ handle(FCGX_Request *fcgi, void *arg)
 		    r.path);
 		status = 500;
 	}
-	if (status != 0) {
+	if (response_streaming(&r.resp)) {
+		/* The head went out with its status: a failure now can only
+		 * cut the body short. */
+		if (status != 0) {
+			log_err("%s %s failed (%d) after its head was sent; "
+			    "cutting it off", r.method, r.path, status);
+			cut = 1;
+		}
+	} else if (status != 0) {
 		if (status >= 500)
 			log_err("%s %s answered %d", r.method, r.path, status);
 		error_page(&r, status);
@@ -425,13 +444,16 @@ handle(FCGX_Request *fcgi, void *arg)
 	/* A page that knows who is looking is for that person only. */
 	if (r.session != NULL)
 		r.resp.cache = CACHE_PRIVATE;
-	response_send(&r.resp, r.https, r.head, fcgi->out);
+	if (!cut)
+		response_send(&r.resp, r.https, r.head, fcgi->out);
 	/* Forms carry passwords; the arena is reused, so wipe the body. */
 	if (r.body != NULL)
 		explicit_bzero(r.body, r.body_len);
 	clock_gettime(CLOCK_MONOTONIC, &ended);
-	metrics_record(r.resp.status, (double)(ended.tv_sec - started.tv_sec) +
+	metrics_record(cut ? status : r.resp.status,
+	    (double)(ended.tv_sec - started.tv_sec) +
 	    (double)(ended.tv_nsec - started.tv_nsec) / 1e9);
+	return cut ? -1 : 0;
 }
 
 static int

@@ -90,6 +90,14 @@ struct tmpl_value *page_context(struct request *r, const char *title);
 /* Renders template name with ctx into r->resp as a 200 HTML page.
  * Returns 0, or 500 when the template is missing. */
 int page_render(struct request *r, const char *name, struct tmpl_value *ctx);
+/*
+ * Starts sending r's response as a stream (response.h), with the status
+ * and headers set so far: for a download too large to build in memory.
+ * The handler then appends each piece to r->resp.body and sends it with
+ * response_stream_flush(&r->resp). A status the handler returns after
+ * this cannot be shown any more: the download is cut off instead.
+ */
+void page_stream_begin(struct request *r);
 /* Answers with a redirect (303 after a POST) to location, which must be
  * a path on this site or a URL the program built. Returns 0. */
 int page_redirect(struct request *r, int status, const char *location);

@@ -15,17 +15,40 @@
  * every request with a fixed page of TESSERA_FIXED_BYTES bytes, doing no
  * database or template work. The runtime's own tests also use it, with
  * TESSERA_FIXED_DELAY_MS making each request slow enough to be caught in
- * flight.
+ * flight, and two paths for streamed responses (response.h): /stream
+ * sends the same page in pieces, /stream-cut stops half-way as a
+ * handler that failed would.
  */
 
 static struct buf page;
 static long delay_ms;
 
-static void
+#define STREAM_PIECE 1000
+
+/* The page in pieces of STREAM_PIECE bytes, all of them or (cut) half;
+ * returns what a handler returns to the server. */
+static int
+stream_page(FCGX_Request *req, struct response *resp, int cut)
+{
+	size_t end = cut ? page.len / 2 : page.len;
+
+	response_stream_begin(resp, 0, 0, req->out);
+	for (size_t at = 0; at < end; at += STREAM_PIECE) {
+		buf_append(resp->body, page.data + at,
+		    end - at < STREAM_PIECE ? end - at : STREAM_PIECE);
+		if (response_stream_flush(resp) != 0)
+			break;
+	}
+	return cut ? -1 : 0;
+}
+
+static int
 handle(FCGX_Request *req, void *arg)
 {
+	const char *uri = FCGX_GetParam("REQUEST_URI", req->envp);
 	struct response resp;
 	struct buf body;
+	int rc = 0;
 
 	(void)arg;
 	if (delay_ms > 0) {
@@ -36,9 +59,15 @@ handle(FCGX_Request *req, void *arg)
 	}
 	buf_init(&body);
 	response_init(&resp, &body);
-	resp.body = &page;
-	response_send(&resp, 0, 0, req->out);
+	if (uri != NULL && (strcmp(uri, "/stream") == 0 ||
+	    strcmp(uri, "/stream-cut") == 0)) {
+		rc = stream_page(req, &resp, uri[7] == '-');
+	} else {
+		resp.body = &page;
+		response_send(&resp, 0, 0, req->out);
+	}
 	buf_free(&body);
+	return rc;
 }
 
 int

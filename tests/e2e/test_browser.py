@@ -3,8 +3,9 @@ width: home, /events, an event (and the hostile one), sign-up with a bad
 and then a good form, the mailed confirmation link, sign-in, /me and
 sign-out, and booking: event, booking page, checkout, sandbox payment,
 the order and the ticket with its QR code; a booking to pay by bank
-transfer, and the organizer recording its payment from /admin; by
-clicking links and buttons as a person would. Every page
+transfer, the organizer recording its payment from /admin, checking its
+ticket in at the door and finding it among the event's attendees and in
+its statistics; by clicking links and buttons as a person would. Every page
 passes browser.check_page: no script element, axe-core finds nothing
 serious or critical, nothing scrolls sideways."""
 
@@ -221,6 +222,16 @@ def record_payment(d, size, page, code):
     page("the ticket checked in")
     tap.like(browser.text(d, ".checkin-result"), "Checked in",
              "%s: the door says it is checked in" % size)
+    # The event's attendees, searched, and its statistics.
+    browser.open(d, "/admin/events/%s/attendees" % booking_id)
+    page("the event's attendees")
+    browser.submit(d, "Show", form=".filters", fields={"Search": "Offline Guest"})
+    page("the attendees searched")
+    tap.like(browser.text(d, "table"), "Offline Guest", "%s: the search finds the guest" % size)
+    browser.follow(d, "Statistics")
+    page("the event's statistics", want_path="/admin/events/%s/stats" % booking_id)
+    tap.ok(len(browser.find_all(d, ".chart svg rect")) >= 1,
+           "%s: the statistics chart the sales" % size)
     browser.submit(d, "Sign out", form="/logout")
 
 
