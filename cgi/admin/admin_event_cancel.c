@@ -48,6 +48,7 @@ cancel_page(struct request *r, const struct event *ev,
 	if ((rc = orders_count_of_event(r->db, a, ev->id, n)) != 0)
 		return rc == ROW_BAD ? 500 : 503;
 	tv_set_int(a, ctx, "event_id", ev->id);
+	tv_set_bool(a, ctx, "on_cancel", 1);
 	tv_set_str(a, ctx, "event_title", ev->title);
 	tv_set_str(a, ctx, "when", dates_local(a, ev->starts_at, ev->timezone,
 	    "%a %-d %b %Y, %H:%M %Z"));

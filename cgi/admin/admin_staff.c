@@ -61,6 +61,7 @@ staff_page(struct request *r, const struct event *ev,
 		tv_push(a, list, v);
 	}
 	tv_set_int(a, ctx, "event_id", ev->id);
+	tv_set_bool(a, ctx, "on_staff", 1);
 	tv_set_str(a, ctx, "event_title", ev->title);
 	tv_set(a, ctx, "staff", list);
 	tv_set_bool(a, ctx, "has_staff", n > 0);
