@@ -70,6 +70,12 @@ response_header(struct response *resp, const char *name, const char *value)
 		log_err("%s: header table full, dropping %s", __func__, name);
 		return;
 	}
+	/* A line break would end the header and start another one the
+	 * value chose (response splitting): such a header is not sent. */
+	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL) {
+		log_err("%s: CR or LF in %s, dropping it", __func__, name);
+		return;
+	}
 	resp->headers[resp->nheaders].name = name;
 	resp->headers[resp->nheaders].value = value;
 	resp->nheaders++;

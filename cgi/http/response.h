@@ -39,10 +39,10 @@ struct response {
 
 /* Prepares an empty 200 text/html private response writing into body. */
 void response_init(struct response *resp, struct buf *body);
-/* Adds a header; names and values must not contain CR or LF (they come
- * from the program, never from the request). Extra headers past the table
- * size, and headers added once a streamed head is sent, are dropped with
- * a log line. */
+/* Adds a header. One whose name holds CR, LF or a colon, or whose value
+ * holds CR or LF, is dropped with a log line (no response splitting,
+ * whatever a value was built from); so are headers past the table size,
+ * and headers added once a streamed head is sent. */
 void response_header(struct response *resp, const char *name,
     const char *value);
 /* Text of a status code ("Not Found"); "Unknown" for codes not used here. */

@@ -166,6 +166,20 @@ main(void)
 	ok(strstr(head.data, "X-Accel-Expires") < strstr(head.data,
 	    "Cache-Control"), "X-Accel-Expires before Cache-Control");
 	ok(strstr(head.data, "Location: /x\r\n") != NULL, "extra headers");
+
+	/* Response splitting: a header holding a line break is not sent. */
+	buf_reset(&head);
+	response_header(&resp, "X-Name", "a\r\nSet-Cookie: evil=1");
+	response_header(&resp, "X-Name", "b\nLocation: //evil.example");
+	response_header(&resp, "X-Name", "c\rd");
+	response_header(&resp, "X-Bad\r\nName", "e");
+	response_header(&resp, "X-Bad:Name", "f");
+	response_format_head(&resp, 1, &head);
+	ok(strstr(head.data, "evil") == NULL && strstr(head.data, "X-Name") == NULL &&
+	    strstr(head.data, "X-Bad") == NULL,
+	    "a header with CR or LF in its name or value is dropped");
+	ok(strstr(head.data, "Location: /x\r\n") != NULL,
+	    "and the good ones stay");
 	is_str(response_reason(413), "Content Too Large", "413 text");
 	is_str(response_reason(299), "Unknown", "unknown code");
 	test_stream();
