@@ -414,6 +414,15 @@ def check_static():
     r = tap.get("/static/")
     tap.ok(r.status in (403, 404), "no directory listing of /static/ (%d)" % r.status)
 
+    # Static files carry the pages' security headers, word for word.
+    page = tap.get("/login")
+    for path in ("/static/style.css", "/static/unavailable.html"):
+        r = tap.get(path)
+        for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
+                     "Referrer-Policy", "Cross-Origin-Opener-Policy", "Permissions-Policy"):
+            tap.is_eq(r.headers.get(name), page.headers.get(name),
+                      "%s has the pages' %s" % (path, name))
+
     with open(os.path.join(tap.SRC, "stack")) as f:
         marker = f.read(2000).splitlines()[1]  # the script's second line
     for path in ("/static/../stack", "/static/..%2fstack", "/static/%2e%2e/stack",
