@@ -2,8 +2,10 @@
 
 #include "admin_pages.h"
 #include "program.h"
+#include "dashboard.h"
 #include "dates.h"
 #include "events.h"
+#include "money.h"
 #include "order_view.h"
 #include "orders.h"
 #include "session.h"
@@ -41,8 +43,46 @@ awaiting_orders(struct arena *a, const struct order_summary *o, size_t n)
 	return list;
 }
 
-/* GET /admin — an organizer's events with seats sold, their times in the
- * event's own zone, and the orders waiting for them; for site admins,
+/* Each event's paid revenue as one text ("€120.00 · US$15.00"), by the
+ * events' order; NULL where it sold nothing. */
+static const char **
+revenue_texts(struct arena *a, const struct organizer_event *events,
+    size_t n, const struct dashboard_revenue *rev, size_t nrev)
+{
+	const char **out = arena_calloc(a, n + 1, sizeof(*out));
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < nrev; k++) {
+			const char *m;
+
+			if (rev[k].event_id != events[i].event.id)
+				continue;
+			m = money_format(a, rev[k].amount, rev[k].currency, 0);
+			out[i] = out[i] ? arena_printf(a, "%s · %s", out[i], m) : m;
+		}
+	return out;
+}
+
+/* Events needing the organizer, as { id, title, count } for the page. */
+static struct tmpl_value *
+event_list(struct arena *a, const struct dashboard_event *e, size_t n)
+{
+	struct tmpl_value *list = tv_list(a);
+
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_value *v = tv_object(a);
+
+		tv_set_int(a, v, "id", e[i].id);
+		tv_set_str(a, v, "title", e[i].title);
+		tv_set_int(a, v, "count", e[i].count);
+		tv_push(a, list, v);
+	}
+	return list;
+}
+
+/* GET /admin — an organizer's events with seats sold and revenue, their
+ * times in the event's own zone; what needs them (orders waiting, events
+ * on sale with nothing to sell, holds about to end); for site admins,
  * the way to accounts, the audit log and the status page too. */
 int
 admin_home(struct request *r)
@@ -50,16 +90,28 @@ admin_home(struct request *r)
 	struct arena *a = r->arena;
 	struct organizer_event *events;
 	struct order_summary *awaiting;
+	struct dashboard_revenue *rev;
+	struct dashboard_event *no_types, *ending;
 	struct tmpl_value *ctx;
-	size_t n, nawaiting;
+	size_t n, nawaiting, nrev, nno_types, nending;
+	long long me = r->session->user_id;
 	int rc;
 
-	if ((rc = events_of_organizer(r->db, a, r->session->user_id, &events,
-	    &n)) != 0 || (rc = orders_awaiting(r->db, a, r->session->user_id,
-	    AWAITING_MAX, &awaiting, &nawaiting)) != 0)
+	if ((rc = events_of_organizer(r->db, a, me, &events, &n)) != 0 ||
+	    (rc = orders_awaiting(r->db, a, me, AWAITING_MAX, &awaiting,
+	    &nawaiting)) != 0 ||
+	    (rc = dashboard_revenue(r->db, a, me, &rev, &nrev)) != 0 ||
+	    (rc = dashboard_without_types(r->db, a, me, &no_types,
+	    &nno_types)) != 0 ||
+	    (rc = dashboard_holds_ending(r->db, a, me, &ending, &nending)) != 0)
 		return rc == ROW_BAD ? 500 : 503;
 	ctx = page_context(r, "Admin");
-	tv_set(a, ctx, "events", view_organizer_events(a, events, n));
+	tv_set(a, ctx, "events", view_organizer_events(a, events, n,
+	    revenue_texts(a, events, n, rev, nrev)));
+	tv_set(a, ctx, "no_types", event_list(a, no_types, nno_types));
+	tv_set(a, ctx, "holds_ending", event_list(a, ending, nending));
+	tv_set_bool(a, ctx, "attention", nno_types > 0 || nending > 0);
+	tv_set_int(a, ctx, "holds_minutes", DASHBOARD_HOLDS_SOON_MINUTES);
 	tv_set_bool(a, ctx, "has_events", n > 0);
 	tv_set(a, ctx, "awaiting", awaiting_orders(a, awaiting, nawaiting));
 	tv_set_bool(a, ctx, "has_awaiting", nawaiting > 0);

@@ -199,7 +199,7 @@ view_reviews(struct arena *a, const struct review *reviews, size_t n)
 
 struct tmpl_value *
 view_organizer_events(struct arena *a, const struct organizer_event *events,
-    size_t n)
+    size_t n, const char *const *revenue)
 {
 	struct tmpl_value *list = tv_list(a);
 
@@ -212,6 +212,8 @@ view_organizer_events(struct arena *a, const struct organizer_event *events,
 		tv_set_bool(a, v, "published", ev->status == EVENT_PUBLISHED);
 		tv_set_int(a, v, "sold", events[i].sold);
 		tv_set_int(a, v, "quota", events[i].quota);
+		if (revenue != NULL && revenue[i] != NULL)
+			tv_set_str(a, v, "revenue", revenue[i]);
 		tv_push(a, list, v);
 	}
 	return list;

@@ -32,9 +32,11 @@ struct tmpl_value *view_ticket_types(struct arena *a,
     time_t now);
 struct tmpl_value *view_reviews(struct arena *a, const struct review *reviews,
     size_t n);
-/* An organizer's events: each card plus status, public, sold and quota. */
+/* An organizer's events: each card plus status, public, sold and quota,
+ * and revenue[i] (a text, or NULL for none; revenue may be NULL). */
 struct tmpl_value *view_organizer_events(struct arena *a,
-    const struct organizer_event *events, size_t n);
+    const struct organizer_event *events, size_t n,
+    const char *const *revenue);
 /* money_format(), with 0 as "Free": "€12.50", "12.50 CHF". */
 char *view_price(struct arena *a, long long cents, const char *currency);
 

@@ -68,6 +68,33 @@ want = int(value("SELECT COUNT(*) FROM orders o JOIN events e ON e.id = o.event_
                  "'refund_due')" % org_id))
 tap.ok(want > 0 and len(re.findall(r'href="/admin/orders/[A-Z2-9]{16}"', awaiting)) == want,
        "and the %d demo orders waiting for them (offline payments, refunds)" % want)
+# Revenue per event, from the paid orders.
+best, cents = tap.sql("primary", "SELECT o.event_id, SUM(o.total_cents) FROM orders o JOIN events e "
+                      "ON e.id = o.event_id WHERE e.organizer_id = %d AND o.status = 'paid' "
+                      "AND o.currency = 'EUR' GROUP BY o.event_id ORDER BY 2 DESC LIMIT 1"
+                      % org_id, database=DB)[0]
+row = re.search(r'<a href="/events/%s">.*?</tr>' % best, r.body, re.S)
+euros = "{:,.2f}".format(int(cents) / 100)
+tap.ok(row is not None and ("€" + euros) in row.group(0),
+       "each event shows its paid revenue (€%s)" % euros)
+# What needs the organizer: an event on sale with nothing to sell, and a
+# hold about to end.
+value("INSERT INTO events (organizer_id, title, description, venue, city, timezone, starts_at, "
+      "ends_at, status) VALUES (%d, 'Dashboard nothing to sell', 'x', 'Hall', 'Berlin', "
+      "'Europe/Berlin', UTC_TIMESTAMP() + INTERVAL 9 DAY, UTC_TIMESTAMP() + INTERVAL 10 DAY, "
+      "'published')" % org_id)
+held = value("SELECT o.code FROM orders o JOIN events e ON e.id = o.event_id WHERE "
+             "e.organizer_id = %d AND o.status = 'held' LIMIT 1" % org_id)
+value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() + INTERVAL 2 MINUTE "
+      "WHERE code = '%s'" % held)
+r = org.get("/admin")
+attention = r.body.split('id="attention"', 1)[-1].split("</section>", 1)[0]
+tap.ok("Dashboard nothing to sell is on sale with no ticket types" in attention,
+       "the dashboard flags an event on sale without ticket types")
+tap.ok("holds at the checkout ending within 5 minutes" in attention,
+       "and holds about to end")
+value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() + INTERVAL 1 DAY WHERE code = '%s'" % held)
+value("DELETE FROM events WHERE title = 'Dashboard nothing to sell'")
 other = value("SELECT title FROM events WHERE organizer_id <> %d AND title NOT LIKE '%%<%%' "
               "ORDER BY id LIMIT 1" % org_id)
 tap.ok(other.replace("&", "&amp;").replace("'", "&#39;") not in r.body,
