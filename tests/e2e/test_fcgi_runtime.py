@@ -5,12 +5,11 @@ runtime with a fixed page) with each request made slow on purpose."""
 
 import os
 import signal
-import socket
-import struct
 import subprocess
 import threading
 import time
 
+import fcgi
 import tap
 
 BUILD = os.environ.get("TESSERA_TEST_BUILD", os.path.join(tap.SRC, "build"))
@@ -19,50 +18,10 @@ BYTES = 3000
 DELAY_MS = 1500
 
 
-def fcgi_record(rtype, content, req_id=1):
-    pad = (8 - len(content) % 8) % 8
-    return struct.pack(">BBHHBB", 1, rtype, req_id, len(content), pad, 0) + content + b"\0" * pad
-
-
-def fcgi_pairs(params):
-    out = b""
-    for k, v in params.items():
-        k, v = k.encode(), v.encode()
-        for n in (len(k), len(v)):
-            out += struct.pack(">B", n) if n < 128 else struct.pack(">I", n | 0x80000000)
-        out += k + v
-    return out
-
-
 def fcgi_get(path="/", timeout=20):
     """One FastCGI request; returns (headers text, body bytes) or raises."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(SOCK)
-    try:
-        params = fcgi_pairs({"REQUEST_METHOD": "GET", "REQUEST_URI": path,
-                             "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1"})
-        s.sendall(fcgi_record(1, struct.pack(">HB5x", 1, 0)) + fcgi_record(4, params) +
-                  fcgi_record(4, b"") + fcgi_record(5, b""))
-        data, stdout = b"", b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        while len(data) >= 8:
-            _, rtype, _, clen, pad, _ = struct.unpack(">BBHHBB", data[:8])
-            if rtype == 6:
-                stdout += data[8:8 + clen]
-            data = data[8 + clen + pad:]
-            if rtype == 3:
-                break
-        head, _, body = stdout.partition(b"\r\n\r\n")
-        return head.decode(), body
-    finally:
-        s.close()
-
-
+    head, body, _, _ = fcgi.get(SOCK, path, timeout)
+    return head, body
 
 
 def start_master(workers=2):

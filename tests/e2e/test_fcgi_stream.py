@@ -9,64 +9,21 @@ usual."""
 
 import os
 import signal
-import socket
-import struct
 import subprocess
 import time
 
+import fcgi
 import tap
 
 BUILD = os.environ.get("TESSERA_TEST_BUILD", os.path.join(tap.SRC, "build"))
 SOCK = os.path.join(tap.VAR, "run", "stream-test.sock")
 BYTES = 50000
-FCGI_STDOUT, FCGI_END_REQUEST = 6, 3
-
-
-def record(rtype, content, req_id=1):
-    pad = (8 - len(content) % 8) % 8
-    return struct.pack(">BBHHBB", 1, rtype, req_id, len(content), pad, 0) + content + b"\0" * pad
-
-
-def pairs(params):
-    out = b""
-    for k, v in params.items():
-        k, v = k.encode(), v.encode()
-        for n in (len(k), len(v)):
-            out += struct.pack(">B", n) if n < 128 else struct.pack(">I", n | 0x80000000)
-        out += k + v
-    return out
 
 
 def request(path):
     """One FastCGI GET: (head, body, STDOUT records, whether the request
     was ended with FCGI_END_REQUEST before the connection closed)."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(20)
-    s.connect(SOCK)
-    try:
-        params = pairs({"REQUEST_METHOD": "GET", "REQUEST_URI": path,
-                        "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1"})
-        s.sendall(record(1, struct.pack(">HB5x", 1, 0)) + record(4, params) +
-                  record(4, b"") + record(5, b""))
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    finally:
-        s.close()
-    stdout, pieces, ended = b"", 0, False
-    while len(data) >= 8:
-        _, rtype, _, clen, pad, _ = struct.unpack(">BBHHBB", data[:8])
-        if rtype == FCGI_STDOUT and clen > 0:
-            stdout += data[8:8 + clen]
-            pieces += 1
-        if rtype == FCGI_END_REQUEST:
-            ended = True
-        data = data[8 + clen + pad:]
-    head, _, body = stdout.partition(b"\r\n\r\n")
-    return head.decode(), body, pieces, ended
+    return fcgi.get(SOCK, path)
 
 
 env = dict(os.environ, TESSERA_FIXED_BYTES=str(BYTES))
