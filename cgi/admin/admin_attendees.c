@@ -109,26 +109,10 @@ static const char *
 query_url(struct arena *a, const char *path, const struct attendees_query *aq,
     int page)
 {
-	const char *names[] = { "q", "type", "state" };
-	const char *values[] = { aq->q, aq->type, aq->state };
-	struct buf b;
-	char sep = '?';
-	const char *url;
+	static const char *const names[] = { "q", "type", "state" };
+	const char *const values[] = { aq->q, aq->type, aq->state };
 
-	buf_init(&b);
-	buf_puts(&b, path);
-	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
-		if (values[i] == NULL)
-			continue;
-		buf_printf(&b, "%c%s=%s", sep, names[i],
-		    url_encode(a, values[i], strlen(values[i])));
-		sep = '&';
-	}
-	if (page > 1)
-		buf_printf(&b, "%cpage=%d", sep, page);
-	url = arena_strdup(a, b.data);
-	buf_free(&b);
-	return url;
+	return url_with_query(a, path, names, values, ARRAY_LEN(names), page);
 }
 
 /* The event's ticket types for the filter, with the chosen one marked. */

@@ -44,22 +44,17 @@ audit_cross(struct arena *a, struct form_result *res)
 static const struct form audit_form = { "audit", audit_fields, AF__MAX,
 	audit_cross };
 
-/* The query string of the filters in res, for the page links. */
+/* The audit page with the filters of res, at page. */
 static const char *
-filter_query(struct arena *a, const struct form_result *res)
+page_url(struct arena *a, const struct form_result *res, int page)
 {
 	static const char *const names[AF__MAX] = { "account", "action",
 		"from", "to" };
-	const char *q = "";
+	const char *values[AF__MAX];
 
-	for (int i = 0; i < AF__MAX; i++) {
-		const char *v = res->field[i].text;
-
-		if (v != NULL)
-			q = arena_printf(a, "%s&%s=%s", q, names[i],
-			    url_encode(a, v, strlen(v)));
-	}
-	return q;
+	for (int i = 0; i < AF__MAX; i++)
+		values[i] = res->field[i].text;
+	return url_with_query(a, "/admin/audit", names, values, AF__MAX, page);
 }
 
 int
@@ -111,10 +106,9 @@ admin_audit(struct request *r)
 	}
 	tv_set(a, ctx, "entries", list);
 	tv_set_bool(a, ctx, "has_entries", n > 0);
-	tv_set_str(a, ctx, "filter_query", filter_query(a, &res));
 	if (page > 1)
-		tv_set_int(a, ctx, "prev_page", page - 1);
+		tv_set_str(a, ctx, "prev_url", page_url(a, &res, page - 1));
 	if (n > AUDIT_PER_PAGE && page < AUDIT_MAX_PAGE)
-		tv_set_int(a, ctx, "next_page", page + 1);
+		tv_set_str(a, ctx, "next_url", page_url(a, &res, page + 1));
 	return page_render(r, "admin_audit", ctx);
 }

@@ -147,26 +147,10 @@ parse_query(struct request *r, struct events_query *eq,
 static const char *
 page_url(struct arena *a, const struct events_query *eq, int page)
 {
-	struct buf b;
-	const char *names[] = { "q", "city", "from", "to" };
-	const char *values[] = { eq->q, eq->city, eq->from, eq->to };
-	char sep = '?';
-	const char *url;
+	static const char *const names[] = { "q", "city", "from", "to" };
+	const char *const values[] = { eq->q, eq->city, eq->from, eq->to };
 
-	buf_init(&b);
-	buf_puts(&b, "/events");
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (values[i] == NULL)
-			continue;
-		buf_printf(&b, "%c%s=%s", sep, names[i],
-		    url_encode(a, values[i], strlen(values[i])));
-		sep = '&';
-	}
-	if (page > 1)
-		buf_printf(&b, "%cpage=%d", sep, page);
-	url = arena_strdup(a, b.data);
-	buf_free(&b);
-	return url;
+	return url_with_query(a, "/events", names, values, ARRAY_LEN(names), page);
 }
 
 /*

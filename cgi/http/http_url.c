@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "log.h"
 #include "util.h"
 
@@ -148,4 +149,28 @@ url_encode(struct arena *a, const char *s, size_t len)
 	}
 	buf[n] = '\0';
 	return buf;
+}
+
+const char *
+url_with_query(struct arena *a, const char *path, const char *const *names,
+    const char *const *values, size_t n, int page)
+{
+	struct buf b;
+	char sep = '?';
+	const char *url;
+
+	buf_init(&b);
+	buf_puts(&b, path);
+	for (size_t i = 0; i < n; i++) {
+		if (values[i] == NULL)
+			continue;
+		buf_printf(&b, "%c%s=%s", sep, names[i],
+		    url_encode(a, values[i], strlen(values[i])));
+		sep = '&';
+	}
+	if (page > 1)
+		buf_printf(&b, "%cpage=%d", sep, page);
+	url = arena_strdup(a, b.data);
+	buf_free(&b);
+	return url;
 }

@@ -338,12 +338,32 @@ test_blns(void)
 	json_object_put(list);
 }
 
+static void
+test_with_query(struct arena *a)
+{
+	static const char *const names[] = { "q", "city", "to" };
+	const char *values[] = { "jazz & blues", NULL, "2026-12-31" };
+	const char *none[] = { NULL, NULL, NULL };
+
+	is_str(url_with_query(a, "/events", names, values, 3, 1),
+	    "/events?q=jazz%20%26%20blues&to=2026-12-31",
+	    "the filters with a value, encoded; no page 1");
+	is_str(url_with_query(a, "/events", names, values, 3, 3),
+	    "/events?q=jazz%20%26%20blues&to=2026-12-31&page=3",
+	    "page past the first at the end");
+	is_str(url_with_query(a, "/events", names, none, 3, 2),
+	    "/events?page=2", "no filter: the page alone");
+	is_str(url_with_query(a, "/events", names, none, 3, 1), "/events",
+	    "nothing: the path alone");
+}
+
 int
 main(void)
 {
 	struct arena a;
 
 	arena_init(&a, 0);
+	test_with_query(&a);
 	test_decode_basic(&a);
 	test_decode_malformed(&a);
 	test_decode_utf8(&a);
