@@ -10,6 +10,9 @@ nginx's access log names the upstream that answered each request
 
 import os
 import re
+import shutil
+import subprocess
+import tempfile
 import time
 
 import tap
@@ -121,6 +124,42 @@ def check_production_file():
                   % loc)
 
 
+def check_production_syntax():
+    """nginx -t on the production site file, as Debian's nginx.conf would
+    include it, with its paths moved into a scratch directory and a
+    throwaway certificate."""
+    if shutil.which("openssl") is None:
+        tap.skip("the production site file passes nginx -t", "no openssl to make a certificate")
+        return
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", os.path.join(d, "k.pem"), "-out", os.path.join(d, "c.pem"),
+                        "-days", "1", "-subj", "/CN=tessera.example"],
+                       capture_output=True, check=True, timeout=60)
+        with open(os.path.join(tap.SRC, "nginx", "tessera.conf")) as f:
+            site = f.read()
+        for old, new in (("/etc/letsencrypt/live/EXAMPLE/fullchain.pem", d + "/c.pem"),
+                         ("/etc/letsencrypt/live/EXAMPLE/privkey.pem", d + "/k.pem"),
+                         ("/etc/nginx/snippets/tessera_fastcgi.conf",
+                          os.path.join(tap.SRC, "nginx", "fastcgi_params.conf")),
+                         ("/var/cache/nginx/tessera", d + "/cache"),
+                         ("/var/log/nginx/", d + "/"),
+                         ("/var/www/letsencrypt", d), ("/run/tessera/", d + "/")):
+            site = site.replace(old, new)
+        os.makedirs(os.path.join(d, "logs"))
+        with open(os.path.join(d, "tessera.conf"), "w") as f:
+            f.write(site)
+        with open(os.path.join(d, "nginx.conf"), "w") as f:
+            f.write("error_log %s/error.log;\npid %s/nginx.pid;\nevents {}\n"
+                    "http { include /etc/nginx/mime.types; include %s/tessera.conf; }\n"
+                    % (d, d, d))
+        p = subprocess.run(["nginx", "-t", "-q", "-c", os.path.join(d, "nginx.conf"), "-p", d],
+                           capture_output=True, text=True, timeout=60)
+        tap.ok(p.returncode == 0, "the production site file passes nginx -t (%s)"
+               % (p.stderr.strip() or "ok"))
+
+
 check_routes()
 check_production_file()
+check_production_syntax()
 tap.done()

@@ -414,6 +414,22 @@ def check_static():
     r = tap.get("/static/")
     tap.ok(r.status in (403, 404), "no directory listing of /static/ (%d)" % r.status)
 
+    # A link's token never reaches the access log.
+    secret = "LogProbe" + uuid.uuid4().hex
+    tap.get("/password/reset?token=" + secret)
+    tap.get("/verify?token=%s&x=1" % secret)
+    log = os.path.join(tap.VAR, "log", "nginx-access.log")
+    deadline, lines = time.time() + 5, []
+    while time.time() < deadline and len(lines) < 2:
+        time.sleep(0.5)
+        with open(log, errors="replace") as f:
+            lines = [l for l in f if "token=[hidden]" in l and
+                     ("/password/reset" in l or "/verify" in l)]
+    with open(log, errors="replace") as f:
+        leaked = [l for l in f if secret in l]
+    tap.ok(lines and not leaked, "a link's token is hidden in the access log (%d lines, "
+           "%d leaked)" % (len(lines), len(leaked)))
+
     # Static files carry the pages' security headers, word for word.
     page = tap.get("/login")
     for path in ("/static/style.css", "/static/unavailable.html"):
