@@ -1,11 +1,14 @@
+#include <string.h>
+
 #include "program.h"
 #include "browse.h"
 #include "db.h"
 
 /*
- * GET /healthz — for load balancers and operators: 200 when the primary
- * answers, 503 when it does not, and a line per replica saying whether
- * reads may go there. Plain text, one server per line.
+ * GET /healthz — for load balancers and operators: 200 "ok" when the
+ * primary answers, 503 "unavailable" when it does not. Asked from this
+ * machine, it also gives a line per server (addresses, errors, replicas'
+ * lag), which are nobody else's business. Plain text.
  */
 int
 page_healthz(struct request *r)
@@ -16,6 +19,13 @@ page_healthz(struct request *r)
 
 	n = db_health(r->db, &primary, replicas);
 	buf_reset(out);
+	r->resp.status = primary.reachable ? 200 : 503;
+	r->resp.content_type = "text/plain; charset=utf-8";
+	if (strcmp(r->remote_addr, "127.0.0.1") != 0 &&
+	    strcmp(r->remote_addr, "::1") != 0) {
+		buf_puts(out, primary.reachable ? "ok\n" : "unavailable\n");
+		return 0;
+	}
 	buf_printf(out, "primary %s %s%s%s\n", primary.address,
 	    primary.reachable ? "ok" : "down", primary.reachable ? "" : ": ",
 	    primary.error);
@@ -29,7 +39,5 @@ page_healthz(struct request *r)
 			buf_printf(out, "replica %s unusable: %s\n", h->address,
 			    h->reachable ? h->error : "down");
 	}
-	r->resp.status = primary.reachable ? 200 : 503;
-	r->resp.content_type = "text/plain; charset=utf-8";
 	return 0;
 }

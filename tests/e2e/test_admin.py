@@ -264,6 +264,7 @@ tap.is_eq((r.status, r.headers.get("Location")), (303, "/admin/users?done=disabl
 tap.is_eq(int(value("SELECT COUNT(*) FROM sessions WHERE user_id = %d" % org2_id)), 0,
           "their sessions are gone")
 tap.ok(org2.get("/admin").status in (302, 303), "their browser is signed out at once")
+tap.wait_replica()
 c = tap.Client()
 r = c.post("/login", {"email": "organizer2@tessera.test", "password": "tessera-demo",
                       "csrf": tap.form_value(c.get("/login").body, "csrf")})
@@ -279,6 +280,7 @@ r = admin.post("/admin/users/%d/access" % admin_id, {"action": "disable", "csrf"
 tap.is_eq(r.status, 403, "an admin cannot disable their own account")
 r = admin.post("/admin/users/%d/access" % org2_id, {"action": "enable", "csrf": token})
 tap.is_eq(r.status, 303, "and enables organizer2 again")
+tap.wait_replica()
 tap.is_eq(tap.get("/events/%d" % their_event, headers=NO_CACHE).status, 200,
           "whose events are back")
 tap.is_eq(alice.post("/admin/users/%d/access" % org2_id,

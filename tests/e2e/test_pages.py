@@ -255,6 +255,9 @@ else:
 r = tap.get("/healthz")
 tap.is_eq(r.status, 200, "/healthz is 200 with the primary up")
 tap.like(r.body, r"replica \S+ usable", "and says the replica is usable")
+r = tap.get("/healthz", source="127.0.0.2")
+tap.is_eq((r.status, r.body), (200, "ok\n"),
+          "from another address /healthz says only ok: no servers, addresses or errors")
 
 # ---------------------------------------------------------------- connections lost
 killed = 0
