@@ -1,5 +1,8 @@
+#include <stdio.h>
+
 #include "admin_pages.h"
 #include "program.h"
+#include "stripe_api.h"
 #include "roles.h"
 #include "session.h"
 #include "util.h"
@@ -15,6 +18,8 @@ static const struct route routes[] = {
 	PAGE_GET("/admin/orders/{code}", ADMIN_ORDER, ACCESS_ORGANIZER),
 	PAGE_POST("/admin/orders/{code}/paid", ADMIN_ORDER_PAID, ACCESS_ORGANIZER),
 	PAGE_POST("/admin/orders/{code}/refunded", ADMIN_ORDER_REFUNDED,
+	    ACCESS_ORGANIZER),
+	PAGE_POST("/admin/orders/{code}/cancel", ADMIN_ORDER_CANCEL,
 	    ACCESS_ORGANIZER),
 	/* The door: organizers and their door staff, who may be attendees. */
 	PAGE_GET("/admin/events/{id:int}/checkin", ADMIN_CHECKIN, ACCESS_SIGNED_IN),
@@ -48,6 +53,7 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_ORDER] = admin_order,
 	[ADMIN_ORDER_PAID] = admin_order_paid,
 	[ADMIN_ORDER_REFUNDED] = admin_order_refunded,
+	[ADMIN_ORDER_CANCEL] = admin_order_cancel,
 	[ADMIN_CHECKIN] = admin_checkin,
 	[ADMIN_CHECKIN_POST] = admin_checkin_post,
 	[ADMIN_CHECKIN_SCAN] = admin_checkin_scan,
@@ -69,6 +75,18 @@ admin_may_manage(const struct request *r, long long organizer_id)
 	    role_includes(r->session->role, ROLE_ADMIN);
 }
 
+/* Before the workers fork: curl, for the refunds of orders an organizer
+ * cancels. */
+static int
+admin_init(struct program *p)
+{
+	if (p->cfg.stripe_secret_key != NULL && stripe_api_init() != 0) {
+		fprintf(stderr, "%s: cannot set up the Stripe client\n", p->name);
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -79,6 +97,7 @@ main(int argc, char **argv)
 		.handlers = handlers,
 		.default_workers = 2,
 		.writes = 1,
+		.init = admin_init,
 	};
 
 	return program_main(&program, argc, argv);

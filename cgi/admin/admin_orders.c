@@ -2,6 +2,9 @@
 
 #include "admin_pages.h"
 #include "audit.h"
+#include "form.h"
+#include "log.h"
+#include "order_undo.h"
 #include "dates.h"
 #include "order_view.h"
 #include "orders.h"
@@ -30,6 +33,9 @@ read_managed(struct request *r, struct order_view *v)
 		return 404;
 	return status == 0 || status == 404 ? status : -1;
 }
+
+/* Characters of the reason an organizer gives the buyer. */
+#define ORDER_CANCEL_REASON_MAX 500
 
 /* Whether a payment may be recorded for v: it waits for one, or it ran
  * out (or was given up) unpaid after it was to be paid offline, and the
@@ -82,6 +88,13 @@ admin_order(struct request *r)
 	    strcmp(done, "paid") == 0 && v.o.status == ORDER_PAID);
 	tv_set_bool(a, ctx, "just_refunded", done != NULL &&
 	    strcmp(done, "refunded") == 0 && v.o.status == ORDER_REFUNDED);
+	tv_set_bool(a, ctx, "just_cancelled", done != NULL &&
+	    strcmp(done, "cancelled") == 0);
+	tv_set_bool(a, ctx, "cancellable", v.o.status == ORDER_HELD ||
+	    v.o.status == ORDER_PENDING_PAYMENT || v.o.status == ORDER_PAID);
+	tv_set_bool(a, ctx, "refund_on_cancel", v.o.status == ORDER_PAID &&
+	    v.o.total > 0);
+	tv_set_int(a, ctx, "reason_max", ORDER_CANCEL_REASON_MAX);
 	return page_render(r, "admin_order", ctx);
 }
 
@@ -176,6 +189,53 @@ int
 admin_order_refunded(struct request *r)
 {
 	static const struct order_action act = { "refunded", record_refund };
+
+	return page_change(r, run_order_action, (void *)&act, "/admin");
+}
+
+/* The organizer cancels the order: a hold or a reservation is given up, a
+ * payment refunded (Stripe) or owed (offline), and the buyer told, with
+ * the organizer's reason. */
+static int
+cancel_order(struct request *r, struct order_view *v)
+{
+	static const struct form_field reason_field = { .name = "reason",
+		.kind = FORM_TEXT, .flags = FORM_TRIM, .label = "Reason",
+		.charset = FORM_MULTILINE, .max_chars = ORDER_CANCEL_REASON_MAX };
+	struct order_undo u = { "cancelled by the organizer", "order_cancelled",
+		"" };
+	struct form_value reason;
+	char err[512] = "";
+
+	if ((r->error_detail = form_field_check(r->arena, &reason_field,
+	    params_get(&r->form, "reason"), NULL, &reason)) != NULL)
+		return 400;
+	if (reason.text != NULL)
+		u.reason = reason.text;
+	switch (order_undo(r->db, r->cfg, r->arena, &v->o, &v->ev, &u, err,
+	    sizeof(err))) {
+	case 0:
+		break;
+	case 1:
+		r->error_detail = "This order is not live any more: nothing to "
+		    "cancel.";
+		return 409;
+	case -2:
+		log_err("%s", err);
+		r->error_detail = "The payment provider did not refund the "
+		    "order; nothing was changed. Try again in a moment.";
+		return 503;
+	default:
+		return -1;
+	}
+	return audit_order(r, v, "order.cancel");
+}
+
+/* POST /admin/orders/{code}/cancel: reason. */
+int
+admin_order_cancel(struct request *r)
+{
+	static const struct order_action act = { "cancelled", cancel_order };
 
 	return page_change(r, run_order_action, (void *)&act, "/admin");
 }

@@ -19,6 +19,7 @@ enum admin_page {
 	ADMIN_ORDER,
 	ADMIN_ORDER_PAID,
 	ADMIN_ORDER_REFUNDED,
+	ADMIN_ORDER_CANCEL,
 	ADMIN_CHECKIN,
 	ADMIN_CHECKIN_POST,
 	ADMIN_CHECKIN_SCAN,
@@ -44,6 +45,7 @@ int admin_outbox_retry(struct request *r);
 int admin_order(struct request *r);
 int admin_order_paid(struct request *r);
 int admin_order_refunded(struct request *r);
+int admin_order_cancel(struct request *r);
 int admin_checkin(struct request *r);
 int admin_checkin_post(struct request *r);
 int admin_checkin_scan(struct request *r);

@@ -7,7 +7,9 @@ come free, and every buyer gets one mail with the organizer's message. A
 card payment that arrives after the cancellation is refunded, never sold.
 More orders than one outbox row takes are handed on to the next row. Only
 the event's organizer may do it: another organizer gets 404, an attendee
-403; it needs the CSRF token and a message."""
+403; it needs the CSRF token and a message. The organizer also cancels a
+single order: refunded through Stripe (nothing changed when Stripe
+fails), or a hold given up, the buyer mailed with the reason."""
 
 import os
 import random
@@ -133,6 +135,44 @@ with fake_stripe.start(webhook=WEBHOOK, webhook_secret="whsec_tessera_stack",
     fake.pay(late_session)
     tap.is_eq(order_status(late), "refunded", "a payment after the cancellation is refunded")
     tap.is_eq(counters(paid), (0, 0), "and sells nothing")
+
+    # The organizer cancels one order of an event that goes on.
+    ev3, (tt3,) = new_event(TAG + " goes on", [("Seat", 2500, 10, 10, 0)])
+    one = hold(alice, ev3, tt3, 2)
+    pay_with(alice, one, "stripe")
+    fake.pay(value("SELECT provider_ref FROM orders WHERE code = '%s'" % one))
+    kept = hold(bob, ev3, tt3, 1)
+    tap.is_eq((order_status(one), counters(tt3)), ("paid", (1, 2)), "a paid and a held order")
+    page = org.get("/admin/orders/%s" % one)
+    tap.ok("Cancel and refund €50.00" in page.body, "the order's admin page offers to cancel it")
+    r = post_with_token(other, "/admin/orders/%s/cancel" % one, {}, form_page="/admin")
+    tap.is_eq((r.status, order_status(one)), (404, "paid"), "another organizer cannot")
+    fake.fail("500", count=1)
+    r = post_with_token(org, "/admin/orders/%s/cancel" % one, {"reason": "Double booking."},
+                        form_page="/admin/orders/%s" % one)
+    tap.is_eq((r.status, order_status(one), counters(tt3)), (503, "paid", (1, 2)),
+              "Stripe failing to refund changes nothing")
+    r = post_with_token(org, "/admin/orders/%s/cancel" % one, {"reason": "Double booking."},
+                        form_page="/admin/orders/%s" % one)
+    tap.is_eq((r.status, location(r)), (303, "/admin/orders/%s?done=cancelled" % one),
+              "trying again cancels it")
+    tap.is_eq((order_status(one), counters(tt3)), ("refunded", (1, 0)),
+              "refunded, its seats back on sale")
+    tap.ok(any(q.get("path") == "/v1/refunds" and q.get("idempotency_key") == "refund-" + one
+               and q.get("status") == 200 for q in fake.requests()),
+           "through Stripe, with the order's refund key")
+    tap.like(value("SELECT payload FROM outbox WHERE payload LIKE '%%\"order_cancelled\"%%' "
+                   "AND payload LIKE '%%%s%%'" % one) or "", r"Double booking",
+             "the buyer is mailed, with the reason")
+    r = post_with_token(org, "/admin/orders/%s/cancel" % kept, {},
+                        form_page="/admin/orders/%s" % kept)
+    tap.is_eq((r.status, order_status(kept), counters(tt3)), (303, "cancelled", (0, 0)),
+              "a held order is cancelled, its seat back")
+    r = post_with_token(org, "/admin/orders/%s/cancel" % kept, {},
+                        form_page="/admin/orders/%s" % kept)
+    tap.is_eq(r.status, 409, "cancelling it again is refused")
+    tap.is_eq(int(value("SELECT COUNT(*) FROM audit_log WHERE action = 'order.cancel' "
+                        "AND target IN ('%s', '%s')" % (one, kept))), 2, "both are audited")
 
     # More orders than one row takes: handed on to the next.
     ev2, (tt2,) = new_event(TAG + " big", [("Entry", 0, 200, 10, 0)])
