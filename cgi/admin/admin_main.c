@@ -19,6 +19,24 @@ static const struct route routes[] = {
 	PAGE_POST("/admin/events/{id:int}/checkin", ADMIN_CHECKIN_POST,
 	    ACCESS_ORGANIZER),
 	PAGE_GET("/checkin/{code}", ADMIN_CHECKIN_SCAN, ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/new", ADMIN_EVENT_NEW, ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/new", ADMIN_EVENT_CREATE, ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/{id:int}/edit", ADMIN_EVENT_EDIT, ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/edit", ADMIN_EVENT_SAVE, ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/duplicate", ADMIN_EVENT_DUPLICATE,
+	    ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/delete", ADMIN_EVENT_DELETE,
+	    ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/{id:int}/types/new", ADMIN_TYPE_NEW,
+	    ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/types/new", ADMIN_TYPE_CREATE,
+	    ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/{id:int}/types/{tid:int}/edit", ADMIN_TYPE_EDIT,
+	    ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/types/{tid:int}/edit", ADMIN_TYPE_SAVE,
+	    ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/types/{tid:int}/delete",
+	    ADMIN_TYPE_DELETE, ACCESS_ORGANIZER),
 };
 
 static const handler_fn handlers[ADMIN__MAX] = {
@@ -34,6 +52,17 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_CHECKIN] = admin_checkin,
 	[ADMIN_CHECKIN_POST] = admin_checkin_post,
 	[ADMIN_CHECKIN_SCAN] = admin_checkin_scan,
+	[ADMIN_EVENT_NEW] = admin_event_new,
+	[ADMIN_EVENT_CREATE] = admin_event_create,
+	[ADMIN_EVENT_EDIT] = admin_event_edit,
+	[ADMIN_EVENT_SAVE] = admin_event_save,
+	[ADMIN_EVENT_DUPLICATE] = admin_event_duplicate,
+	[ADMIN_EVENT_DELETE] = admin_event_delete,
+	[ADMIN_TYPE_NEW] = admin_type_new,
+	[ADMIN_TYPE_CREATE] = admin_type_create,
+	[ADMIN_TYPE_EDIT] = admin_type_edit,
+	[ADMIN_TYPE_SAVE] = admin_type_save,
+	[ADMIN_TYPE_DELETE] = admin_type_delete,
 };
 
 int
