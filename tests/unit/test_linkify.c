@@ -24,7 +24,7 @@ found(const char *s)
 static void
 is_link(const char *s, const char *want)
 {
-	is_str(found(s), want, "in \"%s\": \"%s\"", s, want);
+	is_str(found(s), want, "the address in \"%s\"", s);
 }
 
 static void
