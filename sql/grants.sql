@@ -71,8 +71,10 @@ GRANT INSERT ON tessera.payment_events TO 'tessera_app'@'localhost', 'tessera_ap
 -- only the role and whether an account is disabled (ending its
 -- sessions). Orders, their lines, history and tickets, and ticket types'
 -- counters are for an organizer marking an offline order paid; of a
--- ticket it changes only checked_in_at, at the door; events' status when
--- an organizer cancels one (the outbox row that undoes its orders); door
+-- ticket it changes only checked_in_at, at the door. Events and their
+-- ticket types are the organizer's to create, edit, copy and delete (a
+-- draft without orders; events_admin.c keeps the seat counters out of its
+-- writes) and to cancel (the outbox row that undoes its orders); door
 -- staff; and it reads the workers' heartbeats for the status page.
 CREATE USER IF NOT EXISTS 'tessera_admin'@'localhost' IDENTIFIED BY '@ADMIN_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_admin'@'127.0.0.1' IDENTIFIED BY '@ADMIN_PASSWORD@';
@@ -84,8 +86,8 @@ GRANT SELECT (id, email, display_name, role, email_verified_at, disabled_at, del
 GRANT SELECT, UPDATE, DELETE ON tessera.sessions TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT SELECT, INSERT ON tessera.audit_log TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE ON tessera.outbox TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
-GRANT SELECT, UPDATE ON tessera.events TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
-GRANT SELECT, UPDATE ON tessera.ticket_types TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.events TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.ticket_types TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT SELECT, UPDATE ON tessera.orders TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT SELECT ON tessera.order_lines TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT SELECT, INSERT ON tessera.order_history TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';

@@ -6,13 +6,18 @@
 #include "dates.h"
 #include "events.h"
 #include "money.h"
+#include "form.h"
 #include "order_view.h"
 #include "orders.h"
 #include "session.h"
 #include "tmpl.h"
+#include "util.h"
 #include "view_event.h"
 
 #define AWAITING_MAX 100
+
+/* ?done= flags that lead back here: an event deleted. */
+static const char *const done_keys[] = { "deleted" };
 
 /* The orders of the organizer's events waiting for them: offline
  * payments to record, refunds to pay back. */
@@ -81,9 +86,10 @@ event_list(struct arena *a, const struct dashboard_event *e, size_t n)
 }
 
 /* GET /admin — an organizer's events with seats sold and revenue, their
- * times in the event's own zone; what needs them (orders waiting, events
- * on sale with nothing to sell, holds about to end); for site admins,
- * the way to accounts, the audit log and the status page too. */
+ * times in the event's own zone, each leading to its edit page, with a
+ * button to copy it and the way to a new one; what needs them (orders
+ * waiting, events on sale with nothing to sell, holds about to end); for
+ * site admins, the way to accounts, the audit log and the status page. */
 int
 admin_home(struct request *r)
 {
@@ -116,5 +122,8 @@ admin_home(struct request *r)
 	tv_set(a, ctx, "awaiting", awaiting_orders(a, awaiting, nawaiting));
 	tv_set_bool(a, ctx, "has_awaiting", nawaiting > 0);
 	tv_set_bool(a, ctx, "site_admin", role_includes(r->session->role, ROLE_ADMIN));
+	if (form_choice(done_keys, ARRAY_LEN(done_keys),
+	    request_query(r, "done")) == 0)
+		tv_set_str(a, ctx, "done", "The draft is deleted.");
 	return page_render(r, "admin_home", ctx);
 }

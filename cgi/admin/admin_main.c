@@ -40,6 +40,24 @@ static const struct route routes[] = {
 	PAGE_GET("/admin/events/{id:int}/attendees.csv", ADMIN_ATTENDEES_CSV,
 	    ACCESS_ORGANIZER),
 	PAGE_GET("/admin/events/{id:int}/stats", ADMIN_STATS, ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/new", ADMIN_EVENT_NEW, ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/new", ADMIN_EVENT_CREATE, ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/{id:int}/edit", ADMIN_EVENT_EDIT, ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/edit", ADMIN_EVENT_SAVE, ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/duplicate", ADMIN_EVENT_DUPLICATE,
+	    ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/delete", ADMIN_EVENT_DELETE,
+	    ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/{id:int}/types/new", ADMIN_TYPE_NEW,
+	    ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/types/new", ADMIN_TYPE_CREATE,
+	    ACCESS_ORGANIZER),
+	PAGE_GET("/admin/events/{id:int}/types/{tid:int}/edit", ADMIN_TYPE_EDIT,
+	    ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/types/{tid:int}/edit", ADMIN_TYPE_SAVE,
+	    ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/types/{tid:int}/delete",
+	    ADMIN_TYPE_DELETE, ACCESS_ORGANIZER),
 };
 
 static const handler_fn handlers[ADMIN__MAX] = {
@@ -66,6 +84,17 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_ATTENDEES] = admin_attendees,
 	[ADMIN_ATTENDEES_CSV] = admin_attendees_csv,
 	[ADMIN_STATS] = admin_stats,
+	[ADMIN_EVENT_NEW] = admin_event_new,
+	[ADMIN_EVENT_CREATE] = admin_event_create,
+	[ADMIN_EVENT_EDIT] = admin_event_edit,
+	[ADMIN_EVENT_SAVE] = admin_event_save,
+	[ADMIN_EVENT_DUPLICATE] = admin_event_duplicate,
+	[ADMIN_EVENT_DELETE] = admin_event_delete,
+	[ADMIN_TYPE_NEW] = admin_type_new,
+	[ADMIN_TYPE_CREATE] = admin_type_create,
+	[ADMIN_TYPE_EDIT] = admin_type_edit,
+	[ADMIN_TYPE_SAVE] = admin_type_save,
+	[ADMIN_TYPE_DELETE] = admin_type_delete,
 };
 
 int

@@ -8,6 +8,11 @@
 
 #include "request.h"
 
+struct arena;
+struct event;
+struct events_outcome;
+struct form_result;
+
 enum admin_page {
 	ADMIN_HOME,
 	ADMIN_USERS,
@@ -32,6 +37,17 @@ enum admin_page {
 	ADMIN_ATTENDEES,
 	ADMIN_ATTENDEES_CSV,
 	ADMIN_STATS,
+	ADMIN_EVENT_NEW,
+	ADMIN_EVENT_CREATE,
+	ADMIN_EVENT_EDIT,
+	ADMIN_EVENT_SAVE,
+	ADMIN_EVENT_DUPLICATE,
+	ADMIN_EVENT_DELETE,
+	ADMIN_TYPE_NEW,
+	ADMIN_TYPE_CREATE,
+	ADMIN_TYPE_EDIT,
+	ADMIN_TYPE_SAVE,
+	ADMIN_TYPE_DELETE,
 	ADMIN__MAX
 };
 
@@ -60,15 +76,40 @@ int admin_staff_remove(struct request *r);
 int admin_attendees(struct request *r);
 int admin_attendees_csv(struct request *r);
 int admin_stats(struct request *r);
-
-struct event;
-/* The event of the path's {id} for its organizer (or a site admin) into
- * *ev: 0; 404 when there is none or it is somebody else's; 500 or 503. */
-int admin_managed_event(struct request *r, struct event *ev);
+int admin_event_new(struct request *r);
+int admin_event_create(struct request *r);
+int admin_event_edit(struct request *r);
+int admin_event_save(struct request *r);
+int admin_event_duplicate(struct request *r);
+int admin_event_delete(struct request *r);
+int admin_type_new(struct request *r);
+int admin_type_create(struct request *r);
+int admin_type_edit(struct request *r);
+int admin_type_save(struct request *r);
+int admin_type_delete(struct request *r);
 
 /* Whether the signed-in person may run what organizer_id organizes: it
  * is theirs, or they are a site admin. Anything else is answered as if
  * it did not exist (404). */
 int admin_may_manage(const struct request *r, long long organizer_id);
+
+/* The event of the path's {id}, any status, if the signed-in person may
+ * manage it: 0, else the status to answer with (404 for another
+ * organizer's, as for none; 503; 500). */
+int admin_managed_event(struct request *r, struct event *ev);
+/* The same inside page_change's function, the event locked for the
+ * change (events_admin.h): 0, 404, 500, or -1 when the database failed. */
+int admin_locked_event(struct request *r, struct event *ev);
+/* Records action on event event_id in the audit log: who, from where,
+ * and detail (what). 0 or -1. */
+int admin_audit_event(struct request *r, const char *action,
+    long long event_id, const char *detail);
+/* The sentence that tells an organizer why a change was refused. */
+const char *admin_refusal_text(struct arena *a,
+    const struct events_outcome *out);
+/* A copy of res (a form without rows) that messages can be added to
+ * while res stays as checked, for a change that may run again. */
+struct form_result *admin_form_copy(struct arena *a,
+    const struct form_result *res);
 
 #endif

@@ -10,36 +10,44 @@
 /* The generic currency sign, for a code that is not a code. */
 #define MONEY_GENERIC_SIGN "\xc2\xa4"
 
+/* The codes of every currency the site writes in its own way, in the
+ * order of money_currencies[]. */
+const char *const money_codes[MONEY_NCODES] = {
+	"EUR", "USD", "GBP", "JPY", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK",
+};
+
 /*
- * Every currency the site writes in its own way. prefix goes before the
- * number, suffix after it; either is "". A symbol written apart from the
- * number has the no-break space in the string itself.
+ * How each of money_codes[] is written. prefix goes before the number,
+ * suffix after it; either is "". A symbol written apart from the number
+ * has the no-break space in the string itself.
  */
 static const struct money_currency {
-	const char *code;
 	int decimals;
 	const char *prefix;
 	const char *suffix;
 } money_currencies[] = {
-	{ "EUR", 2, "€", "" },
-	{ "USD", 2, "$", "" },
-	{ "GBP", 2, "£", "" },
-	{ "JPY", 0, "¥", "" },
-	{ "CHF", 2, "", MONEY_NBSP "CHF" },
-	{ "SEK", 2, "", MONEY_NBSP "SEK" },
-	{ "NOK", 2, "", MONEY_NBSP "NOK" },
-	{ "DKK", 2, "", MONEY_NBSP "DKK" },
-	{ "PLN", 2, "", MONEY_NBSP "zł" },
-	{ "CZK", 2, "", MONEY_NBSP "Kč" },
+	/* EUR */ { 2, "€", "" },
+	/* USD */ { 2, "$", "" },
+	/* GBP */ { 2, "£", "" },
+	/* JPY */ { 0, "¥", "" },
+	/* CHF */ { 2, "", MONEY_NBSP "CHF" },
+	/* SEK */ { 2, "", MONEY_NBSP "SEK" },
+	/* NOK */ { 2, "", MONEY_NBSP "NOK" },
+	/* DKK */ { 2, "", MONEY_NBSP "DKK" },
+	/* PLN */ { 2, "", MONEY_NBSP "zł" },
+	/* CZK */ { 2, "", MONEY_NBSP "Kč" },
 };
+
+_Static_assert(ARRAY_LEN(money_currencies) == MONEY_NCODES,
+    "one way of writing for each code of money_codes");
 
 static const struct money_currency *
 money_find(const char *currency)
 {
 	if (currency == NULL)
 		return NULL;
-	for (size_t i = 0; i < ARRAY_LEN(money_currencies); i++)
-		if (strcmp(money_currencies[i].code, currency) == 0)
+	for (size_t i = 0; i < MONEY_NCODES; i++)
+		if (strcmp(money_codes[i], currency) == 0)
 			return &money_currencies[i];
 	return NULL;
 }

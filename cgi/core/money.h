@@ -44,4 +44,8 @@ int money_decimals(const char *currency);
 /* 1 when currency is one of the table's codes, 0 otherwise. */
 int money_known(const char *currency);
 
+/* The table's codes, in the order above: what a price may be in. */
+#define MONEY_NCODES 10
+extern const char *const money_codes[MONEY_NCODES];
+
 #endif

@@ -36,8 +36,15 @@ enum event_col {
 enum ticket_type_col {
 	TT_ID, TT_NAME, TT_DESCRIPTION, TT_PRICE, TT_CURRENCY, TT_QUOTA,
 	TT_SOLD, TT_HELD, TT_SALES_START, TT_SALES_END, TT_MIN_PER_ORDER,
-	TT_MAX_PER_ORDER, TT_MAX_PER_ACCOUNT
+	TT_MAX_PER_ORDER, TT_MAX_PER_ACCOUNT, TT_SORT_ORDER
 };
+
+/* The columns of every ticket type row, in the order of enum
+ * ticket_type_col. */
+#define TICKET_TYPE_COLS \
+	"id, name, description, price_cents, currency, quota, sold, held, " \
+	"sales_start, sales_end, min_per_order, max_per_order, " \
+	"max_per_account, sort_order "
 
 enum review_col { RV_RATING, RV_COMMENT, RV_CREATED_AT, RV_AUTHOR };
 
@@ -48,7 +55,9 @@ enum events_stmt {
 	EVENTS_SEARCH,
 	EVENTS_SEARCH_CITY,
 	EVENTS_GET,
+	EVENTS_GET_ANY,
 	EVENTS_TICKET_TYPES,
+	EVENTS_TICKET_TYPE_GET,
 	EVENTS_REVIEWS_LATEST,
 	EVENTS_CITIES,
 	EVENTS_OF_ORGANIZER,
@@ -93,11 +102,16 @@ static const char *const events_stmts[EVENTS__MAX] = {
 	"u.disabled_at IS NOT NULL "
 	"FROM events e JOIN users u ON u.id = e.organizer_id "
 	"WHERE e.id = ? AND e.status IN ('published', 'cancelled')",
+	/* EVENTS_GET_ANY: drafts too, for the organizer's pages */
+	"SELECT " EVENT_COLS ", e.description, u.display_name, e.refunds_until, "
+	"e.offline_payment_days, e.offline_instructions "
+	"FROM events e JOIN users u ON u.id = e.organizer_id WHERE e.id = ?",
 	/* EVENTS_TICKET_TYPES */
-	"SELECT id, name, description, price_cents, currency, quota, sold, "
-	"held, sales_start, sales_end, min_per_order, max_per_order, "
-	"max_per_account FROM ticket_types "
+	"SELECT " TICKET_TYPE_COLS "FROM ticket_types "
 	"WHERE event_id = ? ORDER BY sort_order, id",
+	/* EVENTS_TICKET_TYPE_GET */
+	"SELECT " TICKET_TYPE_COLS "FROM ticket_types "
+	"WHERE id = ? AND event_id = ?",
 	/* EVENTS_REVIEWS_LATEST */
 	"SELECT r.rating, r.comment, r.created_at, u.display_name "
 	"FROM reviews r JOIN users u ON u.id = r.author_id "
@@ -238,6 +252,7 @@ events_parse_ticket_type(const struct db_rows *rows, size_t i,
 	out->max_per_order = row_int(&rd, TT_MAX_PER_ORDER, 1, UINT_COLUMN_MAX);
 	out->max_per_account = row_int(&rd, TT_MAX_PER_ACCOUNT, 0,
 	    UINT_COLUMN_MAX);
+	out->sort_order = row_int(&rd, TT_SORT_ORDER, INT_MIN, INT_MAX);
 	return row_end(&rd);
 }
 
@@ -326,6 +341,37 @@ events_get(struct db *db, struct arena *a, long long id, struct event *out)
 	if (rows.nrows == 0)
 		return 1;
 	return events_parse_event(&rows, 0, 1, out);
+}
+
+int
+events_get_any(struct db *db, struct arena *a, long long id, struct event *out)
+{
+	struct db_arg args[] = { DB_INT(id) };
+	struct db_rows rows;
+
+	memset(out, 0, sizeof(*out));
+	if (db_query(db, a, DB_READ, events_stmts[EVENTS_GET_ANY], args,
+	    ARRAY_LEN(args), &rows) != 0)
+		return -1;
+	if (rows.nrows == 0)
+		return 1;
+	return events_parse_event(&rows, 0, 1, out);
+}
+
+int
+events_ticket_type_get(struct db *db, struct arena *a, long long event_id,
+    long long id, struct ticket_type *out)
+{
+	struct db_arg args[] = { DB_INT(id), DB_INT(event_id) };
+	struct db_rows rows;
+
+	memset(out, 0, sizeof(*out));
+	if (db_query(db, a, DB_READ, events_stmts[EVENTS_TICKET_TYPE_GET], args,
+	    ARRAY_LEN(args), &rows) != 0)
+		return -1;
+	if (rows.nrows == 0)
+		return 1;
+	return events_parse_ticket_type(&rows, 0, out);
 }
 
 int

@@ -9,14 +9,16 @@
  * Who changes the counters that pages show:
  * - ticket_types.sold and ticket_types.held: only orders.c (booking,
  *   payment, expiry of holds), in the transaction that changes the order.
- *   This module reads them and owns quota.
+ *   This module reads them; events_admin.c, the organizer's changes,
+ *   writes quota and everything else of events and ticket types.
  * - events.rating_sum and events.rating_count: only this module, in the
  *   transaction that adds or removes a review (no writer yet).
  *
  * Every function that reads returns 0, -1 when no server could answer
  * (503), or ROW_BAD (row.h) when a row did not parse (500); events_get
- * also 1 when there is no such event. Strings in the structs and the
- * arrays returned are arena-owned.
+ * and events_get_any also 1 when there is no such event, and
+ * events_ticket_type_get when there is no such ticket type. Strings in
+ * the structs and the arrays returned are arena-owned.
  */
 #ifndef TESSERA_EVENTS_H
 #define TESSERA_EVENTS_H
@@ -79,6 +81,7 @@ struct ticket_type {
 	long long min_per_order;   /* tickets of this type in one order */
 	long long max_per_order;
 	long long max_per_account; /* held or bought by one account; 0: any */
+	long long sort_order;      /* listed by it, lowest first, then id */
 };
 
 /* Whether a ticket type can be bought now, first match wins: no seats
@@ -121,6 +124,14 @@ int events_list(struct db *db, struct arena *a, const struct event_filter *f,
  * organizer; drafts are not found (1). */
 int events_get(struct db *db, struct arena *a, long long id,
     struct event *out);
+/* An event by id whatever its status, drafts too, with its description
+ * and organizer: for the organizer's own pages, which check who may see
+ * it. */
+int events_get_any(struct db *db, struct arena *a, long long id,
+    struct event *out);
+/* Ticket type id of event event_id; 1 when the event has no such type. */
+int events_ticket_type_get(struct db *db, struct arena *a, long long event_id,
+    long long id, struct ticket_type *out);
 /* An event's ticket types in their sort order. */
 int events_ticket_types(struct db *db, struct arena *a, long long event_id,
     struct ticket_type **out, size_t *n);

@@ -5,6 +5,7 @@
 
 #include "dates.h"
 #include "events.h"
+#include "linkify.h"
 #include "money.h"
 #include "tmpl.h"
 #include "util.h"
@@ -87,33 +88,97 @@ view_event_cards(struct arena *a, const struct event *evs, size_t n,
 	return list;
 }
 
-/* Splits a description into paragraphs at blank lines, so the template
- * can put each in its own <p> while still escaping every character. */
+/*
+ * The next paragraph of text at *p, blank lines apart: sets *start and
+ * *len to it without the line breaks and spaces that end it, and moves *p
+ * past it and the blank lines after it. Returns 0 at the end of text.
+ */
+static int
+next_paragraph(const char **p, const char **start, size_t *len)
+{
+	while (**p != '\0') {
+		const char *s = *p, *end = strstr(s, "\n\n");
+		size_t n = end != NULL ? (size_t)(end - s) : strlen(s);
+
+		*p = end != NULL ? end + 2 : s + n;
+		while (**p == '\n' || **p == '\r')
+			(*p)++;
+		while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n' ||
+		    s[n - 1] == ' '))
+			n--;
+		if (n > 0) {
+			*start = s;
+			*len = n;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Splits a text into paragraphs at blank lines, so the template can put
+ * each in its own <p> while still escaping every character. */
 static struct tmpl_value *
 paragraphs(struct arena *a, const char *text)
 {
 	struct tmpl_value *list = tv_list(a);
+	const char *p = text, *start;
+	size_t len;
+
+	while (next_paragraph(&p, &start, &len))
+		tv_push(a, list, tv_string(a, arena_strndup(a, start, len)));
+	return list;
+}
+
+/* One paragraph as parts { text, link, href }: plain text, or a web
+ * address (linkify.h) to show as a link to itself. Every part has all
+ * three keys, so the template never reads a link from around it. */
+static struct tmpl_value *
+linked_parts(struct arena *a, const char *text)
+{
+	struct tmpl_value *parts = tv_list(a);
 	const char *p = text;
 
 	while (*p != '\0') {
-		const char *end = strstr(p, "\n\n"), *next;
-		size_t len;
+		size_t len, at = linkify_find(p, &len);
 
-		if (end == NULL) {
-			len = strlen(p);
-			next = p + len;
-		} else {
-			len = (size_t)(end - p);
-			next = end + 2;
+		if (at > 0) {
+			struct tmpl_value *t = tv_object(a);
+
+			tv_set(a, t, "text", tv_stringn(a, p, at));
+			tv_set_bool(a, t, "link", 0);
+			tv_set_str(a, t, "href", "");
+			tv_push(a, parts, t);
 		}
-		while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == '\n' ||
-		    p[len - 1] == ' '))
-			len--;
-		if (len > 0)
-			tv_push(a, list, tv_string(a, arena_strndup(a, p, len)));
-		p = next;
-		while (*p == '\n' || *p == '\r')
-			p++;
+		if (len > 0) {
+			struct tmpl_value *l = tv_object(a);
+			const char *href = arena_strndup(a, p + at, len);
+
+			tv_set_str(a, l, "text", href);
+			tv_set_bool(a, l, "link", 1);
+			tv_set_str(a, l, "href", href);
+			tv_push(a, parts, l);
+		}
+		p += at + len;
+	}
+	return parts;
+}
+
+/* The description's paragraphs, each { parts }: the organizer's plain
+ * text with its web addresses made links, every character escaped by
+ * the template. */
+static struct tmpl_value *
+description_view(struct arena *a, const char *text)
+{
+	struct tmpl_value *list = tv_list(a);
+	const char *p = text, *start;
+	size_t len;
+
+	while (next_paragraph(&p, &start, &len)) {
+		struct tmpl_value *para = tv_object(a);
+
+		tv_set(a, para, "parts", linked_parts(a,
+		    arena_strndup(a, start, len)));
+		tv_push(a, list, para);
 	}
 	return list;
 }
@@ -124,7 +189,7 @@ view_event_detail(struct arena *a, const struct event *ev)
 	struct tmpl_value *v = view_event_card(a, ev);
 
 	tv_set(a, v, "paragraphs",
-	    paragraphs(a, ev->description ? ev->description : ""));
+	    description_view(a, ev->description ? ev->description : ""));
 	tv_set_str(a, v, "address", ev->address);
 	tv_set_str(a, v, "organizer", ev->organizer_name);
 	return v;

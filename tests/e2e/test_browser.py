@@ -5,7 +5,9 @@ sign-out, and booking: event, booking page, checkout, sandbox payment,
 the order and the ticket with its QR code; a booking to pay by bank
 transfer, the organizer recording its payment from /admin, checking its
 ticket in at the door and finding it among the event's attendees and in
-its statistics; by clicking links and buttons as a person would. Every page
+its statistics, and running an event (a new one refused, a copy edited,
+given a ticket type and published); by clicking links and buttons as a
+person would. Every page
 passes browser.check_page: no script element, axe-core finds nothing
 serious or critical, nothing scrolls sideways."""
 
@@ -232,7 +234,48 @@ def record_payment(d, size, page, code):
     page("the event's statistics", want_path="/admin/events/%s/stats" % booking_id)
     tap.ok(len(browser.find_all(d, ".chart svg rect")) >= 1,
            "%s: the statistics chart the sales" % size)
+    organize(d, size, page)
     browser.submit(d, "Sign out", form="/logout")
+
+
+def organize(d, size, page):
+    """The organizer's event pages: a new event sent empty is refused with
+    every message; a copy of the booking event is renamed, given a second
+    ticket type and published."""
+    browser.open(d, "/admin")
+    browser.follow(d, "New event")
+    page("the new-event form", want_path="/admin/events/new")
+    st = browser.submit(d, "Save the draft", form="/admin/events/new", novalidate=True)
+    tap.is_eq(st, 400, "%s: an empty new event is a 400" % size)
+    tap.ok(len(browser.find_all(d, ".error-summary li")) >= 6,
+           "%s: with every message in the summary" % size)
+    page("the new-event form with errors", want_status=400)
+    browser.open(d, "/admin/events/%s/edit" % booking_id)
+    page("an event's edit page")
+    browser.submit(d, "Duplicate this event")
+    page("the copy's edit page")
+    m = re.match(r"^/admin/events/(\d+)/edit\?done=copied$", browser.path(d))
+    if not tap.ok(m, "%s: the copy has its own edit page (%s)" % (size, browser.path(d))):
+        return
+    copy = m.group(1)
+    edit = "/admin/events/%s/edit" % copy
+    browser.submit(d, "Save the event", form=edit,
+                   fields={"Title": "Browser copy %s %s" % (size, RUN)})
+    page("the copy saved", want_path=edit + "?done=saved")
+    browser.follow(d, "Add a ticket type")
+    page("the new ticket type form", want_path="/admin/events/%s/types/new" % copy)
+    browser.submit(d, "Add the ticket type", fields={
+        "Name": "Standing", "Price": "9.50", "Seats": "40"})
+    page("the ticket type added", want_path=edit + "?done=type_added")
+    browser.follow(d, "Standing")
+    page("a ticket type's page")
+    browser.open(d, edit)
+    browser.submit(d, "Save the event", form=edit,
+                   fields={"Status": "Published: on the public pages, on sale"})
+    page("the copy published", want_path=edit + "?done=saved")
+    browser.open(d, "/events/%s" % copy)
+    page("the copy's public page")
+    tap.like(browser.text(d, ".tickets"), "Standing", "%s: it sells the new ticket type" % size)
 
 
 for size in ("desktop", "phone"):

@@ -155,8 +155,8 @@ EXPECTED_GRANTS = {
         "users": "SELECT (id, email, display_name, role, email_verified_at, disabled_at, "
                  "deleted_at, created_at), UPDATE (role, disabled_at)",
         "sessions": "SELECT, UPDATE, DELETE", "audit_log": "SELECT, INSERT",
-        "outbox": "SELECT, INSERT, UPDATE", "events": "SELECT, UPDATE",
-        "ticket_types": "SELECT, UPDATE", "orders": "SELECT, UPDATE",
+        "outbox": "SELECT, INSERT, UPDATE", "events": "SELECT, INSERT, UPDATE, DELETE",
+        "ticket_types": "SELECT, INSERT, UPDATE, DELETE", "orders": "SELECT, UPDATE",
         "order_lines": "SELECT", "order_history": "SELECT, INSERT",
         "tickets": "SELECT, UPDATE (checked_in_at)",
         "event_staff": "SELECT, INSERT, DELETE", "worker_heartbeat": "SELECT",

@@ -26,15 +26,15 @@ static const char *const event_good[EVENT_DETAIL_COLS] = {
 	"IBAN DE00 0000", "0",
 };
 
-#define TT_COLS 13
+#define TT_COLS 14
 static const char *const tt_names[TT_COLS] = {
 	"id", "name", "description", "price_cents", "currency", "quota",
 	"sold", "held", "sales_start", "sales_end", "min_per_order",
-	"max_per_order", "max_per_account",
+	"max_per_order", "max_per_account", "sort_order",
 };
 static const char *const tt_good[TT_COLS] = {
 	"9", "Standard", "Unreserved", "2450", "EUR", "300", "120", "5",
-	NULL, "2026-12-05 18:30:00", "1", "10", "0",
+	NULL, "2026-12-05 18:30:00", "1", "10", "0", "-2",
 };
 
 #define RV_COLS 4
@@ -196,6 +196,7 @@ test_parse_ticket_type(struct arena *a)
 	ok(!t.has_sales_start, "a NULL sales start is no start");
 	dates_parse_db("2026-12-05 18:30:00", &end);
 	ok(t.has_sales_end && t.sales_end == end, "the sales end as time_t");
+	is_int(t.sort_order, -2, "sort order");
 
 	is_int(tt_with(a, 3, "12.50"), ROW_BAD, "a price with a point");
 	is_int(tt_with(a, 3, "-100"), ROW_BAD, "a negative price");
@@ -210,6 +211,7 @@ test_parse_ticket_type(struct arena *a)
 	is_int(tt_with(a, 9, "2026-02-30 10:00:00"), ROW_BAD,
 	    "a sales end on 30 February");
 	is_int(tt_with(a, 1, NULL), ROW_BAD, "a NULL name");
+	is_int(tt_with(a, 13, NULL), ROW_BAD, "a NULL sort order");
 }
 
 static void

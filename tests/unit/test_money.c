@@ -114,6 +114,21 @@ test_decimals(void)
 	    "unknown and malformed codes are not known");
 }
 
+static void
+test_codes(void)
+{
+	int distinct = 1;
+
+	for (size_t i = 0; i < MONEY_NCODES; i++) {
+		ok(money_known(money_codes[i]), "the listed %s is known",
+		    money_codes[i]);
+		for (size_t j = 0; j < i; j++)
+			distinct &= strcmp(money_codes[i], money_codes[j]) != 0;
+	}
+	ok(distinct, "each code is listed once");
+	is_str(money_codes[0], "EUR", "EUR is listed first");
+}
+
 int
 main(void)
 {
@@ -123,6 +138,7 @@ main(void)
 	test_zero_and_negative();
 	test_unknown();
 	test_decimals();
+	test_codes();
 	arena_free(&arena);
 	return done_testing();
 }
