@@ -17,6 +17,12 @@
 	"e.city, e.timezone, e.starts_at, e.ends_at, e.status, " \
 	"e.rating_sum, e.rating_count "
 
+/* An event read alone (EVENTS_GET, EVENTS_GET_ANY): the list's columns,
+ * then those of enum event_col from EV_DESCRIPTION on. */
+#define EVENT_DETAIL_COLS EVENT_COLS ", e.description, u.display_name, " \
+	"e.refunds_until, e.offline_payment_days, e.offline_instructions, " \
+	"u.disabled_at IS NOT NULL "
+
 /* Public lists leave out the events of disabled organizers. */
 #define LIVE_ORGANIZER \
 	"JOIN users org ON org.id = e.organizer_id AND org.disabled_at IS NULL "
@@ -97,14 +103,11 @@ static const char *const events_stmts[EVENTS__MAX] = {
 	"AGAINST (? IN BOOLEAN MODE) "
 	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
 	/* EVENTS_GET */
-	"SELECT " EVENT_COLS ", e.description, u.display_name, e.refunds_until, "
-	"e.offline_payment_days, e.offline_instructions, "
-	"u.disabled_at IS NOT NULL "
+	"SELECT " EVENT_DETAIL_COLS
 	"FROM events e JOIN users u ON u.id = e.organizer_id "
 	"WHERE e.id = ? AND e.status IN ('published', 'cancelled')",
 	/* EVENTS_GET_ANY: drafts too, for the organizer's pages */
-	"SELECT " EVENT_COLS ", e.description, u.display_name, e.refunds_until, "
-	"e.offline_payment_days, e.offline_instructions "
+	"SELECT " EVENT_DETAIL_COLS
 	"FROM events e JOIN users u ON u.id = e.organizer_id WHERE e.id = ?",
 	/* EVENTS_TICKET_TYPES */
 	"SELECT " TICKET_TYPE_COLS "FROM ticket_types "
