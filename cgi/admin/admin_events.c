@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "dates.h"
 #include "events.h"
+#include "event_notice.h"
 #include "events_admin.h"
 #include "form.h"
 #include "orders.h"
@@ -257,6 +258,9 @@ save_change(struct request *r, void *arg)
 	default:
 		return -1;
 	}
+	/* A published event that moved: its ticket holders are told. */
+	if (event_notice_change(r->db, &cur, &in) < 0)
+		return -1;
 	page_change_location(r, arena_printf(r->arena,
 	    "/admin/events/%lld/edit?done=saved", cur.id));
 	return admin_audit_event(r, save_action(cur.status, in.status), cur.id,

@@ -48,6 +48,7 @@ enum orders_stmt {
 	ORD_LIVE_OF_EVENT,
 	ORD_EVENT_OPEN,
 	ORD_COUNT_OF_EVENT,
+	ORD_PAID_BUYERS,
 	ORD__MAX
 };
 
@@ -186,6 +187,10 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"LOCK IN SHARE MODE",
 	/* ORD_COUNT_OF_EVENT */
 	"SELECT status, COUNT(*) FROM orders WHERE event_id = ? GROUP BY status",
+	/* ORD_PAID_BUYERS: keyset pages of an event's paid orders */
+	"SELECT o.id, o.code, u.email, u.display_name FROM orders o "
+	"JOIN users u ON u.id = o.buyer_id WHERE o.event_id = ? "
+	"AND o.status = 'paid' AND o.id > ? ORDER BY o.id LIMIT ?",
 };
 
 const char *const order_status_names[ORDER__STATUS_MAX] = {
@@ -986,5 +991,34 @@ orders_count_of_event(struct db *db, struct arena *a, long long event_id,
 			return ROW_BAD;
 		counts[status] = n;
 	}
+	return 0;
+}
+
+int
+orders_paid_buyers(struct db *db, struct arena *a, long long event_id,
+    long long after, int limit, struct order_buyer **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(event_id), DB_INT(after),
+		DB_INT(limit) };
+	struct db_rows rows;
+
+	*n = 0;
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_PAID_BUYERS], args,
+	    ARRAY_LEN(args), &rows) != DB_OK)
+		return -1;
+	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct order_buyer *b = &(*out)[i];
+		struct row_reader rd;
+
+		row_begin(&rd, &rows, i, "buyer of an order");
+		b->order_id = row_int(&rd, 0, 1, LLONG_MAX);
+		b->code = row_text(&rd, 1);
+		b->email = row_text(&rd, 2);
+		b->name = row_text(&rd, 3);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*n = rows.nrows;
 	return 0;
 }

@@ -210,6 +210,18 @@ int orders_awaiting(struct db *db, struct arena *a, long long organizer_id,
  * shared lock on its row until the caller's transaction ends, so a
  * payment and the event's cancellation happen one after the other. */
 int orders_event_open(struct db *db, long long event_id);
+/* The buyer of a paid order, for a notice to all of an event's. */
+struct order_buyer {
+	long long order_id;
+	const char *code;
+	const char *email;
+	const char *name;
+};
+
+/* event_id's paid orders with an id past after, by id, at most limit.
+ * Returns 0, -1 or ROW_BAD. */
+int orders_paid_buyers(struct db *db, struct arena *a, long long event_id,
+    long long after, int limit, struct order_buyer **out, size_t *n);
 /* How many orders of event_id are in each status, on the primary.
  * Returns 0, -1 or ROW_BAD. */
 int orders_count_of_event(struct db *db, struct arena *a, long long event_id,

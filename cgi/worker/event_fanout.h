@@ -1,6 +1,8 @@
 /*
- * The worker's side of calling off an event (event_cancel.h): the outbox
- * topic "event_cancelled" undoes the event's orders, a batch per row.
+ * The worker's side of an event's news to its ticket holders: the outbox
+ * topic "event_cancelled" undoes a called-off event's orders
+ * (event_cancel.h), and "event_changed" tells them it moved
+ * (event_notice.h), a batch of orders per row.
  */
 #ifndef TESSERA_EVENT_FANOUT_H
 #define TESSERA_EVENT_FANOUT_H
@@ -22,6 +24,15 @@ struct json_object;
  * failing: the row is tried again later, from the order it stopped at).
  */
 int event_fanout_cancelled(struct db *db, const struct config *cfg,
+    struct arena *a, struct json_object *payload, char *err, size_t errlen);
+
+/*
+ * Topic "event_changed" (event_notice.h): mails up to EVENT_NOTICE_BATCH
+ * buyers of the event's paid orders past payload's "after" the event's
+ * new date, time and place, and queues a row for the rest, all in one
+ * transaction. Returns 0, or -1 with the reason in err.
+ */
+int event_fanout_changed(struct db *db, const struct config *cfg,
     struct arena *a, struct json_object *payload, char *err, size_t errlen);
 
 #endif

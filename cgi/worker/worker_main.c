@@ -30,8 +30,9 @@
  *   any transaction (sending mail is slow) and their outcome recorded.
  *   Several workers may run at once: the claim skips rows another worker
  *   has locked, and a claimed row is not due again until its lease ends.
- *   Topics: "mail" (one message) and "event_cancelled" (undoing a
- *   cancelled event's orders, event_fanout.h).
+ *   Topics: "mail" (one message), "event_cancelled" (undoing a
+ *   cancelled event's orders) and "event_changed" (telling its ticket
+ *   holders it moved), event_fanout.h.
  * - releasing the seats of holds that were never paid and of offline
  *   orders past their payment deadline (orders.h), every few seconds,
  *   and closing the Stripe Checkout Session of each, so nobody pays for
@@ -89,6 +90,8 @@ static int handle_mail(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
 static int handle_event_cancelled(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
+static int handle_event_changed(struct worker *, const struct outbox_row *,
+    struct json_object *, char *, size_t);
 
 static const struct {
 	const char *topic;
@@ -96,6 +99,7 @@ static const struct {
 } topics[] = {
 	{ "mail", handle_mail },
 	{ "event_cancelled", handle_event_cancelled },
+	{ "event_changed", handle_event_changed },
 };
 
 /* Waits up to ms milliseconds for SIGTERM or SIGINT (0: only looks).
@@ -211,6 +215,16 @@ handle_event_cancelled(struct worker *w, const struct outbox_row *row,
 {
 	(void)row;
 	return event_fanout_cancelled(w->db, &w->cfg, &w->arena, payload, err,
+	    errlen);
+}
+
+/* Topic "event_changed" (event_notice.h): event_fanout.c. */
+static int
+handle_event_changed(struct worker *w, const struct outbox_row *row,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	(void)row;
+	return event_fanout_changed(w->db, &w->cfg, &w->arena, payload, err,
 	    errlen);
 }
 
