@@ -331,14 +331,16 @@ events_list(struct db *db, struct arena *a, const struct event_filter *f,
 	return read_events(db, a, stmt, args, nargs, out, n);
 }
 
-int
-events_get(struct db *db, struct arena *a, long long id, struct event *out)
+/* One event by id with its details, by stmt (EVENTS_GET or _GET_ANY). */
+static int
+read_one_event(struct db *db, struct arena *a, enum events_stmt stmt,
+    long long id, struct event *out)
 {
 	struct db_arg args[] = { DB_INT(id) };
 	struct db_rows rows;
 
 	memset(out, 0, sizeof(*out));
-	if (db_query(db, a, DB_READ, events_stmts[EVENTS_GET], args,
+	if (db_query(db, a, DB_READ, events_stmts[stmt], args,
 	    ARRAY_LEN(args), &rows) != 0)
 		return -1;
 	if (rows.nrows == 0)
@@ -347,18 +349,15 @@ events_get(struct db *db, struct arena *a, long long id, struct event *out)
 }
 
 int
+events_get(struct db *db, struct arena *a, long long id, struct event *out)
+{
+	return read_one_event(db, a, EVENTS_GET, id, out);
+}
+
+int
 events_get_any(struct db *db, struct arena *a, long long id, struct event *out)
 {
-	struct db_arg args[] = { DB_INT(id) };
-	struct db_rows rows;
-
-	memset(out, 0, sizeof(*out));
-	if (db_query(db, a, DB_READ, events_stmts[EVENTS_GET_ANY], args,
-	    ARRAY_LEN(args), &rows) != 0)
-		return -1;
-	if (rows.nrows == 0)
-		return 1;
-	return events_parse_event(&rows, 0, 1, out);
+	return read_one_event(db, a, EVENTS_GET_ANY, id, out);
 }
 
 int
