@@ -98,6 +98,26 @@ config_check_base_url(const char *url, char *err, size_t errlen)
 	return 0;
 }
 
+/* The media root: absolute, no trailing slash, no "." or ".." segment,
+ * so the paths built under it are what they look like. */
+static int
+config_check_media_dir(const char *dir, char *err, size_t errlen)
+{
+	size_t n = strlen(dir);
+
+	if (dir[0] != '/' || n < 2 || dir[n - 1] == '/' ||
+	    strstr(dir, "/./") != NULL || strstr(dir, "/../") != NULL ||
+	    strstr(dir, "//") != NULL ||
+	    (n >= 2 && strcmp(dir + n - 2, "/.") == 0) ||
+	    (n >= 3 && strcmp(dir + n - 3, "/..") == 0) || n > 200) {
+		snprintf(err, errlen, "TESSERA_MEDIA_DIR: an absolute path "
+		    "without a trailing slash, \".\" or \"..\" (at most 200 "
+		    "bytes): \"%.80s\"", dir);
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_require_site(const struct config *cfg, char *err, size_t errlen)
 {
@@ -129,6 +149,10 @@ config_load(struct config *cfg, char *err, size_t errlen)
 	cfg->sql_dir = env_or("TESSERA_SQL_DIR", TESSERA_DATADIR "/sql");
 	cfg->data_dir = env_or("TESSERA_DATA_DIR", TESSERA_DATADIR "/data");
 	cfg->site_name = env_or("TESSERA_SITE_NAME", "Tessera");
+	cfg->media_dir = env_or("TESSERA_MEDIA_DIR", NULL);
+	if (cfg->media_dir != NULL &&
+	    config_check_media_dir(cfg->media_dir, err, errlen) != 0)
+		return -1;
 	cfg->base_url = env_or("TESSERA_BASE_URL", NULL);
 	if (cfg->base_url != NULL &&
 	    config_check_base_url(cfg->base_url, err, errlen) != 0)

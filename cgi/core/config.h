@@ -23,6 +23,11 @@ struct config {
 	const char *templates_dir;  /* TESSERA_TEMPLATES */
 	const char *sql_dir;        /* TESSERA_SQL_DIR */
 	const char *data_dir;       /* TESSERA_DATA_DIR: common-passwords.txt */
+	/* TESSERA_MEDIA_DIR: the media root, an absolute path without a
+	 * trailing slash; NULL when unset. Under it, tmp/ holds uploads being
+	 * received (http_spool.h), originals/ and public/ the pictures kept;
+	 * all on one filesystem, so a kept upload is a rename(2) away. */
+	const char *media_dir;
 	const char *site_name;      /* TESSERA_SITE_NAME */
 	int hash_concurrency;       /* TESSERA_HASH_CONCURRENCY: password hashes
 	                             * at once per program (default 1) */

@@ -15,6 +15,7 @@ const struct multipart_limits multipart_default_limits = {
 	.max_header_bytes = 2048,
 	.max_name_len = 64,
 	.max_field_len = 16 * 1024,
+	.max_file_len = 16 * 1024 * 1024,
 };
 
 /* The part headers RFC 7578 gives a meaning; any other is ignored. */
@@ -558,6 +559,9 @@ mp_part(struct mp_ctx *c, const char *p, const char *end,
 		return st;
 	len = (size_t)(end - data);
 	if (part->filename != NULL) {
+		if (len > c->lim->max_file_len)
+			return mp_fail(c, MULTIPART_TOO_LARGE,
+			    "file too large");
 		part->data = data;
 		part->len = len;
 		return MULTIPART_OK;

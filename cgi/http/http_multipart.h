@@ -39,14 +39,18 @@
 
 struct arena;
 
-/* All strings are arena-owned or point into the caller's body. */
+/* All strings are arena-owned. */
 struct multipart_part {
 	const char *name;	  /* non-empty UTF-8, NUL-terminated */
 	const char *filename;	  /* NULL for a text field; may be "" */
 	const char *content_type; /* as sent, trimmed, or "text/plain" */
-	/* Text fields: a NUL-terminated arena copy. Files: len bytes in the
-	 * body passed to multipart_parse, binary, not NUL-terminated. */
+	/* Text fields: a NUL-terminated arena copy of len bytes, path NULL.
+	 * Files: data NULL, path the absolute name of a temporary file in
+	 * the spool (http_spool.h) holding the part's len bytes, binary. The
+	 * request unlinks it when it ends; a handler keeps it only by
+	 * rename(2) elsewhere. */
 	const char *data;
+	const char *path;
 	size_t len;
 };
 
@@ -65,10 +69,12 @@ struct multipart_limits {
 	size_t max_header_bytes; /* one part's header lines with their CRLFs,
 				  * not counting the empty line after them */
 	size_t max_name_len;	 /* field name in bytes, after %22 decoding */
-	size_t max_field_len;	 /* a text field's value; files unlimited */
+	size_t max_field_len;	 /* a text field's value */
+	size_t max_file_len;	 /* one file's bytes */
 };
 
-/* 64 parts, 2 KiB of headers per part, 64-byte names, 16 KiB text fields. */
+/* 64 parts, 2 KiB of headers per part, 64-byte names, 16 KiB text fields,
+ * 16 MiB files. */
 extern const struct multipart_limits multipart_default_limits;
 
 enum multipart_status {
@@ -76,7 +82,8 @@ enum multipart_status {
 	MULTIPART_MALFORMED,	/* bad framing, headers, names or text;
 				 * a name over max_name_len: 400 */
 	MULTIPART_TOO_MANY,	/* more than max_parts: 413 */
-	MULTIPART_TOO_LARGE,	/* headers or a text field over a limit: 413 */
+	MULTIPART_TOO_LARGE,	/* headers, a text field or a file over a
+				 * limit: 413 */
 	MULTIPART_UNSUPPORTED,	/* not multipart/form-data at all: 415 */
 };
 

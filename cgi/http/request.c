@@ -1,12 +1,15 @@
 #include "request.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "http_cookie.h"
+#include "http_spool.h"
 #include "log.h"
 
 const char *
@@ -175,10 +178,69 @@ request_multipart_form(struct arena *a, const struct multipart *mp,
 	files->count = nfiles;
 }
 
+/* Unlinks the spool files of parts[0..n); one already renamed away is
+ * not there any more, which is fine. */
+static void
+discard_files(const struct multipart_part *parts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (parts[i].path != NULL && unlink(parts[i].path) != 0 &&
+		    errno != ENOENT)
+			log_err("%s: %s: %s", __func__, parts[i].path,
+			    strerror(errno));
+}
+
+/* Writes len bytes of data to a new spool file; returns its path
+ * (arena-owned) or NULL, logged, leaving no file. */
+static const char *
+spool_write(struct request *r, const char *data, size_t len)
+{
+	const char *path;
+	ssize_t n;
+	int fd;
+
+	if ((fd = spool_create(r->arena, r->cfg->media_dir, &path)) == -1)
+		return NULL;
+	while (len > 0) {
+		if ((n = write(fd, data, len)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		data += n;
+		len -= (size_t)n;
+	}
+	if (len > 0 || close(fd) != 0) {
+		log_err("%s: %s: %s", __func__, path, strerror(errno));
+		if (len > 0)
+			close(fd);
+		unlink(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* Moves the upload's files out of the body into spool files. Returns 0,
+ * or -1 with none left. */
+static int
+spool_files(struct request *r, struct multipart *files)
+{
+	for (size_t i = 0; i < files->count; i++) {
+		struct multipart_part *p = &files->parts[i];
+
+		if ((p->path = spool_write(r, p->data, p->len)) == NULL) {
+			discard_files(files->parts, i);
+			return -1;
+		}
+		p->data = NULL;
+	}
+	return 0;
+}
+
 int
 request_read_multipart(struct request *r, size_t max)
 {
 	const char *ctype = param_or_empty(r, "CONTENT_TYPE");
+	struct multipart_limits lim = multipart_default_limits;
 	enum multipart_status st;
 	struct multipart mp;
 	int status;
@@ -187,10 +249,16 @@ request_read_multipart(struct request *r, size_t max)
 		r->error_detail = "Uploads must be sent as multipart/form-data.";
 		return 415;
 	}
+	if (r->cfg == NULL || r->cfg->media_dir == NULL) {
+		log_err("%s: %s %s takes uploads, but TESSERA_MEDIA_DIR is not "
+		    "set", __func__, r->method, r->path);
+		return 500;
+	}
 	if ((status = request_read_body(r, max)) != 0)
 		return status;
-	st = multipart_parse(r->arena, ctype, r->body, r->body_len,
-	    &multipart_default_limits, &mp);
+	if (lim.max_file_len > max)
+		lim.max_file_len = max;
+	st = multipart_parse(r->arena, ctype, r->body, r->body_len, &lim, &mp);
 	if (st != MULTIPART_OK) {
 		log_info("%s: %s", __func__, mp.reason);
 		r->error_detail = "The upload is malformed or has too many or "
@@ -198,7 +266,33 @@ request_read_multipart(struct request *r, size_t max)
 		return multipart_http_status(st);
 	}
 	request_multipart_form(r->arena, &mp, &r->form, &r->upload);
+	if (spool_files(r, &r->upload) != 0) {
+		r->upload.count = 0;
+		return 500;
+	}
 	return 0;
+}
+
+const struct multipart_part *
+request_upload(const struct request *r, const char *name)
+{
+	const struct multipart_part *found = NULL;
+
+	for (size_t i = 0; i < r->upload.count; i++) {
+		if (strcmp(r->upload.parts[i].name, name) != 0)
+			continue;
+		if (found != NULL)
+			return NULL;
+		found = &r->upload.parts[i];
+	}
+	return found;
+}
+
+void
+request_discard_uploads(struct request *r)
+{
+	discard_files(r->upload.parts, r->upload.count);
+	r->upload.count = 0;
 }
 
 int

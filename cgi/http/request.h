@@ -65,10 +65,22 @@ int request_read_body(struct request *r, size_t max);
 /* Reads and parses an application/x-www-form-urlencoded body of at most
  * max bytes into r->form. Returns 0, or 400, 413 or 415. */
 int request_read_form(struct request *r, size_t max);
-/* Reads and parses a multipart/form-data body of at most max bytes: its
- * text fields into r->form, its files into r->upload. Returns 0, or 400,
- * 413 or 415. */
+/*
+ * Reads and parses a multipart/form-data body of at most max bytes: its
+ * text fields into r->form, its files into r->upload, each a temporary
+ * file in <TESSERA_MEDIA_DIR>/tmp/ (http_spool.h). Returns 0, or 400,
+ * 413 or 415 (nothing left in the spool), or 500 when the program has no
+ * media folder or cannot write there (logged).
+ */
 int request_read_multipart(struct request *r, size_t max);
+/* The one file part of the upload called name, or NULL when there is
+ * none or more than one. Its path is a temporary file: rename(2) it away
+ * to keep it. */
+const struct multipart_part *request_upload(const struct request *r,
+    const char *name);
+/* Unlinks the temporary files of r's upload that are still there; the
+ * program calls it once the request has ended, however it ended. */
+void request_discard_uploads(struct request *r);
 /* The text fields of a multipart body as a form (arena-owned). */
 void request_multipart_form(struct arena *a, const struct multipart *mp,
     struct params *form, struct multipart *files);

@@ -11,6 +11,7 @@
 #include "csrf.h"
 #include "db.h"
 #include "fcgi_server.h"
+#include "http_spool.h"
 #include "http_url.h"
 #include "metrics.h"
 #include "password.h"
@@ -27,7 +28,12 @@ struct worker_state {
 	struct arena arena;
 	struct buf body;
 	struct db *db;
+	time_t next_sweep;	/* when to sweep the upload spool next */
 };
+
+/* How often each worker of a program that takes uploads sweeps the
+ * spool for files a dead worker left (http_spool.h). */
+#define SPOOL_SWEEP_INTERVAL_SECONDS (10 * 60)
 
 static struct worker_state worker;
 
@@ -398,6 +404,32 @@ error:
 	return 0;
 }
 
+/* 1 if a route of p takes multipart bodies. */
+static int
+takes_uploads(const struct program *p)
+{
+	for (size_t i = 0; i < p->nroutes; i++)
+		if (strcmp(p->routes[i].method, "POST") == 0 &&
+		    p->routes[i].body == BODY_MULTIPART)
+			return 1;
+	return 0;
+}
+
+/* Removes what a worker that died mid-upload left in the spool, now and
+ * then: the first request of each worker, then every few minutes. */
+static void
+sweep_spool(struct worker_state *w)
+{
+	const struct program *p = w->program;
+	time_t now = time(NULL);
+
+	if (p->cfg.media_dir == NULL || now < w->next_sweep ||
+	    !takes_uploads(p))
+		return;
+	w->next_sweep = now + SPOOL_SWEEP_INTERVAL_SECONDS;
+	spool_sweep(p->cfg.media_dir, SPOOL_MAX_AGE_SECONDS);
+}
+
 /* Answers one request; -1 when a streamed response failed after its
  * head went out, for the server to cut it off (fcgi_server.h). */
 static int
@@ -446,9 +478,12 @@ handle(FCGX_Request *fcgi, void *arg)
 		r.resp.cache = CACHE_PRIVATE;
 	if (!cut)
 		response_send(&r.resp, r.https, r.head, fcgi->out);
+	/* What the handler did not rename away goes, however it ended. */
+	request_discard_uploads(&r);
 	/* Forms carry passwords; the arena is reused, so wipe the body. */
 	if (r.body != NULL)
 		explicit_bzero(r.body, r.body_len);
+	sweep_spool(w);
 	clock_gettime(CLOCK_MONOTONIC, &ended);
 	metrics_record(cut ? status : r.resp.status,
 	    (double)(ended.tv_sec - started.tv_sec) +
@@ -588,6 +623,15 @@ program_main(struct program *p, int argc, char **argv)
 	if (p->hashes_passwords &&
 	    password_limit_init(p->cfg.hash_concurrency) != 0)
 		return 1;
+	if (takes_uploads(p)) {
+		/* Not fatal: the program serves everything else, and answers
+		 * uploads 500 with the same reason in its log. */
+		if (p->cfg.media_dir == NULL)
+			log_err("TESSERA_MEDIA_DIR is not set: uploads will "
+			    "fail (500)");
+		else
+			spool_sweep(p->cfg.media_dir, SPOOL_MAX_AGE_SECONDS);
+	}
 	if (p->init != NULL && p->init(p) != 0)
 		return 1;
 	if (metrics_init() != 0)

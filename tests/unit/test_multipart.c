@@ -5,13 +5,19 @@
  * malformed framing and headers, and the naughty strings as values, names
  * and filenames.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utime.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "http_multipart.h"
+#include "http_spool.h"
 #include "http_url.h"
 #include "request.h"
 #include "tap.h"
@@ -1173,6 +1179,97 @@ test_request_form(struct arena *a)
 	is_int(files.parts[0].len, 3, "and its bytes");
 }
 
+/* Files in dir, "." and ".." aside. */
+static int
+files_in(const char *dir)
+{
+	struct dirent *de;
+	int n = 0;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* The spool: exclusive private files under random names, the handler's
+ * lookup of one upload, the discard at the end of a request and the sweep
+ * of what a dead worker left. */
+static void
+test_spool(struct arena *a)
+{
+	char media[] = "/tmp/tessera-spool-XXXXXX";
+	const char *p1, *p2, *tmp;
+	struct multipart_part parts[3];
+	struct request r;
+	struct utimbuf old;
+	struct stat st;
+	int fd1, fd2;
+
+	if (!ok(mkdtemp(media) != NULL, "a media folder"))
+		return;
+	tmp = arena_printf(a, "%s/" SPOOL_DIR, media);
+	ok(spool_create(a, media, &p1) == -1, "no tmp/ folder: no file");
+	mkdir(tmp, 0700);
+	fd1 = spool_create(a, media, &p1);
+	fd2 = spool_create(a, media, &p2);
+	ok(fd1 >= 0 && fd2 >= 0 && strcmp(p1, p2) != 0,
+	    "two spool files, two names");
+	ok(strncmp(p1, tmp, strlen(tmp)) == 0 && p1[strlen(tmp)] == '/',
+	    "in <media>/tmp");
+	ok(stat(p1, &st) == 0 && (st.st_mode & 0777) == 0600,
+	    "mode 0600");
+	close(fd1);
+	close(fd2);
+
+	memset(parts, 0, sizeof(parts));
+	parts[0] = (struct multipart_part){ "picture", "a.jpg", "image/jpeg",
+		NULL, p1, 0 };
+	parts[1] = (struct multipart_part){ "other", "b.jpg", "image/jpeg",
+		NULL, p2, 0 };
+	memset(&r, 0, sizeof(r));
+	r.upload.parts = parts;
+	r.upload.count = 2;
+	ok(request_upload(&r, "picture") == &parts[0], "request_upload finds it");
+	ok(request_upload(&r, "nope") == NULL, "none of that name: NULL");
+	parts[2] = parts[0];
+	r.upload.count = 3;
+	ok(request_upload(&r, "picture") == NULL, "two of that name: NULL");
+	r.upload.count = 2;
+	/* A handler keeps a file by renaming it away. */
+	ok(rename(p2, arena_printf(a, "%s/kept", media)) == 0, "one kept");
+	request_discard_uploads(&r);
+	is_int(files_in(tmp), 0, "the end of the request empties the spool");
+	is_int(r.upload.count, 0, "and forgets the files");
+	unlink(arena_printf(a, "%s/kept", media));
+
+	fd1 = spool_create(a, media, &p1);
+	fd2 = spool_create(a, media, &p2);
+	close(fd1);
+	close(fd2);
+	old.actime = old.modtime = time(NULL) - SPOOL_MAX_AGE_SECONDS - 10;
+	utime(p1, &old);
+	fd1 = open(arena_printf(a, "%s/other", tmp), O_CREAT | O_WRONLY, 0600);
+	close(fd1);
+	utime(arena_printf(a, "%s/other", tmp), &old);
+	is_int(spool_sweep(media, SPOOL_MAX_AGE_SECONDS), 1,
+	    "the sweep removes the old spool file");
+	ok(access(p1, F_OK) != 0 && access(p2, F_OK) == 0,
+	    "and leaves the fresh one");
+	ok(access(arena_printf(a, "%s/other", tmp), F_OK) == 0,
+	    "and files that are not spool files");
+	unlink(p2);
+	unlink(arena_printf(a, "%s/other", tmp));
+	rmdir(tmp);
+	is_int(spool_sweep(media, SPOOL_MAX_AGE_SECONDS), -1,
+	    "a missing spool: -1");
+	rmdir(media);
+}
+
 int
 main(void)
 {
@@ -1192,6 +1289,7 @@ main(void)
 	test_status();
 	test_blns();
 	test_request_form(&a);
+	test_spool(&a);
 	arena_free(&a);
 	return done_testing();
 }
