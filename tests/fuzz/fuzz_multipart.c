@@ -11,12 +11,16 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "http_multipart.h"
+#include "http_spool.h"
 #include "http_url.h"
 #include "util.h"
 
@@ -28,7 +32,44 @@ static const struct multipart_limits tight = {
 	.max_header_bytes = 128,
 	.max_name_len = 8,
 	.max_field_len = 32,
+	.max_file_len = 48,
+	.max_body_len = 512,
 };
+
+/* The media root of every parse: a folder of this run's own. */
+static const char *media;
+
+static void
+media_init(void)
+{
+	static char root[] = "/tmp/fuzz-multipart-XXXXXX";
+	char spool[sizeof(root) + sizeof(SPOOL_DIR) + 1];
+
+	if (media != NULL)
+		return;
+	if (mkdtemp(root) == NULL)
+		abort();
+	snprintf(spool, sizeof(spool), "%s/%s", root, SPOOL_DIR);
+	if (mkdir(spool, 0700) != 0)
+		abort();
+	media = root;
+}
+
+/* Reads a part's spool file into the arena and unlinks it, as the end of
+ * a request would; the file must hold exactly len bytes. */
+static void
+take_file(struct arena *a, struct multipart_part *p)
+{
+	char *data = arena_alloc(a, p->len + 1);
+	FILE *f = fopen(p->path, "rb");
+
+	if (f == NULL || fread(data, 1, p->len + 1, f) != p->len)
+		abort();
+	fclose(f);
+	if (unlink(p->path) != 0)
+		abort();
+	p->data = data;
+}
 
 /* What the bytes 0x01..0x07 stand for in the second reading. */
 static const char *const pieces[] = {
@@ -64,7 +105,7 @@ put_escaped(struct buf *b, const char *s)
 }
 
 static void
-fuzz_check(const struct multipart *m, const char *body, size_t size,
+fuzz_check(struct arena *a, const struct multipart *m, size_t size,
     const struct multipart_limits *lim)
 {
 	const struct multipart_part *p;
@@ -93,10 +134,12 @@ fuzz_check(const struct multipart *m, const char *body, size_t size,
 		    strpbrk(p->filename, "/\\") != NULL ||
 		    strcmp(p->filename, ".") == 0 ||
 		    strcmp(p->filename, "..") == 0 ||
-		    p->data < body || p->len > size ||
-		    p->data + p->len > body + size ||
+		    p->data != NULL || p->path == NULL || p->len > size ||
+		    p->len > lim->max_file_len ||
+		    strncmp(p->path, media, strlen(media)) != 0 ||
 		    multipart_file(m->parts, m->count, p->name) == NULL)
 			abort();
+		take_file(a, (struct multipart_part *)p);
 	}
 }
 
@@ -127,9 +170,14 @@ fuzz_again(struct arena *a, const struct multipart *m,
 	buf_puts(&b, "--B--\r\n");
 	/* Names written quoted may be longer than they were sent. */
 	roomy.max_header_bytes = SIZE_MAX;
+	roomy.max_body_len = SIZE_MAX;
 	if (multipart_parse(a, "multipart/form-data; boundary=B", b.data,
-	    b.len, &roomy, &again) != MULTIPART_OK || again.count != m->count)
+	    b.len, &roomy, media, &again) != MULTIPART_OK ||
+	    again.count != m->count)
 		abort();
+	for (size_t i = 0; i < again.count; i++)
+		if (again.parts[i].path != NULL)
+			take_file(a, &again.parts[i]);
 	for (size_t i = 0; i < m->count; i++) {
 		p = &m->parts[i];
 		q = &again.parts[i];
@@ -150,7 +198,7 @@ fuzz_one(struct arena *a, const char *ct, const char *body, size_t size,
 	struct multipart m;
 	enum multipart_status st;
 
-	st = multipart_parse(a, ct, body, size, lim, &m);
+	st = multipart_parse(a, ct, body, size, lim, media, &m);
 	if (m.reason == NULL || multipart_http_status(st) == -1)
 		abort();
 	if (st != MULTIPART_OK) {
@@ -159,7 +207,7 @@ fuzz_one(struct arena *a, const char *ct, const char *body, size_t size,
 			abort();
 		return;
 	}
-	fuzz_check(&m, body, size, lim);
+	fuzz_check(a, &m, size, lim);
 	if (again)
 		fuzz_again(a, &m, lim);
 }
@@ -174,6 +222,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *body, *line;
 	size_t n;
 
+	media_init();
 	arena_init(&a, 4096);
 	fuzz_one(&a, ct, in, size, &multipart_default_limits, 1);
 	fuzz_one(&a, ct, in, size, &tight, 1);
