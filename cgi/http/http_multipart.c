@@ -1021,11 +1021,17 @@ multipart_parser_feed(struct multipart_parser *p, const void *chunk,
 	return p->state == MP_STOPPED ? p->final : MULTIPART_OK;
 }
 
-/* Frees what the parser holds outside the arena. */
+/* Frees what the parser holds outside the arena, and wipes the body's
+ * bytes it kept, as the program wipes a form's body. */
 static void
 mp_end(struct multipart_parser *p)
 {
 	p->ended = 1;
+	explicit_bzero(p->win, MP_WINDOW);
+	if (p->text.data != NULL)
+		explicit_bzero(p->text.data, p->text.cap);
+	if (p->head.data != NULL)
+		explicit_bzero(p->head.data, p->head.cap);
 	buf_free(&p->head);
 	buf_free(&p->text);
 }

@@ -220,6 +220,7 @@ feed_body(struct request *r, struct multipart_parser *mp, size_t max)
 	while (len > 0) {
 		want = len < REQUEST_CHUNK_BYTES ? (int)len : REQUEST_CHUNK_BYTES;
 		if ((got = FCGX_GetStr(chunk, want, r->fcgi->in)) <= 0) {
+			explicit_bzero(chunk, REQUEST_CHUNK_BYTES);
 			multipart_parser_abort(mp);
 			log_info("%s: the body ended %ld bytes early", __func__,
 			    len);
@@ -232,6 +233,8 @@ feed_body(struct request *r, struct multipart_parser *mp, size_t max)
 		    MULTIPART_OK)
 			break;
 	}
+	/* As the whole body of a form is: the arena is reused. */
+	explicit_bzero(chunk, REQUEST_CHUNK_BYTES);
 	return 0;
 }
 
