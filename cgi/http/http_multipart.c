@@ -711,15 +711,17 @@ static void mp_part_data(struct multipart_parser *p, const char *s, size_t n);
 static void
 mp_head_done(struct multipart_parser *p, int more)
 {
+	const char *head = p->head.data != NULL ? p->head.data : "";
 	enum multipart_status st;
 	size_t off;
 
-	st = mp_part_head(&p->c, p->head.data, p->head.len, more, &p->cur,
-	    &off);
+	st = mp_part_head(&p->c, head, p->head.len, more, &p->cur, &off);
 	if (st != MULTIPART_OK) {
 		mp_defer(p, st, p->c.reason);
 		return;
 	}
+	/* Whatever happens next, these headers are read. */
+	p->ps = MP_PS_SKIP;
 	if (p->cur.filename == NULL) {
 		p->ps = MP_PS_TEXT;
 	} else if (p->media_dir == NULL) {
@@ -732,7 +734,7 @@ mp_head_done(struct multipart_parser *p, int more)
 	} else {
 		p->ps = MP_PS_FILE;
 	}
-	mp_part_data(p, p->head.data + off, p->head.len - off);
+	mp_part_data(p, head + off, p->head.len - off);
 }
 
 /* 1 if the empty line after the headers is among the bytes collected;
@@ -820,6 +822,8 @@ mp_part_data(struct multipart_parser *p, const char *s, size_t n)
 static void
 mp_part_end(struct multipart_parser *p)
 {
+	if (p->state == MP_STOPPED)
+		return;
 	if (++p->closed > p->c.lim->max_parts) {
 		mp_stop(p, MULTIPART_TOO_MANY, "too many parts");
 		return;
