@@ -476,18 +476,20 @@ handle(FCGX_Request *fcgi, void *arg)
 	/* A page that knows who is looking is for that person only. */
 	if (r.session != NULL)
 		r.resp.cache = CACHE_PRIVATE;
+	/* What the handler did not rename away goes, however it ended,
+	 * before the answer: a client that has it finds the spool clean. */
+	request_discard_uploads(&r);
 	if (!cut)
 		response_send(&r.resp, r.https, r.head, fcgi->out);
-	/* What the handler did not rename away goes, however it ended. */
-	request_discard_uploads(&r);
 	/* Forms carry passwords; the arena is reused, so wipe the body. */
 	if (r.body != NULL)
 		explicit_bzero(r.body, r.body_len);
-	sweep_spool(w);
 	clock_gettime(CLOCK_MONOTONIC, &ended);
 	metrics_record(cut ? status : r.resp.status,
 	    (double)(ended.tv_sec - started.tv_sec) +
 	    (double)(ended.tv_nsec - started.tv_nsec) / 1e9);
+	/* Not the request's time: it has been answered. */
+	sweep_spool(w);
 	return cut ? -1 : 0;
 }
 

@@ -173,11 +173,8 @@ def spool_files():
         return ["(no spool folder)"]
 
 
-def spool_empty(what, seconds=5.0):
-    """The files of a request go once it has ended, just after its answer."""
-    deadline = time.time() + seconds
-    while spool_files() and time.time() < deadline:
-        time.sleep(0.1)
+def spool_empty(what):
+    """The files of a request go once it has ended, before its answer."""
     left = spool_files()
     tap.ok(not left, "%s: the spool is empty%s"
            % (what, " (has %s)" % ", ".join(left[:3]) if left else ""))
