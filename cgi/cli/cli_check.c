@@ -8,7 +8,8 @@
 
 /*
  * `tessera check`: what an operator runs after changing the configuration:
- * reads it, compiles every template, and asks every database server.
+ * reads it, compiles every template, looks at the media folders, and
+ * asks every database server.
  * Exit status 0 only when all is well.
  */
 int
@@ -42,6 +43,18 @@ cli_check(int argc, char **argv)
 		printf("templates: ok (%s)\n", cfg.templates_dir);
 	}
 	tmpl_set_free(set);
+
+	/* Only the programs that take uploads need it; without it they
+	 * answer uploads 500, so say so, but it is no failure here. */
+	if (cfg.media_dir == NULL) {
+		printf("media: TESSERA_MEDIA_DIR is not set (uploads answer "
+		    "500)\n");
+	} else if (config_check_media(cfg.media_dir, err, sizeof(err)) != 0) {
+		printf("media: %s\n", err);
+		rc = 1;
+	} else {
+		printf("media: ok (%s)\n", cfg.media_dir);
+	}
 
 	db = db_open(&cfg);
 	n = db_health(db, &primary, replicas);

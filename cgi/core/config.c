@@ -1,8 +1,11 @@
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -114,6 +117,36 @@ config_check_media_dir(const char *dir, char *err, size_t errlen)
 		    "without a trailing slash, \".\" or \"..\" (at most 200 "
 		    "bytes): \"%.80s\"", dir);
 		return -1;
+	}
+	return 0;
+}
+
+int
+config_check_media(const char *media_dir, char *err, size_t errlen)
+{
+	static const char *const subs[] = {
+		CONFIG_MEDIA_TMP, CONFIG_MEDIA_ORIGINALS, CONFIG_MEDIA_PUBLIC,
+	};
+	struct stat st, tmp;
+	char path[512];
+
+	for (size_t i = 0; i < ARRAY_LEN(subs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", media_dir, subs[i]);
+		errno = 0;
+		if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode) ||
+		    access(path, W_OK | X_OK) != 0) {
+			snprintf(err, errlen, "%s: %s", path, errno ?
+			    strerror(errno) : "not a folder");
+			return -1;
+		}
+		if (i == 0)
+			tmp = st;
+		else if (i == 1 && st.st_dev != tmp.st_dev) {
+			snprintf(err, errlen, "%s/%s and %s are on two "
+			    "filesystems: a kept upload could not be renamed",
+			    media_dir, CONFIG_MEDIA_TMP, path);
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -11,6 +11,11 @@
 
 #define CONFIG_MAX_REPLICAS 8
 
+/* The folders under TESSERA_MEDIA_DIR. */
+#define CONFIG_MEDIA_TMP "tmp"
+#define CONFIG_MEDIA_ORIGINALS "originals"
+#define CONFIG_MEDIA_PUBLIC "public"
+
 struct config {
 	const char *db_name;        /* TESSERA_DB_NAME */
 	const char *db_user;        /* TESSERA_DB_USER */
@@ -24,9 +29,10 @@ struct config {
 	const char *sql_dir;        /* TESSERA_SQL_DIR */
 	const char *data_dir;       /* TESSERA_DATA_DIR: common-passwords.txt */
 	/* TESSERA_MEDIA_DIR: the media root, an absolute path without a
-	 * trailing slash; NULL when unset. Under it, tmp/ holds uploads being
-	 * received (http_spool.h), originals/ and public/ the pictures kept;
-	 * all on one filesystem, so a kept upload is a rename(2) away. */
+	 * trailing slash; NULL when unset. Under it (CONFIG_MEDIA_*), tmp/
+	 * holds uploads being received (http_spool.h), originals/ and
+	 * public/ the pictures kept; all on one filesystem, so a kept upload
+	 * is a rename(2) away. */
 	const char *media_dir;
 	const char *site_name;      /* TESSERA_SITE_NAME */
 	int hash_concurrency;       /* TESSERA_HASH_CONCURRENCY: password hashes
@@ -61,6 +67,11 @@ struct config {
 /* Fills cfg from the environment; on a bad value writes the reason into
  * err and returns -1. */
 int config_load(struct config *cfg, char *err, size_t errlen);
+/* Whether the media root is usable: tmp/, originals/ and public/ are
+ * folders this process may write in, tmp/ and originals/ on the same
+ * filesystem (a kept upload is renamed). Returns 0, or -1 with the
+ * reason. */
+int config_check_media(const char *media_dir, char *err, size_t errlen);
 /* What a program that serves the site or mails its links needs beyond
  * config_load: TESSERA_BASE_URL. Returns 0, or -1 with the reason. */
 int config_require_site(const struct config *cfg, char *err, size_t errlen);

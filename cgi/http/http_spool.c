@@ -33,7 +33,7 @@ spool_create(struct arena *a, const char *media_dir, const char **path)
 		name[2 * i + 1] = hex[rnd[i] & 0xF];
 	}
 	name[sizeof(name) - 1] = '\0';
-	p = arena_printf(a, "%s/" SPOOL_DIR "/" SPOOL_PREFIX "%s", media_dir,
+	p = arena_printf(a, "%s/" CONFIG_MEDIA_TMP "/" SPOOL_PREFIX "%s", media_dir,
 	    name);
 	fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
@@ -55,7 +55,7 @@ spool_sweep(const char *media_dir, time_t max_age)
 	int dfd, removed = 0;
 	DIR *d;
 
-	snprintf(dir, sizeof(dir), "%s/" SPOOL_DIR, media_dir);
+	snprintf(dir, sizeof(dir), "%s/" CONFIG_MEDIA_TMP, media_dir);
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1 || (d = fdopendir(dfd)) == NULL) {
 		log_err("%s: %s: %s", __func__, dir, strerror(errno));

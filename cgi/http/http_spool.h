@@ -12,12 +12,13 @@
 
 #include <time.h>
 
+#include "config.h"
+
 struct arena;
 
-/* The spool folder under the media root, and how old a file left in it
+/* The spool is <media_dir>/CONFIG_MEDIA_TMP. How old a file left in it
  * must be before a sweep removes it (an upload being written is touched
- * by every write, so only a dead worker's files grow this old). */
-#define SPOOL_DIR "tmp"
+ * by every write, so only a dead worker's files grow this old): */
 #define SPOOL_MAX_AGE_SECONDS (60 * 60)
 
 /*

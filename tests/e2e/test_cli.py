@@ -110,6 +110,11 @@ tap.ok(p.returncode == 0 and "templates: ok" in p.stdout and "primary" in p.stdo
        and "replica" in p.stdout, "tessera check reports templates and both servers")
 p = run([TESSERA, "check"], env=dict(benv, TESSERA_DB_PASSWORD="wrong"))
 tap.ok(p.returncode == 1 and "down" in p.stdout, "and fails clearly with a wrong password")
+p = run([TESSERA, "check"], env=dict(benv, TESSERA_MEDIA_DIR=os.path.join(tap.VAR, "media")))
+tap.ok(p.returncode == 0 and "media: ok" in p.stdout, "tessera check finds the stack's media folders")
+p = run([TESSERA, "check"], env=dict(benv, TESSERA_MEDIA_DIR=os.path.join(tap.VAR, "no-media")))
+tap.ok(p.returncode == 1 and "media: " in p.stdout and "no-media/tmp" in p.stdout,
+       "and fails, naming the folder, without them")
 p = run([TESSERA, "nonsense"])
 tap.ok(p.returncode == 2 and "unknown command" in p.stderr, "an unknown command is refused with usage")
 tap.done()

@@ -53,7 +53,7 @@ media_init(void)
 		return;
 	if (mkdtemp(root) == NULL)
 		abort();
-	snprintf(spool, sizeof(spool), "%s/" SPOOL_DIR, root);
+	snprintf(spool, sizeof(spool), "%s/" CONFIG_MEDIA_TMP, root);
 	if (mkdir(spool, 0700) != 0)
 		abort();
 	media = root;

@@ -1344,7 +1344,7 @@ test_spool(struct arena *a)
 
 	if (!ok(mkdtemp(root) != NULL, "a media folder"))
 		return;
-	tmp = arena_printf(a, "%s/" SPOOL_DIR, root);
+	tmp = arena_printf(a, "%s/" CONFIG_MEDIA_TMP, root);
 	ok(spool_create(a, root, &p1) == -1, "no tmp/ folder: no file");
 	mkdir(tmp, 0700);
 	fd1 = spool_create(a, root, &p1);
@@ -1874,7 +1874,7 @@ main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	spool = arena_printf(&a, "%s/" SPOOL_DIR, media);
+	spool = arena_printf(&a, "%s/" CONFIG_MEDIA_TMP, media);
 	mkdir(spool, 0700);
 	test_content_type(&a);
 	test_chromium(&a);
