@@ -39,8 +39,9 @@ struct session {
  * Reads the session cookie and, when it names a live session, sets
  * r->session (else leaves it NULL and, for a dead session, deletes the
  * cookie). Also applies the sync cookie to the database handle. target is
- * where to look: DB_PRIMARY in programs that write, DB_READ in the
- * read-only one. Returns 0, or -1 when the database cannot answer.
+ * where to look: DB_PRIMARY, so that a session ended or an account
+ * disabled on the primary counts at once everywhere. Returns 0, or -1 when
+ * the database cannot answer (r->session stays NULL).
  */
 int session_load(struct request *r, enum db_target target);
 
