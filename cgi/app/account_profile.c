@@ -125,7 +125,7 @@ confirm_password(struct request *r, struct form_result *in,
 	if ((rc = db_account_by_id(r->db, r->arena, r->session->user_id, 0,
 	    acc)) != 0)
 		return rc < 0 ? 503 : 404;
-	switch (throttle_check(r->db, r->arena, acc->email, r->remote_addr,
+	switch (throttle_attempt(r->db, r->arena, acc->email, r->remote_addr,
 	    &retry_after)) {
 	case 0:
 		break;
@@ -138,11 +138,11 @@ confirm_password(struct request *r, struct form_result *in,
 	pw = password_verify(in->field[FIELD_PASSWORD].text,
 	    acc->password_hash);
 	if (pw == PASSWORD_OK)
-		return 0;
+		return throttle_succeeded(r->db, r->arena, acc->email,
+		    r->remote_addr) != 0 ? 503 : 0;
 	if (pw == PASSWORD_BUSY)
 		return page_busy(r);
-	if (throttle_failed(r->db, acc->email, r->remote_addr) != 0 ||
-	    audit_log(r->db, acc->id, "password.confirm_failed", NULL,
+	if (audit_log(r->db, acc->id, "password.confirm_failed", NULL,
 	    r->remote_addr, NULL) != 0)
 		return 503;
 	form_set_error(in, FIELD_PASSWORD, MSG_WRONG_PASSWORD);

@@ -186,6 +186,13 @@ config_load(struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "TESSERA_HASH_CONCURRENCY: 1 to 64");
 		return -1;
 	}
+	cfg->signups_per_network = atoi(env_or("TESSERA_SIGNUPS_PER_NETWORK",
+	    "20"));
+	if (cfg->signups_per_network < 1 ||
+	    cfg->signups_per_network > 1000000) {
+		snprintf(err, errlen, "TESSERA_SIGNUPS_PER_NETWORK: 1 to 1000000");
+		return -1;
+	}
 	return config_split_replicas(cfg, getenv("TESSERA_DB_REPLICAS"), err,
 	    errlen);
 }

@@ -26,6 +26,10 @@ struct config {
 	const char *site_name;      /* TESSERA_SITE_NAME */
 	int hash_concurrency;       /* TESSERA_HASH_CONCURRENCY: password hashes
 	                             * at once per program (default 1) */
+	int signups_per_network;    /* TESSERA_SIGNUPS_PER_NETWORK: sign-ups,
+	                             * reset requests and new passwords a
+	                             * client network may ask for in an hour
+	                             * (20) */
 	const char *secret_key;     /* TESSERA_SECRET_KEY: at least 32 characters,
 	                             * the same for every program of a site;
 	                             * keys CSRF tokens. NULL when unset. */
