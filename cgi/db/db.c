@@ -795,34 +795,29 @@ db_health(struct db *db, struct db_server_health *primary,
 	struct arena a;
 	struct db_rows rows;
 
+	/* Asked as often as a load balancer likes, so it costs a ping on the
+	 * connections there are: a server that refused one is asked again
+	 * only after the usual backoff, as a page would. */
 	arena_init(&a, 4096);
 	memset(primary, 0, sizeof(*primary));
 	primary->address = db->primary.address;
 	primary->lag = 0;
-	db->primary.retry_after = 0;
-	primary->reachable = conn_run(db, &db->primary,
-	    NULL, internal_sql[INTERNAL_PING],
-	    NULL, 0, &a, &rows, NULL, NULL) == DB_OK;
-	if (!primary->reachable && db->primary.mysql == NULL) {
-		/* A stale connection fails once; the retry tells the truth. */
-		db->primary.retry_after = 0;
-		primary->reachable = conn_run(db, &db->primary,
-		    NULL, internal_sql[INTERNAL_PING], NULL, 0, &a, &rows, NULL,
-		    NULL) == DB_OK;
-	}
+	primary->reachable = conn_run_retry(db, &db->primary,
+	    internal_sql[INTERNAL_PING], NULL, 0, &a, &rows, NULL,
+	    NULL) == DB_OK;
 	primary->usable = primary->reachable;
 	snprintf(primary->error, sizeof(primary->error), "%s",
-	    primary->reachable ? "" : db->primary.error);
+	    primary->reachable ? "" : db->primary.error[0] ? db->primary.error :
+	    "not connected");
 	for (int i = 0; i < db->nreplicas; i++) {
 		struct db_conn *c = &db->replicas[i];
 		struct db_server_health *h = &replicas[i];
+		int was_connected = c->mysql != NULL;
 
-		c->retry_after = 0;
 		replica_check(db, c, 1);
-		if (c->mysql == NULL) {
-			c->retry_after = 0;
+		/* A stale connection fails once; a new one tells the truth. */
+		if (was_connected && c->mysql == NULL)
 			replica_check(db, c, 1);
-		}
 		memset(h, 0, sizeof(*h));
 		h->address = c->address;
 		h->reachable = c->mysql != NULL;

@@ -154,8 +154,11 @@ int db_last_gtid(struct db *db, char *out, size_t n);
  * request. Returns 0, or -1 with the server's message in err. */
 int db_exec_sql(struct db *db, const char *sql, char *err, size_t errlen);
 
-/* Checks every server now, for /healthz. Returns the number of replicas
- * described in replicas[] (at most CONFIG_MAX_REPLICAS). */
+/* Checks every server now, for /healthz and the status page: a ping or a
+ * replica status on the connections there are, reconnecting only as a
+ * query would (after a connection went stale, or past the backoff of one
+ * refused). Returns the number of replicas described in replicas[] (at
+ * most CONFIG_MAX_REPLICAS). */
 int db_health(struct db *db, struct db_server_health *primary,
     struct db_server_health *replicas);
 
