@@ -98,6 +98,23 @@ config_check_base_url(const char *url, char *err, size_t errlen)
 	return 0;
 }
 
+static const char *const db_tls_names[CONFIG_DB_TLS__MAX] = {
+	[CONFIG_DB_TLS_VERIFY] = "verify",
+	[CONFIG_DB_TLS_REQUIRED] = "required",
+	[CONFIG_DB_TLS_OFF] = "off",
+};
+
+int
+config_db_tls_parse(const char *s, enum config_db_tls *out)
+{
+	for (int i = 0; i < CONFIG_DB_TLS__MAX; i++)
+		if (strcmp(s, db_tls_names[i]) == 0) {
+			*out = (enum config_db_tls)i;
+			return 0;
+		}
+	return -1;
+}
+
 int
 config_require_site(const struct config *cfg, char *err, size_t errlen)
 {
@@ -186,6 +203,12 @@ config_load(struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "TESSERA_HASH_CONCURRENCY: 1 to 64");
 		return -1;
 	}
+	if (config_db_tls_parse(env_or("TESSERA_DB_TLS", "verify"),
+	    &cfg->db_tls) != 0) {
+		snprintf(err, errlen, "TESSERA_DB_TLS: verify, required or off");
+		return -1;
+	}
+	cfg->db_tls_ca = env_or("TESSERA_DB_TLS_CA", NULL);
 	cfg->signups_per_network = atoi(env_or("TESSERA_SIGNUPS_PER_NETWORK",
 	    "20"));
 	if (cfg->signups_per_network < 1 ||

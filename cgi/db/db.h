@@ -86,6 +86,19 @@ struct db_server_health {
 
 struct db;
 
+/* What a connection to one server asks of TLS. */
+struct db_tls {
+	int enforce;      /* refuse to talk without TLS */
+	int verify;       /* check the server's certificate and name */
+	const char *ca;   /* the CAs to check it with; NULL: the system's */
+};
+
+/* The TLS a connection to address ("unix:/path" or "host:port") asks for
+ * under cfg: none over a unix socket, which never leaves the machine;
+ * over TCP what TESSERA_DB_TLS says (by default required and verified). */
+void db_tls_for(const struct config *cfg, const char *address,
+    struct db_tls *out);
+
 /* Creates the worker's handle; connects lazily. */
 struct db *db_open(const struct config *cfg);
 void db_close(struct db *db);
