@@ -59,13 +59,25 @@ forgot_page(struct request *r, const struct form_result *res,
 	return 0;
 }
 
-/* Answers 429 for a network that asked for too many hashes or mails. */
+/* Counts a sign-up, reset request or new password against the client's
+ * network, before its hash or mail. Returns 0 to go on, or the status to
+ * answer with: 429 when the network had its share, 503. */
 static int
-too_many_costly(struct request *r, long retry_after)
+costly_turn(struct request *r)
 {
-	return page_too_many(r, retry_after, "Too many new accounts, passwords "
-	    "or reset links have been asked for from your network. Try again "
-	    "in %s.", page_wait_text(r, retry_after));
+	long retry_after;
+
+	switch (throttle_costly(r->db, r->arena, r->remote_addr,
+	    r->cfg->signups_per_network, &retry_after)) {
+	case 0:
+		return 0;
+	case 1:
+		return page_too_many(r, retry_after, "Too many new accounts, "
+		    "passwords or reset links have been asked for from your "
+		    "network. Try again in %s.", page_wait_text(r, retry_after));
+	default:
+		return 503;
+	}
 }
 
 int
@@ -154,22 +166,14 @@ account_password_forgot(struct request *r)
 	struct form_result in;
 	struct reset_request q;
 	struct timespec started;
-	long retry_after;
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	if (form_check(r->arena, &account_forms[ACCOUNT_FORGOT], &r->form,
 	    NULL, &in) != 0)
 		return forgot_page(r, &in, NULL, 400);
-	switch (throttle_costly(r->db, r->arena, r->remote_addr,
-	    r->cfg->signups_per_network, &retry_after)) {
-	case 0:
-		break;
-	case 1:
-		return too_many_costly(r, retry_after);
-	default:
-		return 503;
-	}
+	if ((rc = costly_turn(r)) != 0)
+		return rc;
 	q.email = in.field[FIELD_EMAIL].text;
 	rc = db_account_by_email(r->db, r->arena, q.email, &q.acc);
 	if (rc < 0)
@@ -322,17 +326,10 @@ int
 account_hash_password(struct request *r, const char *pw,
     char mcf[PASSWORD_MCF_LEN])
 {
-	long retry_after;
+	int rc;
 
-	switch (throttle_costly(r->db, r->arena, r->remote_addr,
-	    r->cfg->signups_per_network, &retry_after)) {
-	case 0:
-		break;
-	case 1:
-		return too_many_costly(r, retry_after);
-	default:
-		return 503;
-	}
+	if ((rc = costly_turn(r)) != 0)
+		return rc;
 	switch (password_hash(pw, mcf)) {
 	case PASSWORD_OK:
 		return 0;

@@ -6,23 +6,13 @@ tessera-app's socket directly with HTTPS=on, as nginx's fastcgi_params
 passes it behind TLS)."""
 
 import os
-import time
 import urllib.parse
 
 import fcgi
 import tap
-from fixtures import sign_in, value
+from fixtures import account, sign_in
 
-RUN = "%d-%d" % (os.getpid(), int(time.time()))
 APP_SOCK = os.path.join(os.environ["TESSERA_TEST_VAR"], "run", "app.sock")
-
-
-def account(name):
-    who = "%s-%s@example.com" % (name, RUN)
-    value("INSERT INTO users (email, display_name, password_hash, email_verified_at) "
-          "SELECT '%s', 'CSRF test', password_hash, UTC_TIMESTAMP() FROM users "
-          "WHERE email = 'alice@tessera.test'" % who)
-    return who
 
 
 def token(c, path):
@@ -45,8 +35,8 @@ r = other.post("/login", {"email": "", "password": "", "csrf": t1})
 tap.is_eq(r.status, 403, "one visitor's token is refused for another")
 
 # ---- signed in: /me/name, a harmless change
-a = sign_in(account("csrf-a"))
-b = sign_in(account("csrf-b"))
+a = sign_in(account("csrf-a")[0])
+b = sign_in(account("csrf-b")[0])
 ta1, ta2 = token(a, "/me"), token(a, "/me")
 tap.ok(ta1 != ta2, "two loads of /me carry different tokens")
 for i, t in enumerate((ta1, ta2), 1):

@@ -6,23 +6,11 @@ replication stalls on them while it still says it is running and a few
 seconds behind (within TESSERA_REPLICA_MAX_LAG, so reads still go to it).
 The old cookie is sent alone, as a thief would have it: no sync cookie."""
 
-import os
 import subprocess
 import time
 
 import tap
-from fixtures import sign_in, value
-
-RUN = "%d-%d" % (os.getpid(), int(time.time()))
-
-
-def account(name):
-    who = "%s-%s@example.com" % (name, RUN)
-    value("INSERT INTO users (email, display_name, password_hash, email_verified_at) "
-          "SELECT '%s', 'Session test', password_hash, UTC_TIMESTAMP() FROM users "
-          "WHERE email = 'alice@tessera.test'" % who)
-    return who, int(value("SELECT id FROM users WHERE email = '%s'" % who))
-
+from fixtures import account, sign_in, value
 
 def session_id(user_id):
     return int(value("SELECT MAX(id) FROM sessions WHERE user_id = %d" % user_id))

@@ -26,7 +26,7 @@ import urllib.parse
 
 import fcgi
 import tap
-from fixtures import value
+from fixtures import account, value
 
 RUN = "%d-%d" % (os.getpid(), int(time.time()))
 VAR = os.environ["TESSERA_TEST_VAR"]
@@ -34,14 +34,6 @@ BUILD = os.environ["TESSERA_TEST_BUILD"]
 APP_SOCK = os.path.join(VAR, "run", "app.sock")
 ACCOUNT_LIMIT = 5          # THROTTLE_ACCOUNT_FAILURES
 NETWORK_LIMIT = 3
-
-
-def account(name):
-    who = "%s-%s@example.com" % (name, RUN)
-    value("INSERT INTO users (email, display_name, password_hash, email_verified_at) "
-          "SELECT '%s', 'Throttle test', password_hash, UTC_TIMESTAMP() FROM users "
-          "WHERE email = 'alice@tessera.test'" % who)
-    return who
 
 
 def status(head):
@@ -68,7 +60,7 @@ class Visitor:
 
 
 # ------------------------------------------------ parallel wrong guesses
-victim = account("guessed")
+victim = account("guessed")[0]
 v = Visitor(APP_SOCK)
 N = 24
 answers = []
@@ -157,7 +149,7 @@ value("DELETE FROM login_throttle WHERE scope = 'costly'")
 
 # ------------------------------------------------ forgot: the same time
 TRIES = 15
-known = [account("forgot-%d" % i) for i in range(TRIES)]
+known = [account("forgot-%d" % i)[0] for i in range(TRIES)]
 f = Visitor(APP_SOCK, "/password/forgot")
 times = {"known": [], "unknown": []}
 for i in range(TRIES):
@@ -170,6 +162,7 @@ for i in range(TRIES):
 mk, mu = (statistics.median(times[k]) * 1000 for k in ("known", "unknown"))
 tap.diag("forgot: median %.1f ms for a known address, %.1f ms for an unknown one" % (mk, mu))
 tap.ok(abs(mk - mu) < 5, "the medians are within 5 ms (%.1f, %.1f)" % (mk, mu))
-tap.is_eq(value("SELECT COUNT(*) FROM outbox WHERE payload LIKE '%%forgot-%%-%s@%%'" % RUN),
+tap.is_eq(value("SELECT COUNT(*) FROM outbox WHERE " +
+                " OR ".join("payload LIKE '%%%s%%'" % who for who in known)),
           str(TRIES), "a mail was queued for each known address")
 tap.done()
