@@ -19,7 +19,8 @@ static const char *const confirm_stmts[CONFIRM__MAX] = {
 	/* CONFIRM_SET */
 	"UPDATE sessions SET confirmed_at = UTC_TIMESTAMP() WHERE id = ?",
 	/* CONFIRM_RECENT: args id, seconds */
-	"SELECT COUNT(*) FROM sessions WHERE id = ? "
+	"SELECT COUNT(*) FROM sessions "
+	"WHERE id = ? "
 	"AND confirmed_at > UTC_TIMESTAMP() - INTERVAL ? SECOND",
 };
 
