@@ -12,7 +12,8 @@ its own client address, IPv6 ones included.
   TESSERA_SIGNUPS_PER_NETWORK=3 (the stack's is far higher, for the other
   tests).
 - "Forgot password" answers in the same time for a known address as for
-  an unknown one: many timed tries of each, their medians compared."""
+  an unknown one: many timed tries of each, their medians within 2% of
+  each other."""
 
 import os
 import re
@@ -161,7 +162,11 @@ for i in range(TRIES):
             tap.diag("forgot %s: %d" % (kind, st))
 mk, mu = (statistics.median(times[k]) * 1000 for k in ("known", "unknown"))
 tap.diag("forgot: median %.1f ms for a known address, %.1f ms for an unknown one" % (mk, mu))
-tap.ok(abs(mk - mu) < 5, "the medians are within 5 ms (%.1f, %.1f)" % (mk, mu))
+# Relative: a known address costs a few statements more (a fraction of a
+# millisecond over a unix socket, about 20% of an answer without the
+# floor), while noise moves both medians alike.
+tap.ok(abs(mk - mu) <= 0.02 * max(mk, mu),
+       "the medians are within 2%% of each other (%.1f, %.1f ms)" % (mk, mu))
 tap.is_eq(value("SELECT COUNT(*) FROM outbox WHERE " +
                 " OR ".join("payload LIKE '%%%s%%'" % who for who in known)),
           str(TRIES), "a mail was queued for each known address")
