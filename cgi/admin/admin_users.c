@@ -12,6 +12,7 @@
 #include "row.h"
 #include "roles.h"
 #include "session.h"
+#include "session_confirm.h"
 #include "tmpl.h"
 #include "util.h"
 
@@ -124,6 +125,26 @@ role_change(struct request *r, void *arg)
 	    r->remote_addr, arena_printf(r->arena, "account %lld", c->id));
 }
 
+/* Whether the admin typed their password again lately, which changing an
+ * account's role or access needs (a session left open, or stolen, is not
+ * enough). Returns 0 to go on, or -1 with *status the answer: the
+ * redirect to the confirmation page (which leads back to the list), or
+ * 503. */
+static int
+need_confirmed(struct request *r, int *status)
+{
+	switch (session_confirmed(r)) {
+	case 1:
+		return 0;
+	case 0:
+		*status = session_confirm_redirect(r, "/admin/users");
+		return -1;
+	default:
+		*status = 503;
+		return -1;
+	}
+}
+
 /* POST /admin/users/{id}/role — grant or take back the organizer role. */
 int
 admin_user_role(struct request *r)
@@ -133,6 +154,7 @@ admin_user_role(struct request *r)
 		.id = strtoll(request_path_param(r, "id"), NULL, 10),
 		.role = ROLE__MAX,
 	};
+	int status;
 
 	for (size_t i = 0; role != NULL && i < sizeof(grantable_roles) /
 	    sizeof(grantable_roles[0]); i++)
@@ -146,6 +168,8 @@ admin_user_role(struct request *r)
 		r->error_detail = "You cannot change your own role.";
 		return 403;
 	}
+	if (need_confirmed(r, &status) != 0)
+		return status;
 	return page_change(r, role_change, &c, "/admin/users?done=role");
 }
 
@@ -181,6 +205,7 @@ admin_user_access(struct request *r)
 	struct access_change c = {
 		.id = strtoll(request_path_param(r, "id"), NULL, 10),
 	};
+	int status;
 
 	if (action == NULL || (strcmp(action, "disable") != 0 &&
 	    strcmp(action, "enable") != 0)) {
@@ -191,6 +216,8 @@ admin_user_access(struct request *r)
 		r->error_detail = "You cannot disable your own account.";
 		return 403;
 	}
+	if (need_confirmed(r, &status) != 0)
+		return status;
 	c.disable = strcmp(action, "disable") == 0;
 	return page_change(r, access_change, &c, c.disable ?
 	    "/admin/users?done=disabled" : "/admin/users?done=enabled");

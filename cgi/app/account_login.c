@@ -133,15 +133,17 @@ sign_in_change(struct request *r, void *arg)
 {
 	const struct sign_in *c = arg;
 
-	return throttle_clear(r->db, c->email) != 0 ||
+	return throttle_succeeded(r->db, r->arena, c->email,
+	    r->remote_addr) != 0 ||
 	    session_start(r, c->acc->id) != 0 ||
 	    audit_log(r->db, c->acc->id, "login", NULL, r->remote_addr,
 	    NULL) != 0 ? -1 : 0;
 }
 
 /*
- * Signs in. The throttle is asked before any hash is computed, so a locked
- * account costs nothing; an unknown address costs a hash all the same, so
+ * Signs in. The attempt is counted before any hash is computed, so a
+ * locked account costs nothing and guesses sent at once get no more hashes
+ * than the limit; an unknown address costs a hash all the same, so
  * the answer's timing does not tell which addresses have accounts. On
  * success: a new session (a new cookie) and 303 to next, else /me.
  */
@@ -167,7 +169,7 @@ account_login(struct request *r)
 		goto out;
 	}
 	email = in.field[FIELD_EMAIL].text;
-	switch (throttle_check(r->db, r->arena, email, r->remote_addr,
+	switch (throttle_attempt(r->db, r->arena, email, r->remote_addr,
 	    &retry_after)) {
 	case 0:
 		break;
@@ -189,8 +191,7 @@ account_login(struct request *r)
 		goto out;
 	}
 	if (found != 0 || pw != PASSWORD_OK) {
-		if (throttle_failed(r->db, email, r->remote_addr) != 0 ||
-		    audit_log(r->db, found == 0 ? acc.id : 0, "login.failed",
+		if (audit_log(r->db, found == 0 ? acc.id : 0, "login.failed",
 		    email, r->remote_addr, NULL) != 0) {
 			status = 503;
 			goto out;

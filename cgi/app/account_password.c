@@ -1,5 +1,7 @@
+#include <errno.h>
 #include <json-c/json.h>
 #include <string.h>
+#include <time.h>
 
 #include "account_validate.h"
 #include "program.h"
@@ -15,6 +17,10 @@
 #include "tmpl.h"
 
 static const char *const forgot_done_keys[] = { "sent" };
+
+/* Every answer to a reset request takes at least this long, far more than
+ * the work for a known address takes, so timing tells nothing. */
+#define FORGOT_ANSWER_MS 200
 
 #define MSG_SENT "If an account uses that address, we have mailed it a " \
 	"link to choose a new password. The link works once, for one hour. " \
@@ -51,6 +57,27 @@ forgot_page(struct request *r, const struct form_result *res,
 		return rc;
 	r->resp.status = status;
 	return 0;
+}
+
+/* Counts a sign-up, reset request or new password against the client's
+ * network, before its hash or mail. Returns 0 to go on, or the status to
+ * answer with: 429 when the network had its share, 503. */
+static int
+costly_turn(struct request *r)
+{
+	long retry_after;
+
+	switch (throttle_costly(r->db, r->arena, r->remote_addr,
+	    r->cfg->signups_per_network, &retry_after)) {
+	case 0:
+		return 0;
+	case 1:
+		return page_too_many(r, retry_after, "Too many new accounts, "
+		    "passwords or reset links have been asked for from your "
+		    "network. Try again in %s.", page_wait_text(r, retry_after));
+	default:
+		return 503;
+	}
 }
 
 int
@@ -107,24 +134,55 @@ reset_request_change(struct request *r, void *arg)
 	    r->remote_addr, NULL);
 }
 
-/* Gives the same answer whether or not the address has an account. */
+/* Sleeps until FORGOT_ANSWER_MS have passed since started. */
+static void
+answer_at_floor(const struct timespec *started)
+{
+	struct timespec now, left;
+	long long ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = (long long)FORGOT_ANSWER_MS * 1000000LL -
+	    ((long long)(now.tv_sec - started->tv_sec) * 1000000000LL +
+	    (now.tv_nsec - started->tv_nsec));
+	if (ns <= 0)
+		return;
+	left.tv_sec = (time_t)(ns / 1000000000LL);
+	left.tv_nsec = (long)(ns % 1000000000LL);
+	while (nanosleep(&left, &left) != 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Gives the same answer whether or not the address has an account, in
+ * the same time: a known address costs a few more statements (a token, a
+ * mail in the outbox), so every answer waits until FORGOT_ANSWER_MS after
+ * the form came in. The network is counted first, so the wait cannot be
+ * asked for more than its share.
+ */
 int
 account_password_forgot(struct request *r)
 {
 	struct form_result in;
 	struct reset_request q;
+	struct timespec started;
 	int rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &started);
 	if (form_check(r->arena, &account_forms[ACCOUNT_FORGOT], &r->form,
 	    NULL, &in) != 0)
 		return forgot_page(r, &in, NULL, 400);
+	if ((rc = costly_turn(r)) != 0)
+		return rc;
 	q.email = in.field[FIELD_EMAIL].text;
 	rc = db_account_by_email(r->db, r->arena, q.email, &q.acc);
 	if (rc < 0)
 		return 503;
 	q.known = rc == 0 && !q.acc.disabled;
-	return page_change(r, reset_request_change, &q,
+	rc = page_change(r, reset_request_change, &q,
 	    "/password/forgot?done=sent");
+	answer_at_floor(&started);
+	return rc;
 }
 
 /* Finds a reset link that may still be followed. Returns 0, 1 when it
@@ -268,6 +326,10 @@ int
 account_hash_password(struct request *r, const char *pw,
     char mcf[PASSWORD_MCF_LEN])
 {
+	int rc;
+
+	if ((rc = costly_turn(r)) != 0)
+		return rc;
 	switch (password_hash(pw, mcf)) {
 	case PASSWORD_OK:
 		return 0;

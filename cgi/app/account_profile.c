@@ -110,41 +110,18 @@ account_profile(struct request *r)
 
 /*
  * Checks the signed-in person's current password before a change that
- * needs it, throttled like a sign-in so a stolen session cannot be used
- * to guess it. Fills *acc. Returns 0 when it is right; 400 having shown
- * the form again when it is not; or the status to answer with.
+ * needs it (account_check_password). Fills *acc. Returns 0 when it is
+ * right; 400 having shown the form again when it is not; or the status
+ * to answer with.
  */
 static int
 confirm_password(struct request *r, struct form_result *in,
     struct account *acc)
 {
-	long retry_after;
-	enum password_result pw;
-	int rc;
+	int rc = account_check_password(r, in->field[FIELD_PASSWORD].text, acc);
 
-	if ((rc = db_account_by_id(r->db, r->arena, r->session->user_id, 0,
-	    acc)) != 0)
-		return rc < 0 ? 503 : 404;
-	switch (throttle_check(r->db, r->arena, acc->email, r->remote_addr,
-	    &retry_after)) {
-	case 0:
-		break;
-	case 1:
-		return page_too_many(r, retry_after, "Too many wrong passwords. "
-		    "Try again in %s.", page_wait_text(r, retry_after));
-	default:
-		return 503;
-	}
-	pw = password_verify(in->field[FIELD_PASSWORD].text,
-	    acc->password_hash);
-	if (pw == PASSWORD_OK)
-		return 0;
-	if (pw == PASSWORD_BUSY)
-		return page_busy(r);
-	if (throttle_failed(r->db, acc->email, r->remote_addr) != 0 ||
-	    audit_log(r->db, acc->id, "password.confirm_failed", NULL,
-	    r->remote_addr, NULL) != 0)
-		return 503;
+	if (rc != 1)
+		return rc;
 	form_set_error(in, FIELD_PASSWORD, MSG_WRONG_PASSWORD);
 	if ((rc = profile_page(r, in)) != 0)
 		return rc;

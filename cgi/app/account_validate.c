@@ -204,6 +204,12 @@ static const struct form_field delete_fields[FIELD__MAX] = {
 	    .missing = "Tick the box to confirm." },
 };
 
+static const struct form_field confirm_fields[FIELD__MAX] = {
+	[FIELD_PASSWORD] = { .name = "password", PASSWORD_RULES,
+	    .label = "Your password" },
+	[FIELD_NEXT] = { NEXT_RULES },
+};
+
 /* The id of each form prefixes its element ids, unique on a page that
  * shows several forms (/me). */
 const struct form account_forms[ACCOUNT__MAX] = {
@@ -216,6 +222,7 @@ const struct form account_forms[ACCOUNT__MAX] = {
 	[ACCOUNT_EMAIL] = { "email", email_fields, FIELD__MAX, NULL },
 	[ACCOUNT_PASSWORD] = { "password", password_fields, FIELD__MAX, NULL },
 	[ACCOUNT_DELETE] = { "delete", delete_fields, FIELD__MAX, NULL },
+	[ACCOUNT_CONFIRM] = { "confirm", confirm_fields, FIELD__MAX, NULL },
 };
 
 const char *

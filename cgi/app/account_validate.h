@@ -27,6 +27,7 @@ enum account_form {
 	ACCOUNT_EMAIL,
 	ACCOUNT_PASSWORD,
 	ACCOUNT_DELETE,
+	ACCOUNT_CONFIRM,        /* the password again, before an admin's change */
 	ACCOUNT__MAX
 };
 

@@ -29,6 +29,8 @@ enum app_page {
 	PAGE_ME_EMAIL,
 	PAGE_ME_PASSWORD,
 	PAGE_ME_DELETE,
+	PAGE_ME_CONFIRM_FORM,
+	PAGE_ME_CONFIRM,
 	PAGE_BOOK_FORM,
 	PAGE_BOOK,
 	PAGE_CHECKOUT,
@@ -83,6 +85,18 @@ int account_profile_name(struct request *r);
 int account_profile_email(struct request *r);
 int account_profile_password(struct request *r);
 int account_profile_delete(struct request *r);
+
+/* account_confirm.c: GET and POST /me/confirm (the password again, before
+ * an admin's change of an account's role or access) */
+int account_confirm_form(struct request *r);
+int account_confirm(struct request *r);
+/* Checks pw, the signed-in person's password, before a change that needs
+ * it, throttled as a sign-in (the attempt counted before its hash) so a
+ * stolen session cannot be used to guess it; fills *acc. Returns 0 when
+ * it is right, 1 when it is not (logged; the caller shows its form
+ * again), or the status to answer with (404, 429, 503). */
+int account_check_password(struct request *r, const char *pw,
+    struct account *acc);
 
 /* Booking (booking.c) and checkout (checkout.c). */
 int booking_form(struct request *r);

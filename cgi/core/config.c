@@ -151,6 +151,23 @@ config_check_media(const char *media_dir, char *err, size_t errlen)
 	return 0;
 }
 
+static const char *const db_tls_names[CONFIG_DB_TLS__MAX] = {
+	[CONFIG_DB_TLS_VERIFY] = "verify",
+	[CONFIG_DB_TLS_REQUIRED] = "required",
+	[CONFIG_DB_TLS_OFF] = "off",
+};
+
+int
+config_db_tls_parse(const char *s, enum config_db_tls *out)
+{
+	for (int i = 0; i < CONFIG_DB_TLS__MAX; i++)
+		if (strcmp(s, db_tls_names[i]) == 0) {
+			*out = (enum config_db_tls)i;
+			return 0;
+		}
+	return -1;
+}
+
 int
 config_require_site(const struct config *cfg, char *err, size_t errlen)
 {
@@ -241,6 +258,19 @@ config_load(struct config *cfg, char *err, size_t errlen)
 	cfg->hash_concurrency = atoi(env_or("TESSERA_HASH_CONCURRENCY", "1"));
 	if (cfg->hash_concurrency < 1 || cfg->hash_concurrency > 64) {
 		snprintf(err, errlen, "TESSERA_HASH_CONCURRENCY: 1 to 64");
+		return -1;
+	}
+	if (config_db_tls_parse(env_or("TESSERA_DB_TLS", "verify"),
+	    &cfg->db_tls) != 0) {
+		snprintf(err, errlen, "TESSERA_DB_TLS: verify, required or off");
+		return -1;
+	}
+	cfg->db_tls_ca = env_or("TESSERA_DB_TLS_CA", NULL);
+	cfg->signups_per_network = atoi(env_or("TESSERA_SIGNUPS_PER_NETWORK",
+	    "20"));
+	if (cfg->signups_per_network < 1 ||
+	    cfg->signups_per_network > 1000000) {
+		snprintf(err, errlen, "TESSERA_SIGNUPS_PER_NETWORK: 1 to 1000000");
 		return -1;
 	}
 	return config_split_replicas(cfg, getenv("TESSERA_DB_REPLICAS"), err,

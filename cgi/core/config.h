@@ -15,6 +15,16 @@
 #define CONFIG_MEDIA_TMP "tmp"
 #define CONFIG_MEDIA_ORIGINALS "originals"
 #define CONFIG_MEDIA_PUBLIC "public"
+/* TESSERA_DB_TLS: what a connection over TCP asks of TLS (a unix socket
+ * never needs it). */
+enum config_db_tls {
+	CONFIG_DB_TLS_VERIFY,    /* required, the server's certificate checked
+	                          * (against TESSERA_DB_TLS_CA, else the
+	                          * system's CAs) and its name matched */
+	CONFIG_DB_TLS_REQUIRED,  /* required, the certificate not checked */
+	CONFIG_DB_TLS_OFF,       /* not asked for */
+	CONFIG_DB_TLS__MAX
+};
 
 struct config {
 	const char *db_name;        /* TESSERA_DB_NAME */
@@ -25,6 +35,9 @@ struct config {
 	const char *db_replicas[CONFIG_MAX_REPLICAS];
 	int nreplicas;
 	int replica_max_lag;        /* TESSERA_REPLICA_MAX_LAG, seconds */
+	enum config_db_tls db_tls;  /* TESSERA_DB_TLS: verify (default),
+	                             * required or off */
+	const char *db_tls_ca;      /* TESSERA_DB_TLS_CA: a PEM file, or NULL */
 	const char *templates_dir;  /* TESSERA_TEMPLATES */
 	const char *sql_dir;        /* TESSERA_SQL_DIR */
 	const char *data_dir;       /* TESSERA_DATA_DIR: common-passwords.txt */
@@ -37,6 +50,10 @@ struct config {
 	const char *site_name;      /* TESSERA_SITE_NAME */
 	int hash_concurrency;       /* TESSERA_HASH_CONCURRENCY: password hashes
 	                             * at once per program (default 1) */
+	int signups_per_network;    /* TESSERA_SIGNUPS_PER_NETWORK: sign-ups,
+	                             * reset requests and new passwords a
+	                             * client network may ask for in an hour
+	                             * (20) */
 	const char *secret_key;     /* TESSERA_SECRET_KEY: at least 32 characters,
 	                             * the same for every program of a site;
 	                             * keys CSRF tokens. NULL when unset. */
@@ -72,6 +89,9 @@ int config_load(struct config *cfg, char *err, size_t errlen);
  * filesystem (a kept upload is renamed). Returns 0, or -1 with the
  * reason. */
 int config_check_media(const char *media_dir, char *err, size_t errlen);
+/* TESSERA_DB_TLS's value s ("verify", "required", "off") into *out.
+ * Returns 0, or -1 for anything else. */
+int config_db_tls_parse(const char *s, enum config_db_tls *out);
 /* What a program that serves the site or mails its links needs beyond
  * config_load: TESSERA_BASE_URL. Returns 0, or -1 with the reason. */
 int config_require_site(const struct config *cfg, char *err, size_t errlen);

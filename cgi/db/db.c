@@ -146,6 +146,36 @@ db_status_name(enum db_status st)
 	return (unsigned)st < DB__STATUS_MAX && names[st] ? names[st] : "?";
 }
 
+void
+db_tls_for(const struct config *cfg, const char *address, struct db_tls *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (strncmp(address, "unix:", 5) == 0 ||
+	    cfg->db_tls == CONFIG_DB_TLS_OFF)
+		return;
+	out->enforce = 1;
+	out->verify = cfg->db_tls == CONFIG_DB_TLS_VERIFY;
+	out->ca = cfg->db_tls_ca;
+}
+
+/* Sets c's TLS options before it connects; a server that cannot speak
+ * TLS, or whose certificate fails the check, is then refused. */
+static void
+conn_set_tls(const struct config *cfg, struct db_conn *c)
+{
+	struct db_tls tls;
+	my_bool on = 1, verify;
+
+	db_tls_for(cfg, c->address, &tls);
+	if (!tls.enforce)
+		return;
+	verify = tls.verify ? 1 : 0;
+	mysql_options(c->mysql, MYSQL_OPT_SSL_ENFORCE, &on);
+	mysql_options(c->mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+	if (tls.ca != NULL)
+		mysql_options(c->mysql, MYSQL_OPT_SSL_CA, tls.ca);
+}
+
 static int
 conn_connect(struct db *db, struct db_conn *c)
 {
@@ -183,6 +213,7 @@ conn_connect(struct db *db, struct db_conn *c)
 	mysql_options(c->mysql, MYSQL_OPT_READ_TIMEOUT, &timeout_io);
 	mysql_options(c->mysql, MYSQL_OPT_WRITE_TIMEOUT, &timeout_io);
 	mysql_options(c->mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	conn_set_tls(cfg, c);
 	if (mysql_real_connect(c->mysql, host, cfg->db_user, cfg->db_password,
 	    cfg->db_name, port, socket_path, 0) == NULL) {
 		snprintf(c->error, sizeof(c->error), "%s", mysql_error(c->mysql));
@@ -795,34 +826,29 @@ db_health(struct db *db, struct db_server_health *primary,
 	struct arena a;
 	struct db_rows rows;
 
+	/* Asked as often as a load balancer likes, so it costs a ping on the
+	 * connections there are: a server that refused one is asked again
+	 * only after the usual backoff, as a page would. */
 	arena_init(&a, 4096);
 	memset(primary, 0, sizeof(*primary));
 	primary->address = db->primary.address;
 	primary->lag = 0;
-	db->primary.retry_after = 0;
-	primary->reachable = conn_run(db, &db->primary,
-	    NULL, internal_sql[INTERNAL_PING],
-	    NULL, 0, &a, &rows, NULL, NULL) == DB_OK;
-	if (!primary->reachable && db->primary.mysql == NULL) {
-		/* A stale connection fails once; the retry tells the truth. */
-		db->primary.retry_after = 0;
-		primary->reachable = conn_run(db, &db->primary,
-		    NULL, internal_sql[INTERNAL_PING], NULL, 0, &a, &rows, NULL,
-		    NULL) == DB_OK;
-	}
+	primary->reachable = conn_run_retry(db, &db->primary,
+	    internal_sql[INTERNAL_PING], NULL, 0, &a, &rows, NULL,
+	    NULL) == DB_OK;
 	primary->usable = primary->reachable;
 	snprintf(primary->error, sizeof(primary->error), "%s",
-	    primary->reachable ? "" : db->primary.error);
+	    primary->reachable ? "" : db->primary.error[0] ? db->primary.error :
+	    "not connected");
 	for (int i = 0; i < db->nreplicas; i++) {
 		struct db_conn *c = &db->replicas[i];
 		struct db_server_health *h = &replicas[i];
+		int was_connected = c->mysql != NULL;
 
-		c->retry_after = 0;
 		replica_check(db, c, 1);
-		if (c->mysql == NULL) {
-			c->retry_after = 0;
+		/* A stale connection fails once; a new one tells the truth. */
+		if (was_connected && c->mysql == NULL)
 			replica_check(db, c, 1);
-		}
 		memset(h, 0, sizeof(*h));
 		h->address = c->address;
 		h->reachable = c->mysql != NULL;

@@ -86,6 +86,19 @@ struct db_server_health {
 
 struct db;
 
+/* What a connection to one server asks of TLS. */
+struct db_tls {
+	int enforce;      /* refuse to talk without TLS */
+	int verify;       /* check the server's certificate and name */
+	const char *ca;   /* the CAs to check it with; NULL: the system's */
+};
+
+/* The TLS a connection to address ("unix:/path" or "host:port") asks for
+ * under cfg: none over a unix socket, which never leaves the machine;
+ * over TCP what TESSERA_DB_TLS says (by default required and verified). */
+void db_tls_for(const struct config *cfg, const char *address,
+    struct db_tls *out);
+
 /* Creates the worker's handle; connects lazily. */
 struct db *db_open(const struct config *cfg);
 void db_close(struct db *db);
@@ -154,8 +167,11 @@ int db_last_gtid(struct db *db, char *out, size_t n);
  * request. Returns 0, or -1 with the server's message in err. */
 int db_exec_sql(struct db *db, const char *sql, char *err, size_t errlen);
 
-/* Checks every server now, for /healthz. Returns the number of replicas
- * described in replicas[] (at most CONFIG_MAX_REPLICAS). */
+/* Checks every server now, for /healthz and the status page: a ping or a
+ * replica status on the connections there are, reconnecting only as a
+ * query would (after a connection went stale, or past the backoff of one
+ * refused). Returns the number of replicas described in replicas[] (at
+ * most CONFIG_MAX_REPLICAS). */
 int db_health(struct db *db, struct db_server_health *primary,
     struct db_server_health *replicas);
 

@@ -447,8 +447,11 @@ handle(FCGX_Request *fcgi, void *arg)
 	r.cfg = &w->program->cfg;
 	r.writes = w->program->writes;
 	r.db = w->db;
-	if (status == 0 && session_load(&r, r.writes ? DB_PRIMARY :
-	    DB_READ) != 0)
+	/* Sessions are read on the primary in every program: a replica may
+	 * still hold a session that was signed out, or an account that was
+	 * disabled, a moment ago. The read-only program still shows its
+	 * public pages while the primary is down, to nobody signed in. */
+	if (status == 0 && session_load(&r, DB_PRIMARY) != 0 && r.writes)
 		status = 503;
 	if (status == 0)
 		status = dispatch(&r);

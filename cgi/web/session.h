@@ -2,7 +2,9 @@
  * Server-side sessions. The cookie holds a random token; the database
  * holds only its SHA-256, the account, a per-session CSRF secret and the
  * expiry. A session ends after SESSION_IDLE_SECONDS without a request or
- * SESSION_MAX_SECONDS after sign-in, whichever is first. The cookie is
+ * SESSION_MAX_SECONDS after sign-in, whichever is first; a site admin's
+ * after SESSION_ADMIN_IDLE_SECONDS without a request (its powers reach
+ * every account). The cookie is
  * HttpOnly and SameSite=Lax, with Secure and the __Host- prefix over HTTPS.
  *
  * After a write, the program sets a short-lived "sync" cookie with the
@@ -20,6 +22,7 @@ struct request;
 
 #define SESSION_IDLE_SECONDS (7 * 86400)
 #define SESSION_MAX_SECONDS (30 * 86400)
+#define SESSION_ADMIN_IDLE_SECONDS (30 * 60)
 #define SESSION_COOKIE "tessera_session"
 #define SESSION_COOKIE_SECURE "__Host-tessera_session"
 #define SYNC_COOKIE "tessera_sync"
@@ -39,8 +42,9 @@ struct session {
  * Reads the session cookie and, when it names a live session, sets
  * r->session (else leaves it NULL and, for a dead session, deletes the
  * cookie). Also applies the sync cookie to the database handle. target is
- * where to look: DB_PRIMARY in programs that write, DB_READ in the
- * read-only one. Returns 0, or -1 when the database cannot answer.
+ * where to look: DB_PRIMARY, so that a session ended or an account
+ * disabled on the primary counts at once everywhere. Returns 0, or -1 when
+ * the database cannot answer (r->session stays NULL).
  */
 int session_load(struct request *r, enum db_target target);
 

@@ -1,5 +1,5 @@
 """A FastCGI client for the tests that talk to a program's socket
-directly, without nginx: one GET, and what came back. Standard library
+directly, without nginx: one request, and what came back. Standard library
 only."""
 
 import socket
@@ -27,14 +27,26 @@ def get(sock, path="/", timeout=20):
     """One GET on the unix socket sock: (head text, body bytes, how many
     STDOUT records carried it, whether FCGI_END_REQUEST came before the
     connection closed)."""
+    return request(sock, "GET", path, timeout=timeout)
+
+
+def request(sock, method, path, params=None, body=b"", timeout=20):
+    """One request as nginx would send it, with extra FastCGI params
+    (REMOTE_ADDR, HTTPS, HTTP_COOKIE, CONTENT_TYPE...) over the defaults;
+    returns what get() does."""
+    p = {"REQUEST_METHOD": method, "REQUEST_URI": path,
+         "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1"}
+    if body:
+        p["CONTENT_LENGTH"] = str(len(body))
+    p.update(params or {})
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(timeout)
     s.connect(sock)
     try:
-        params = pairs({"REQUEST_METHOD": "GET", "REQUEST_URI": path,
-                        "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1"})
-        s.sendall(record(BEGIN_REQUEST, struct.pack(">HB5x", 1, 0)) + record(PARAMS, params) +
-                  record(PARAMS, b"") + record(STDIN, b""))
+        stdin = b"".join(record(STDIN, body[i:i + 32768])
+                         for i in range(0, len(body), 32768))
+        s.sendall(record(BEGIN_REQUEST, struct.pack(">HB5x", 1, 0)) + record(PARAMS, pairs(p)) +
+                  record(PARAMS, b"") + stdin + record(STDIN, b""))
         data = b""
         while True:
             chunk = s.recv(65536)

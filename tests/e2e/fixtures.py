@@ -41,6 +41,20 @@ def new_event(title, types):
     return ev, ids
 
 
+_made = []
+
+
+def account(name, role="attendee"):
+    """A verified account of this run's own, with the demo password and the
+    given role, for a test that changes or locks it: (email, id)."""
+    _made.append(name)
+    who = "%s-%d-%d-%d@example.com" % (name, os.getpid(), int(time.time()), len(_made))
+    value("INSERT INTO users (email, display_name, password_hash, role, email_verified_at) "
+          "SELECT '%s', 'Test %s', password_hash, '%s', UTC_TIMESTAMP() FROM users "
+          "WHERE email = 'alice@tessera.test'" % (who, name, role))
+    return who, int(value("SELECT id FROM users WHERE email = '%s'" % who))
+
+
 def sign_in(email, password="tessera-demo"):
     """A client signed in as a demo account."""
     c = tap.Client()

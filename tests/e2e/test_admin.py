@@ -127,6 +127,10 @@ value("DELETE FROM events WHERE title = 'Zone check' AND organizer_id = %d" % or
 
 # ---------------------------------------------------------------- granting a role
 admin = sign_in("admin@tessera.test")
+# Changing roles and access needs the password again (test_admin_confirm.py).
+r = admin.post("/me/confirm", {"password": "tessera-demo", "next": "/admin/users",
+                               "csrf": csrf_of(admin, "/me/confirm")})
+tap.is_eq(r.status, 303, "the admin confirms the password for the changes below")
 r = admin.get("/admin/users?q=alice")
 tap.ok(r.status == 200 and "alice@tessera.test" in r.body, "an admin finds alice")
 path = "/admin/users/%d/role" % alice_id

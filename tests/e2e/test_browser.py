@@ -2,7 +2,8 @@
 width: home, /events, an event (and the hostile one), sign-up with a bad
 and then a good form, the mailed confirmation link, sign-in, /me and
 sign-out, and booking: event, booking page, checkout, sandbox payment,
-the order and the ticket with its QR code; a booking to pay by bank
+the order and the ticket with its QR code; the password asked again
+(/me/confirm); a booking to pay by bank
 transfer, the organizer recording its payment from /admin, checking its
 ticket in at the door and finding it among the event's attendees and in
 its statistics, and running an event (a new one refused, a copy edited,
@@ -148,6 +149,15 @@ def flow(d, size):
     browser.follow(d, "Events")
     browser.follow(d, name)
     page("/me, from the menu", want_path="/me")
+    # The password asked again (before an admin's changes), wrong then right
+    browser.open(d, "/me/confirm?next=%2Fme")
+    page("/me/confirm")
+    st = browser.submit(d, "Confirm", form="/me/confirm",
+                        fields={"Your password": "not the password"})
+    tap.is_eq(st, 400, "%s: a wrong password on /me/confirm is a 400" % size)
+    browser.check_page(d, "%s: /me/confirm with an error" % size)
+    browser.submit(d, "Confirm", form="/me/confirm", fields={"Your password": PASSWORD})
+    page("confirming the password", want_path="/me")
     browser.submit(d, "Sign out", form="/logout")
     page("signing out", want_path="/login?done=signed_out")
     browser.open(d, "/me")

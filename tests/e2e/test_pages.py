@@ -4,6 +4,7 @@ event text, search, filters and pages, calendar files, security headers,
 and pages still served with the replica stopped."""
 
 import re
+import os
 import time
 import urllib.parse
 
@@ -302,6 +303,22 @@ if tap.replica_stop():
     tap.ok(title in card_titles(r.body), "search still works with the replica stopped")
     r = tap.get("/healthz")
     tap.ok(r.status == 200 and "unusable" in r.body, "/healthz reports the replica unusable")
+    # Hit as often as a load balancer likes, /healthz does not try the
+    # stopped replica at every hit: each worker asks it again only after
+    # the one-second backoff (tessera-browse has 4 workers).
+    log = os.path.join(tap.VAR, "log", "browse.log")
+    before = os.path.getsize(log)
+    t0 = time.time()
+    hits = 0
+    while time.time() - t0 < 1.5:
+        tap.get("/healthz")
+        hits += 1
+    with open(log, "rb") as f:
+        f.seek(before)
+        tries = f.read().decode(errors="replace").count("conn_connect: unix:")
+    tap.ok(hits >= 20 and tries <= 4 * 4,
+           "%d hits of /healthz in 1.5 s tried to connect to the replica %d times "
+           "(about once a second per worker; it was twice a hit)" % (hits, tries))
     tap.ok(tap.replica_start(), "replica started again")
     deadline = time.time() + 20
     while time.time() < deadline and "usable lag" not in tap.get("/healthz").body:

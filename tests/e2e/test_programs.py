@@ -4,7 +4,10 @@ account and its own settings; and the table agrees with sql/grants.sql,
 systemd/ and nginx/ (`./stack check`)."""
 
 import os
+import re
+import shutil
 import subprocess
+import tempfile
 
 import tap
 
@@ -68,5 +71,65 @@ for account in sorted({p["account"] for p in table.values()}):
                                  password=secrets.get(account.upper() + "_PASSWORD"))
     tap.ok(rc == 0 and rows_ and rows_[0][0].startswith("tessera_%s@" % account),
            "the account tessera_%s exists, with its password from secrets.env" % account)
+
+# ---- production: each program its own user and only its own secrets
+SD = os.path.join(tap.SRC, "systemd")
+SECRET = re.compile(r"^(TESSERA_[A-Z_]*(PASSWORD|SECRET[A-Z_]*|SMTP_USER))=", re.M)
+OWN_SECRETS = {
+    "common": {"TESSERA_SECRET_KEY"},
+    "browse": {"TESSERA_DB_PASSWORD"},
+    "app": {"TESSERA_DB_PASSWORD", "TESSERA_STRIPE_SECRET_KEY",
+            "TESSERA_STRIPE_WEBHOOK_SECRET"},
+    "admin": {"TESSERA_DB_PASSWORD"},
+    "worker": {"TESSERA_DB_PASSWORD", "TESSERA_STRIPE_SECRET_KEY",
+               "TESSERA_SMTP_USER", "TESSERA_SMTP_PASSWORD"},
+    "migrate": {"TESSERA_DB_PASSWORD"},
+}
+for name, want in sorted(OWN_SECRETS.items()):
+    with open(os.path.join(SD, name + ".env.example")) as f:
+        text = f.read()
+    got = {m.group(1) for m in SECRET.finditer(text)}
+    tap.is_eq(sorted(got), sorted(want),
+              "systemd/%s.env.example holds only its own secrets" % name)
+    if name != "common":
+        tap.like(text, r"(?m)^TESSERA_DB_USER=tessera_%s$" % table[name]["account"],
+                 "systemd/%s.env.example names its own database account" % name)
+tap.ok(all(not re.search(r"(?m)^TESSERA_SMTP_", open(os.path.join(SD, n + ".env.example")).read())
+           for n in OWN_SECRETS if n != "worker"),
+       "the mail relay is set for the worker alone")
+users = {}
+for unit, inst in (("tessera@.service", ("browse", "app", "admin")),
+                   ("tessera-worker.service", ("worker",))):
+    with open(os.path.join(SD, unit)) as f:
+        text = f.read()
+    for i in inst:
+        t = text.replace("%i", i)
+        user = re.search(r"(?m)^User=(\S+)$", t).group(1)
+        users[i] = user
+        tap.is_eq((user, re.search(r"(?m)^Group=(\S+)$", t).group(1)),
+                  ("tessera-" + i, "tessera-" + i),
+                  "tessera-%s runs as its own user and group" % i)
+        tap.is_eq(re.findall(r"(?m)^EnvironmentFile=(\S+)$", t),
+                  ["/etc/tessera/common.env", "/etc/tessera/%s.env" % i],
+                  "%s reads common.env and its own %s.env only" % (i, i))
+tap.is_eq(len(set(users.values())), len(users), "no two programs share a user")
+units = [os.path.join(SD, "tessera-worker.service")]
+if shutil.which("systemd-analyze"):
+    tmp = tempfile.mkdtemp(prefix="tessera-units-")
+    for i in ("browse", "app", "admin"):
+        shutil.copy(os.path.join(SD, "tessera@.service"), os.path.join(tmp, "tessera@%s.service" % i))
+        units.append(os.path.join(tmp, "tessera@%s.service" % i))
+    p = subprocess.run(["systemd-analyze", "verify", "--man=false"] + units,
+                       capture_output=True, text=True, timeout=120)
+    # The programs are not installed here (make install puts them in
+    # /usr/local/bin); anything else it says is a mistake in a unit.
+    said = [l for l in (p.stdout + p.stderr).splitlines()
+            if l.strip() and "is not executable" not in l]
+    tap.ok(not said, "systemd-analyze verify finds nothing wrong in the units")
+    for l in said[:10]:
+        tap.diag(l)
+    shutil.rmtree(tmp)
+else:
+    tap.skip("systemd-analyze verify on the units", "systemd-analyze is not installed")
 
 tap.done()
