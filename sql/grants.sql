@@ -45,7 +45,9 @@ GRANT SELECT (id, email, display_name, role, email_verified_at, disabled_at, del
 -- status. It may write a person's own columns of users, never role: only
 -- tessera-admin and `tessera create-admin` make organizers and admins. It
 -- appends to the outbox and the audit log but reads neither, and deletes
--- no order, ticket or account (an account is anonymised).
+-- no order, ticket or account (an account is anonymised). Reviews are
+-- their authors' to write, edit and delete, the organizer's to reply to,
+-- anyone's to report; of events it changes only the review counters.
 CREATE USER IF NOT EXISTS 'tessera_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_app'@'127.0.0.1' IDENTIFIED BY '@APP_PASSWORD@';
 ALTER USER 'tessera_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
@@ -65,6 +67,9 @@ GRANT SELECT, INSERT ON tessera.order_lines TO 'tessera_app'@'localhost', 'tesse
 GRANT SELECT, INSERT ON tessera.order_history TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE ON tessera.tickets TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT INSERT ON tessera.payment_events TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT (event_id, author_id, rating, comment), UPDATE (rating, comment, updated_at, reply, replied_at, reports), DELETE ON tessera.reviews TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT INSERT ON tessera.review_reports TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT UPDATE (rating_sum, rating_count, rating_1, rating_2, rating_3, rating_4, rating_5) ON tessera.events TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 
 -- tessera-admin: organizer and site-admin pages; reads replicas too. Of
 -- users it reads what the pages list, never password hashes, and changes
@@ -75,7 +80,9 @@ GRANT INSERT ON tessera.payment_events TO 'tessera_app'@'localhost', 'tessera_ap
 -- ticket types are the organizer's to create, edit, copy and delete (a
 -- draft without orders; events_admin.c keeps the seat counters out of its
 -- writes) and to cancel (the outbox row that undoes its orders); door
--- staff; and it reads the workers' heartbeats for the status page.
+-- staff; it reads the workers' heartbeats for the status page; and of
+-- reviews, a site admin hides and shows reported ones (their counters in
+-- events move with them).
 CREATE USER IF NOT EXISTS 'tessera_admin'@'localhost' IDENTIFIED BY '@ADMIN_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_admin'@'127.0.0.1' IDENTIFIED BY '@ADMIN_PASSWORD@';
 ALTER USER 'tessera_admin'@'localhost' IDENTIFIED BY '@ADMIN_PASSWORD@';
@@ -94,6 +101,8 @@ GRANT SELECT, INSERT ON tessera.order_history TO 'tessera_admin'@'localhost', 't
 GRANT SELECT, UPDATE (checked_in_at) ON tessera.tickets TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT SELECT, INSERT, DELETE ON tessera.event_staff TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT SELECT ON tessera.worker_heartbeat TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, UPDATE (hidden_at, hidden_by) ON tessera.reviews TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT ON tessera.review_reports TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 
 -- tessera-worker: the outbox consumer; it expires unpaid holds (their
 -- seats go back to the ticket types) and purges sessions, tokens and

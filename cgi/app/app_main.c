@@ -42,6 +42,18 @@ static const struct route routes[] = {
 	PAGE_GET("/orders/{code}/sandbox", PAGE_SANDBOX, ACCESS_SIGNED_IN),
 	PAGE_POST("/orders/{code}/sandbox", PAGE_SANDBOX_POST, ACCESS_SIGNED_IN),
 	PAGE_POST("/orders/{code}/cancel", PAGE_CANCEL, ACCESS_SIGNED_IN),
+	PAGE_GET("/events/{id:int}/reviews", PAGE_REVIEW_FORM, ACCESS_SIGNED_IN),
+	PAGE_POST("/events/{id:int}/reviews", PAGE_REVIEW_SAVE, ACCESS_SIGNED_IN),
+	PAGE_POST("/events/{id:int}/reviews/delete", PAGE_REVIEW_DELETE,
+	    ACCESS_SIGNED_IN),
+	PAGE_GET("/reviews/{id:int}/reply", PAGE_REVIEW_REPLY_FORM,
+	    ACCESS_SIGNED_IN),
+	PAGE_POST("/reviews/{id:int}/reply", PAGE_REVIEW_REPLY,
+	    ACCESS_SIGNED_IN),
+	PAGE_GET("/reviews/{id:int}/report", PAGE_REVIEW_REPORT_FORM,
+	    ACCESS_SIGNED_IN),
+	PAGE_POST("/reviews/{id:int}/report", PAGE_REVIEW_REPORT,
+	    ACCESS_SIGNED_IN),
 	/* Stripe's signed events: the exact bytes, no CSRF (it is not a
 	 * browser), up to 256 KiB. */
 	PAGE_POST_BODY("/payments/stripe/webhook", PAGE_STRIPE_WEBHOOK,
@@ -78,6 +90,13 @@ static const handler_fn handlers[PAGE__MAX] = {
 	[PAGE_ME_ORDERS] = me_orders,
 	[PAGE_ME_TICKETS] = me_tickets,
 	[PAGE_TICKET] = ticket_page,
+	[PAGE_REVIEW_FORM] = review_form_page,
+	[PAGE_REVIEW_SAVE] = review_save,
+	[PAGE_REVIEW_DELETE] = review_delete,
+	[PAGE_REVIEW_REPLY_FORM] = review_reply_form,
+	[PAGE_REVIEW_REPLY] = review_reply,
+	[PAGE_REVIEW_REPORT_FORM] = review_report_form,
+	[PAGE_REVIEW_REPORT] = review_report,
 };
 
 /* Loads the common passwords that sign-up and password changes refuse;

@@ -41,6 +41,13 @@ enum app_page {
 	PAGE_ME_ORDERS,
 	PAGE_ME_TICKETS,
 	PAGE_TICKET,
+	PAGE_REVIEW_FORM,
+	PAGE_REVIEW_SAVE,
+	PAGE_REVIEW_DELETE,
+	PAGE_REVIEW_REPLY_FORM,
+	PAGE_REVIEW_REPLY,
+	PAGE_REVIEW_REPORT_FORM,
+	PAGE_REVIEW_REPORT,
 	PAGE__MAX
 };
 
@@ -108,5 +115,15 @@ int stripe_refund(struct request *r, const char *code, const char *payment);
 int me_orders(struct request *r);
 int me_tickets(struct request *r);
 int ticket_page(struct request *r);
+
+/* Reviews (reviews.c): one's own review of an event, the organizer's
+ * reply, a report. */
+int review_form_page(struct request *r);
+int review_save(struct request *r);
+int review_delete(struct request *r);
+int review_reply_form(struct request *r);
+int review_reply(struct request *r);
+int review_report_form(struct request *r);
+int review_report(struct request *r);
 
 #endif

@@ -145,10 +145,16 @@ EXPECTED_GRANTS = {
         "sessions": "SELECT, INSERT, UPDATE, DELETE",
         "account_tokens": "SELECT, INSERT, UPDATE, DELETE",
         "login_throttle": "SELECT, INSERT, UPDATE, DELETE",
-        "audit_log": "INSERT", "outbox": "INSERT", "events": "SELECT",
+        "audit_log": "INSERT", "outbox": "INSERT",
+        "events": "SELECT, UPDATE (rating_sum, rating_count, rating_1, rating_2, "
+                  "rating_3, rating_4, rating_5)",
         "ticket_types": "SELECT, UPDATE", "orders": "SELECT, INSERT, UPDATE",
         "order_lines": "SELECT, INSERT", "order_history": "SELECT, INSERT",
         "tickets": "SELECT, INSERT, UPDATE", "payment_events": "INSERT",
+        "reviews": "SELECT, INSERT (event_id, author_id, rating, comment), "
+                   "UPDATE (rating, comment, updated_at, reply, replied_at, reports), "
+                   "DELETE",
+        "review_reports": "INSERT",
     },
     "tessera_admin": {
         "*.*": "SLAVE MONITOR",
@@ -160,6 +166,7 @@ EXPECTED_GRANTS = {
         "order_lines": "SELECT", "order_history": "SELECT, INSERT",
         "tickets": "SELECT, UPDATE (checked_in_at)",
         "event_staff": "SELECT, INSERT, DELETE", "worker_heartbeat": "SELECT",
+        "reviews": "SELECT, UPDATE (hidden_at, hidden_by)", "review_reports": "SELECT",
     },
     "tessera_worker": {
         "*.*": "USAGE",
@@ -330,10 +337,18 @@ def check_demo_data():
               "no ticket type is oversold")
     tap.ok(n("SELECT COUNT(*) FROM ticket_types WHERE sold = quota AND quota > 0") >= 1,
            "some ticket types are sold out")
-    tap.is_eq(n("SELECT COUNT(*) FROM events e WHERE e.rating_sum <> "
-                "(SELECT COALESCE(SUM(r.rating), 0) FROM reviews r WHERE r.event_id = e.id) "
-                "OR e.rating_count <> (SELECT COUNT(*) FROM reviews r WHERE r.event_id = e.id)"), 0,
-              "events.rating_sum/rating_count equal the recount of reviews")
+    tap.is_eq(n("SELECT COUNT(*) FROM events e WHERE (e.rating_sum, e.rating_count, "
+                "e.rating_1, e.rating_2, e.rating_3, e.rating_4, e.rating_5) <> "
+                "(SELECT COALESCE(SUM(r.rating), 0), COUNT(*), "
+                "COALESCE(SUM(r.rating = 1), 0), COALESCE(SUM(r.rating = 2), 0), "
+                "COALESCE(SUM(r.rating = 3), 0), COALESCE(SUM(r.rating = 4), 0), "
+                "COALESCE(SUM(r.rating = 5), 0) FROM reviews r "
+                "WHERE r.event_id = e.id AND r.hidden_at IS NULL)"), 0,
+              "events' rating counters equal the recount of shown reviews")
+    tap.ok(n("SELECT COUNT(*) FROM reviews WHERE hidden_at IS NOT NULL") >= 1,
+           "a reported review is hidden")
+    tap.ok(n("SELECT COUNT(*) FROM reviews WHERE reply IS NOT NULL") >= 1,
+           "organizers replied to reviews")
     tap.ok(n("SELECT COUNT(*) FROM reviews") > 0, "there are reviews")
     tap.is_eq(n("SELECT COUNT(*) FROM reviews r JOIN events e ON e.id = r.event_id "
                 "WHERE e.ends_at > UTC_TIMESTAMP()"), 0, "reviews only for past events")
