@@ -1,6 +1,7 @@
 #include "reviews.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -37,6 +38,8 @@ enum reviews_stmt {
 	REVIEWS_REPORT_ADD,
 	REVIEWS_REPORT_COUNT,
 	REVIEWS_LOCK,
+	REVIEWS_EVENT_OF,
+	REVIEWS_LOCK_EVENT,
 	REVIEWS_HIDE,
 	REVIEWS_SHOW,
 	REVIEWS__MAX
@@ -96,6 +99,12 @@ static const char *const reviews_stmts[REVIEWS__MAX] = {
 	/* REVIEWS_LOCK */
 	"SELECT event_id, rating, hidden_at IS NOT NULL FROM reviews "
 	"WHERE id = ? FOR UPDATE",
+	/* REVIEWS_EVENT_OF */
+	"SELECT event_id FROM reviews WHERE id = ?",
+	/* REVIEWS_LOCK_EVENT: the event first, so the reviews of one event
+	 * are written one after the other (two first reviews locking the gap
+	 * of their key would otherwise deadlock on their inserts) */
+	"SELECT id FROM events WHERE id = ? FOR UPDATE",
 	/* REVIEWS_HIDE */
 	"UPDATE reviews SET hidden_at = UTC_TIMESTAMP(), hidden_by = ? "
 	"WHERE id = ?",
@@ -273,8 +282,31 @@ counters_move(struct db *db, long long event_id, int old, int new)
 	    ARRAY_LEN(args), NULL, NULL) == DB_OK ? 0 : -1;
 }
 
-/* Locks author_id's review of event_id: 1 with its id, stars and whether
- * it is hidden, 0 when there is none, -1. */
+/* Runs a statement of one id that returns rows, for its locks: 1 when it
+ * found a row, 0 when none, -1. With event_id, reads the first cell as
+ * *event_id. */
+static int
+lock_row(struct db *db, enum reviews_stmt stmt, long long id,
+    long long *event_id)
+{
+	struct db_arg args[] = { DB_INT(id) };
+	struct arena a;
+	struct db_rows rows;
+	int rc = -1;
+
+	arena_init(&a, 256);
+	if (db_query(db, &a, DB_PRIMARY, reviews_stmts[stmt], args,
+	    ARRAY_LEN(args), &rows) == DB_OK) {
+		rc = rows.nrows > 0;
+		if (rc == 1 && event_id != NULL)
+			*event_id = strtoll(db_cell(&rows, 0, 0), NULL, 10);
+	}
+	arena_free(&a);
+	return rc;
+}
+
+/* Locks author_id's review of event_id, after the event: 1 with its id,
+ * stars and whether it is hidden, 0 when there is none, -1. */
 static int
 lock_mine(struct db *db, long long event_id, long long author_id,
     long long *id, int *rating, int *hidden)
@@ -285,6 +317,8 @@ lock_mine(struct db *db, long long event_id, long long author_id,
 	struct row_reader rd;
 	int rc = -1;
 
+	if (lock_row(db, REVIEWS_LOCK_EVENT, event_id, NULL) < 0)
+		return -1;
 	arena_init(&a, 512);
 	if (db_query(db, &a, DB_PRIMARY, reviews_stmts[REVIEWS_LOCK_MINE], args,
 	    ARRAY_LEN(args), &rows) != DB_OK)
@@ -431,6 +465,10 @@ reviews_set_hidden(struct db *db, long long id, long long admin_id,
 	int rating, was, rc = -1;
 
 	hidden = hidden != 0;
+	if ((rc = lock_row(db, REVIEWS_EVENT_OF, id, &event_id)) <= 0 ||
+	    (rc = lock_row(db, REVIEWS_LOCK_EVENT, event_id, NULL)) <= 0)
+		return rc < 0 ? -1 : 1;
+	rc = -1;
 	arena_init(&a, 256);
 	if (db_query(db, &a, DB_PRIMARY, reviews_stmts[REVIEWS_LOCK], lock,
 	    ARRAY_LEN(lock), &rows) != DB_OK)

@@ -7,8 +7,9 @@
  * The counters the event pages show (events.rating_sum, rating_count and
  * rating_1 .. rating_5, the reviews of each number of stars) count the
  * shown reviews; only this module changes them, in the transaction that
- * adds, edits, deletes, hides or shows again a review. Every write locks
- * the review first and the event row second, in that order.
+ * adds, edits, deletes, hides or shows again a review. Those lock the
+ * event row first and the review second, so one event's reviews are
+ * written one at a time.
  *
  * Writes run in the caller's transaction and return a small enum (0 when
  * done) or -1 when the database failed (db_last_status says why; a
