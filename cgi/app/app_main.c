@@ -33,6 +33,20 @@ static const struct route routes[] = {
 	PAGE_GET("/me/orders", PAGE_ME_ORDERS, ACCESS_SIGNED_IN),
 	PAGE_GET("/me/orders/{code}", PAGE_ORDER, ACCESS_SIGNED_IN),
 	PAGE_GET("/me/tickets", PAGE_ME_TICKETS, ACCESS_SIGNED_IN),
+	PAGE_GET("/me/notifications", PAGE_NOTIFICATIONS, ACCESS_SIGNED_IN),
+	PAGE_POST("/me/notifications/{id:int}/read", PAGE_NOTIFICATION_READ,
+	    ACCESS_SIGNED_IN),
+	PAGE_POST("/me/notifications/read-all", PAGE_NOTIFICATIONS_READ_ALL,
+	    ACCESS_SIGNED_IN),
+	PAGE_GET("/me/notifications/settings", PAGE_NOTIFICATION_SETTINGS,
+	    ACCESS_SIGNED_IN),
+	PAGE_POST("/me/notifications/settings", PAGE_NOTIFICATION_SETTINGS_POST,
+	    ACCESS_SIGNED_IN),
+	PAGE_GET("/unsubscribe", PAGE_UNSUBSCRIBE_FORM, ACCESS_ANYONE),
+	/* A mail client's one-click POST (RFC 8058) has no session and no
+	 * CSRF token: the link's own token is checked instead. */
+	PAGE_POST_BODY("/unsubscribe", PAGE_UNSUBSCRIBE, ACCESS_ANYONE,
+	    BODY_RAW, 1024),
 	PAGE_GET("/tickets/{code}", PAGE_TICKET, ACCESS_SIGNED_IN),
 	PAGE_GET("/events/{id:int}/book", PAGE_BOOK_FORM, ACCESS_VERIFIED),
 	PAGE_POST("/events/{id:int}/book", PAGE_BOOK, ACCESS_VERIFIED),
@@ -97,6 +111,13 @@ static const handler_fn handlers[PAGE__MAX] = {
 	[PAGE_REVIEW_REPLY] = review_reply,
 	[PAGE_REVIEW_REPORT_FORM] = review_report_form,
 	[PAGE_REVIEW_REPORT] = review_report,
+	[PAGE_NOTIFICATIONS] = me_notifications,
+	[PAGE_NOTIFICATION_READ] = me_notification_read,
+	[PAGE_NOTIFICATIONS_READ_ALL] = me_notifications_read_all,
+	[PAGE_NOTIFICATION_SETTINGS] = me_notification_settings,
+	[PAGE_NOTIFICATION_SETTINGS_POST] = me_notification_settings_post,
+	[PAGE_UNSUBSCRIBE_FORM] = unsubscribe_form,
+	[PAGE_UNSUBSCRIBE] = unsubscribe,
 };
 
 /* Loads the common passwords that sign-up and password changes refuse;

@@ -48,6 +48,13 @@ enum app_page {
 	PAGE_REVIEW_REPLY,
 	PAGE_REVIEW_REPORT_FORM,
 	PAGE_REVIEW_REPORT,
+	PAGE_NOTIFICATIONS,
+	PAGE_NOTIFICATION_READ,
+	PAGE_NOTIFICATIONS_READ_ALL,
+	PAGE_NOTIFICATION_SETTINGS,
+	PAGE_NOTIFICATION_SETTINGS_POST,
+	PAGE_UNSUBSCRIBE_FORM,
+	PAGE_UNSUBSCRIBE,
 	PAGE__MAX
 };
 
@@ -125,5 +132,15 @@ int review_reply_form(struct request *r);
 int review_reply(struct request *r);
 int review_report_form(struct request *r);
 int review_report(struct request *r);
+
+/* Notifications (notifications.c): the list, marking read, the mail
+ * settings and the mailed unsubscribe link. */
+int me_notifications(struct request *r);
+int me_notification_read(struct request *r);
+int me_notifications_read_all(struct request *r);
+int me_notification_settings(struct request *r);
+int me_notification_settings_post(struct request *r);
+int unsubscribe_form(struct request *r);
+int unsubscribe(struct request *r);
 
 #endif

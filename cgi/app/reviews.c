@@ -1,10 +1,13 @@
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "program.h"
 #include "app_pages.h"
+#include "db_accounts.h"
 #include "events.h"
 #include "form.h"
+#include "notify.h"
 #include "reviews.h"
 #include "session.h"
 #include "tmpl.h"
@@ -164,8 +167,14 @@ save_apply(struct request *r, void *arg)
 
 	if ((rc = reviewable_event(r, &ev)) != 0)
 		return rc == 503 ? -1 : rc;
-	if (reviews_save(r->db, ev.id, r->session->user_id, c->rating,
-	    c->comment) < 0)
+	if ((rc = reviews_save(r->db, ev.id, r->session->user_id, c->rating,
+	    c->comment)) < 0)
+		return -1;
+	if (rc == REVIEW_CREATED && notify_queue(r->db, ev.organizer_id,
+	    NOTIFY_REVIEW_NEW, ev.id, arena_printf(r->arena,
+	    "/events/%lld#reviews", ev.id), arena_printf(r->arena,
+	    "%s reviewed “%s”: %d out of 5.", r->session->display_name,
+	    ev.title, c->rating), NULL, NULL, NULL) != 0)
 		return -1;
 	page_change_location(r, arena_printf(r->arena,
 	    "/events/%lld#reviews", ev.id));
@@ -308,6 +317,34 @@ review_reply_form(struct request *r)
 	return respond_page(r, &s, NULL);
 }
 
+/* The reviewer's notification of the reply, and its mail. */
+static int
+tell_reviewer(struct request *r, const struct respond *s)
+{
+	struct account author;
+	struct json_object *vars;
+	int rc;
+
+	if ((rc = db_account_by_id(r->db, r->arena, s->rv.author_id, 0,
+	    &author)) != 0)
+		return rc < 0 ? -1 : 0;
+	vars = json_object_new_object();
+	json_object_object_add(vars, "name", json_object_new_string(
+	    author.display_name));
+	json_object_object_add(vars, "event", json_object_new_string(
+	    s->ev.title));
+	json_object_object_add(vars, "reply", json_object_new_string(s->text));
+	json_object_object_add(vars, "review_url", json_object_new_string(
+	    arena_printf(r->arena, "%s%s", request_site_url(r),
+	    r->change_location)));
+	rc = notify_queue(r->db, s->rv.author_id, NOTIFY_REVIEW_REPLY,
+	    s->rv.id, r->change_location, arena_printf(r->arena,
+	    "The organizer replied to your review of “%s”.", s->ev.title),
+	    author.email, "review_reply", vars);
+	json_object_put(vars);
+	return rc;
+}
+
 static int
 reply_apply(struct request *r, void *arg)
 {
@@ -316,7 +353,7 @@ reply_apply(struct request *r, void *arg)
 	case REVIEW_REPLIED:
 		page_change_location(r, arena_printf(r->arena,
 		    "/events/%lld#review-%lld", s->ev.id, s->rv.id));
-		return 0;
+		return tell_reviewer(r, s);
 	case REVIEW_NOT_FOUND:
 		return 404;
 	case REVIEW_ALREADY:

@@ -76,6 +76,8 @@ page_context(struct request *r, const char *title)
 		tv_set_bool(a, user, "is_admin", role_includes(s->role, ROLE_ADMIN));
 		tv_set_bool(a, user, "is_organizer",
 		    role_includes(s->role, ROLE_ORGANIZER));
+		if (s->unread > 0)
+			tv_set_int(a, user, "unread", s->unread);
 		tv_set(a, ctx, "user", user);
 		tv_set_str(a, ctx, "csrf", csrf_token(r));
 	}

@@ -15,6 +15,7 @@
 #include "heartbeat.h"
 #include "log.h"
 #include "mail.h"
+#include "notify.h"
 #include "orders.h"
 #include "outbox.h"
 #include "purge.h"
@@ -32,7 +33,8 @@
  *   has locked, and a claimed row is not due again until its lease ends.
  *   Topics: "mail" (one message), "event_cancelled" (undoing a
  *   cancelled event's orders) and "event_changed" (telling its ticket
- *   holders it moved), event_fanout.h.
+ *   holders it moved), event_fanout.h; "notify" (a notification and its
+ *   mail, notify.h), written in one transaction with the row's mark.
  * - releasing the seats of holds that were never paid and of offline
  *   orders past their payment deadline (orders.h), every few seconds,
  *   and closing the Stripe Checkout Session of each, so nobody pays for
@@ -81,8 +83,11 @@ struct worker {
 	int stopping;
 };
 
-/* A topic's handler: 0 when the row is done, or -1 with the reason in
- * err (the row is retried later). */
+/* A topic's handler: 0 when the row is done, HANDLED_IN_TX when it is
+ * done and marked processed in the handler's own transaction (rows it
+ * wrote commit with that mark, so a crash never writes them twice), or -1
+ * with the reason in err (the row is retried later). */
+#define HANDLED_IN_TX 1
 typedef int (*topic_handler)(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
 
@@ -92,6 +97,8 @@ static int handle_event_cancelled(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
 static int handle_event_changed(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
+static int handle_notify(struct worker *, const struct outbox_row *,
+    struct json_object *, char *, size_t);
 
 static const struct {
 	const char *topic;
@@ -100,6 +107,7 @@ static const struct {
 	{ "mail", handle_mail },
 	{ "event_cancelled", handle_event_cancelled },
 	{ "event_changed", handle_event_changed },
+	{ "notify", handle_notify },
 };
 
 /* Waits up to ms milliseconds for SIGTERM or SIGINT (0: only looks).
@@ -197,6 +205,7 @@ handle_mail(struct worker *w, const struct outbox_row *row,
 	m.message_id = arena_printf(&w->arena, "outbox-%llu.%s@%s", row->id,
 	    stamp, domain);
 	m.date = time(NULL);
+	m.unsubscribe = json_str(payload, "unsubscribe");
 	if (mail_build(&m, &msg, err, errlen) != 0 ||
 	    mail_deliver(&w->cfg, to, &msg, row->id, err, errlen) != 0)
 		goto out;
@@ -226,6 +235,54 @@ handle_event_changed(struct worker *w, const struct outbox_row *row,
 	(void)row;
 	return event_fanout_changed(w->db, &w->cfg, &w->arena, payload, err,
 	    errlen);
+}
+
+struct notify_job {
+	struct worker *w;
+	const struct outbox_row *row;
+	struct json_object *payload;
+	char *err;
+	size_t errlen;
+};
+
+/* The notification, its mail's row and the mark of this row, in one
+ * transaction. */
+static enum db_status
+notify_tx(struct db *db, void *arg)
+{
+	struct notify_job *j = arg;
+	enum db_status st;
+
+	if (notify_handle(db, j->w->cfg.base_url, j->w->cfg.secret_key,
+	    j->payload, j->err, j->errlen) != 0)
+		return (st = db_last_status(db)) != DB_OK ? st : DB_ABORTED;
+	switch (outbox_done(db, j->row)) {
+	case 0:
+		return DB_OK;
+	case 1:
+		snprintf(j->err, j->errlen, "the claim was lost: another "
+		    "worker has the row");
+		return DB_ABORTED;
+	default:
+		return db_last_status(db) != DB_OK ? db_last_status(db) :
+		    DB_ERROR;
+	}
+}
+
+/* Topic "notify" (notify.h): a notification and, as its recipient
+ * wants, its mail. */
+static int
+handle_notify(struct worker *w, const struct outbox_row *row,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	struct notify_job j = { w, row, payload, err, errlen };
+	enum db_status st = db_tx(w->db, notify_tx, &j);
+
+	if (st == DB_OK)
+		return HANDLED_IN_TX;
+	if (err[0] == '\0')
+		snprintf(err, errlen, "notify: %s", db_status_name(st));
+	return -1;
 }
 
 /* ------------------------------------------------------------ outbox */
@@ -271,7 +328,7 @@ run_outbox(struct worker *w)
 	struct outbox_row *rows;
 	double claimed_at;
 	char err[1024];
-	int n, i;
+	int n, i, rc;
 
 	arena_reset(&w->arena);
 	claimed_at = now_seconds();
@@ -282,7 +339,10 @@ run_outbox(struct worker *w)
 		    OUTBOX_LEASE_SECONDS - ROW_MAX_SECONDS)
 			break;
 		err[0] = '\0';
-		if (handle_row(w, &rows[i], err, sizeof(err)) == 0) {
+		if ((rc = handle_row(w, &rows[i], err, sizeof(err))) ==
+		    HANDLED_IN_TX)
+			continue;
+		if (rc == 0) {
 			if (outbox_done(w->db, &rows[i]) == -1)
 				log_err("outbox %llu: handled but not marked "
 				    "processed; it comes back after its lease",

@@ -135,13 +135,13 @@ EXPECTED_GRANTS = {
         "events": "SELECT", "ticket_types": "SELECT", "reviews": "SELECT",
         "sessions": "SELECT",
         "users": "SELECT (id, email, display_name, role, email_verified_at, "
-                 "disabled_at, deleted_at)",
+                 "disabled_at, deleted_at, unread_notifications)",
     },
     "tessera_app": {
         "*.*": "SLAVE MONITOR",
         "users": "SELECT, INSERT (email, display_name, password_hash, password_changed_at), "
                  "UPDATE (email, display_name, password_hash, password_changed_at, "
-                 "email_verified_at, deleted_at)",
+                 "email_verified_at, deleted_at, unread_notifications)",
         "sessions": "SELECT, INSERT, UPDATE, DELETE",
         "account_tokens": "SELECT, INSERT, UPDATE, DELETE",
         "login_throttle": "SELECT, INSERT, UPDATE, DELETE",
@@ -155,11 +155,14 @@ EXPECTED_GRANTS = {
                    "UPDATE (rating, comment, updated_at, reply, replied_at, reports), "
                    "DELETE",
         "review_reports": "INSERT",
+        "notifications": "SELECT, UPDATE (read_at, open_subject)",
+        "notification_prefs": "SELECT, INSERT, UPDATE",
     },
     "tessera_admin": {
         "*.*": "SLAVE MONITOR",
         "users": "SELECT (id, email, display_name, role, email_verified_at, disabled_at, "
-                 "deleted_at, created_at), UPDATE (role, disabled_at)",
+                 "deleted_at, created_at, unread_notifications), "
+                 "UPDATE (role, disabled_at, unread_notifications)",
         "sessions": "SELECT, UPDATE, DELETE", "audit_log": "SELECT, INSERT",
         "outbox": "SELECT, INSERT, UPDATE", "events": "SELECT, INSERT, UPDATE, DELETE",
         "ticket_types": "SELECT, INSERT, UPDATE, DELETE", "orders": "SELECT, UPDATE",
@@ -167,13 +170,18 @@ EXPECTED_GRANTS = {
         "tickets": "SELECT, UPDATE (checked_in_at)",
         "event_staff": "SELECT, INSERT, DELETE", "worker_heartbeat": "SELECT",
         "reviews": "SELECT, UPDATE (hidden_at, hidden_by)", "review_reports": "SELECT",
+        "notifications": "INSERT", "notification_prefs": "SELECT",
     },
     "tessera_worker": {
         "*.*": "USAGE",
         "outbox": "SELECT, INSERT, UPDATE", "orders": "SELECT, UPDATE",
         "order_history": "INSERT", "tickets": "SELECT", "ticket_types": "SELECT, UPDATE",
         "order_lines": "SELECT", "events": "SELECT",
-        "users": "SELECT (id, email, display_name, disabled_at)",
+        "users": "SELECT (id, email, display_name, disabled_at, unread_notifications), "
+                 "UPDATE (unread_notifications)",
+        "notifications": "SELECT (id, user_id, kind, open_subject), INSERT, "
+                         "UPDATE (actors, updated_at)",
+        "notification_prefs": "SELECT",
         "worker_heartbeat": "SELECT, INSERT, UPDATE, DELETE",
         "sessions": "SELECT, DELETE", "account_tokens": "SELECT, DELETE",
         "login_throttle": "SELECT, DELETE",
