@@ -19,6 +19,7 @@
 #include "orders.h"
 #include "outbox.h"
 #include "purge.h"
+#include "reminders.h"
 #include "stripe_api.h"
 #include "tmpl.h"
 #include "util.h"
@@ -44,6 +45,8 @@
  *   refunded (stripe.c).
  * - deleting expired sessions and tokens (purge.h), at start and every few
  *   minutes.
+ * - the day-before reminders of events starting within 24 hours
+ *   (reminders.h), every few seconds, a batch of holders per transaction.
  * - saying it is alive (heartbeat.h) every few seconds, for the status
  *   page, and taking that back when it stops.
  *
@@ -68,6 +71,7 @@
 #define HOLDS_EVERY 5           /* seconds between hold-expiry runs */
 #define PURGE_EVERY 300         /* seconds between purges */
 #define BEAT_EVERY 10           /* seconds between heartbeats */
+#define REMIND_EVERY 10         /* seconds between scans for reminders */
 #define OUTBOX_BATCH 10
 /* The longest one row may take (an SMTP transaction times out at 20 s),
  * with room to spare: a row is only started while at least this much of
@@ -425,7 +429,7 @@ main(void)
 {
 	static struct worker w;
 	struct arena holds;
-	double next_holds = 0, next_purge = 0, next_beat = 0;
+	double next_holds = 0, next_purge = 0, next_beat = 0, next_remind = 0;
 	char name[HEARTBEAT_NAME_MAX + 1], host[64] = "";
 	time_t started = time(NULL);
 
@@ -476,6 +480,14 @@ main(void)
 				log_info("purged %ld expired sessions and tokens",
 				    gone);
 			next_purge = now_seconds() + PURGE_EVERY;
+		}
+		if (now_seconds() >= next_remind) {
+			arena_reset(&holds);
+			n = reminders_run(w.db, &w.cfg, &holds);
+			if (n > 0)
+				log_info("reminded %d ticket holders of "
+				    "tomorrow's events", n);
+			next_remind = now_seconds() + REMIND_EVERY;
 		}
 		n = run_outbox(&w);
 		if (n < OUTBOX_BATCH)

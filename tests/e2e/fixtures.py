@@ -8,6 +8,7 @@ import email.policy
 import glob
 import hashlib
 import os
+import random
 import re
 import time
 import urllib.parse
@@ -15,6 +16,7 @@ import urllib.parse
 import tap
 
 DB = tap.DB_NAME
+CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def value(q):
@@ -67,6 +69,16 @@ def make_buyers(tag, n):
     value("INSERT INTO sessions (token_hash, user_id, csrf_secret, expires_at) "
           "VALUES " + ", ".join(values))
     return buyers
+
+
+def pay_for(ev, uids):
+    """A paid order of event ev for each account of uids, as checkout
+    leaves it."""
+    rows = ["('%s', %d, %d, 'paid', 0, 'EUR', UTC_TIMESTAMP())"
+            % ("".join(random.choice(CODE_CHARS) for _ in range(16)), ev, uid)
+            for uid in uids]
+    value("INSERT INTO orders (code, event_id, buyer_id, status, total_cents, "
+          "currency, paid_at) VALUES " + ", ".join(rows))
 
 
 def sign_in(email, password="tessera-demo"):
@@ -149,3 +161,24 @@ def mailed_token(to, path, timeout=30, skip=()):
         if found or time.time() >= deadline:
             return found
         time.sleep(0.3)
+
+
+def wait_for(query, want, timeout=30):
+    """Polls query until it answers want; its last answer."""
+    deadline = time.time() + timeout
+    while True:
+        got = value(query)
+        if got == want or time.time() >= deadline:
+            return got
+        time.sleep(0.3)
+
+
+def mails_to(addr):
+    """The messages the worker wrote for addr, oldest first."""
+    out = []
+    for name in sorted(glob.glob(os.path.join(MAIL_DIR, "*.eml"))):
+        with open(name, "rb") as f:
+            msg = email.message_from_binary_file(f, policy=email.policy.default)
+        if msg["To"] is not None and addr in str(msg["To"]):
+            out.append(msg)
+    return out

@@ -6,16 +6,12 @@ the mail settings; the one-click unsubscribe (RFC 8058 headers, a token
 link that needs no sign-in, for that kind only); and with the worker
 stopped, then started, every notification and mail exactly once."""
 
-import email
-import email.policy
-import glob
-import os
 import re
 import time
 import urllib.parse
 
 import tap
-from fixtures import MAIL_DIR, hold, location, make_buyers, new_event, pay_with, sign_in
+from fixtures import hold, location, mails_to, make_buyers, new_event, pay_with, sign_in, wait_for
 
 DB = tap.DB_NAME
 TAG = "nt%d" % (int(time.time()) % 100000000)
@@ -29,27 +25,6 @@ def post(c, path, fields, page="/me/notifications"):
     f = dict(fields)
     f["csrf"] = tap.form_value(c.get(page).body, "csrf")
     return c.post(path, f)
-
-
-def wait_for(query, want, timeout=30):
-    """Polls query until it answers want; its last answer."""
-    deadline = time.time() + timeout
-    while True:
-        got = value(query)
-        if got == want or time.time() >= deadline:
-            return got
-        time.sleep(0.3)
-
-
-def mails_to(addr):
-    """The messages the worker wrote for addr, oldest first."""
-    out = []
-    for name in sorted(glob.glob(os.path.join(MAIL_DIR, "*.eml"))):
-        with open(name, "rb") as f:
-            msg = email.message_from_binary_file(f, policy=email.policy.default)
-        if msg["To"] is not None and addr in str(msg["To"]):
-            out.append(msg)
-    return out
 
 
 def count(uid, kind):

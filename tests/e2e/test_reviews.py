@@ -11,11 +11,10 @@ import re
 import time
 
 import tap
-from fixtures import location, make_buyers, new_event, sign_in
+from fixtures import location, make_buyers, new_event, pay_for, sign_in
 
 DB = tap.DB_NAME
 TAG = "rv%d" % (int(time.time()) % 100000000)
-CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def value(q):
@@ -34,16 +33,6 @@ def post(c, path, fields, page=None):
     f = dict(fields)
     f["csrf"] = csrf(c, page or path)
     return c.post(path, f)
-
-
-def pay_for(ev, uids):
-    """A paid order of event ev for each account of uids, as checkout
-    leaves it."""
-    rows = ["('%s', %d, %d, 'paid', 0, 'EUR', UTC_TIMESTAMP())"
-            % ("".join(random.choice(CODE_CHARS) for _ in range(16)), ev, uid)
-            for uid in uids]
-    value("INSERT INTO orders (code, event_id, buyer_id, status, total_cents, "
-          "currency, paid_at) VALUES " + ", ".join(rows))
 
 
 def counters(ev):
