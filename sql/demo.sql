@@ -2,7 +2,9 @@
 -- 3 organizers, a site admin and 23 attendees; 63 events in 7 cities
 -- (15 past, 48 upcoming, of which 4 drafts and 2 cancelled), ticket types,
 -- orders in every state (held, waiting for an offline payment, paid, expired,
--- cancelled, refunded, refund due) with tickets, and reviews of past events.
+-- cancelled, refunded, refund due) with tickets, reviews of past events
+-- (some answered by the organizer, one hidden after reports) and the
+-- notifications all that made, read and unread.
 --
 -- ./stack loads it once, as tessera_migrate, when the events table is empty.
 -- It runs in one transaction. Times are relative to when it is loaded.
@@ -775,6 +777,56 @@ JOIN users o ON o.id = e.organizer_id AND o.email = 'organizer@tessera.test'
 JOIN users h ON h.email = 'hugo@tessera.test'
 WHERE e.status = 'published' AND e.ends_at > UTC_TIMESTAMP()
 ORDER BY e.starts_at LIMIT 2;
+
+-- ------------------------------------------------------------------ notifications
+
+-- What the worker would have told people: each buyer of a paid order
+-- (read after an hour, but for the last three days), each author of an
+-- answered review of the reply (unread), each organizer of the reviews of
+-- their events (read after a day, but for the last week), and the
+-- refunds of the cancelled events' orders (read). The unread counters
+-- count them.
+INSERT INTO notifications (user_id, kind, subject_id, text, link, created_at,
+  updated_at, read_at)
+SELECT o.buyer_id, 'booking_confirmed', o.id,
+  CONCAT('Your booking for “', e.title, '” is confirmed.'),
+  CONCAT('/me/orders/', o.code), o.paid_at, o.paid_at,
+  IF(o.paid_at < UTC_TIMESTAMP() - INTERVAL 3 DAY, o.paid_at + INTERVAL 1 HOUR, NULL)
+FROM orders o JOIN events e ON e.id = o.event_id
+WHERE o.status = 'paid' AND o.buyer_id IS NOT NULL AND o.paid_at IS NOT NULL
+ORDER BY o.id;
+INSERT INTO notifications (user_id, kind, subject_id, text, link, created_at,
+  updated_at, read_at)
+SELECT o.buyer_id, 'refund_done', o.id,
+  CONCAT('Your order for “', e.title, '” is refunded.'),
+  CONCAT('/me/orders/', o.code), o.created_at + INTERVAL 3 DAY,
+  o.created_at + INTERVAL 3 DAY, o.created_at + INTERVAL 4 DAY
+FROM orders o JOIN events e ON e.id = o.event_id
+WHERE o.status = 'refunded' AND o.buyer_id IS NOT NULL
+  AND o.created_at + INTERVAL 4 DAY < UTC_TIMESTAMP()
+ORDER BY o.id;
+INSERT INTO notifications (user_id, kind, subject_id, text, link, created_at,
+  updated_at, read_at)
+SELECT r.author_id, 'review_reply', r.id,
+  CONCAT('The organizer replied to your review of “', e.title, '”.'),
+  CONCAT('/events/', e.id, '#review-', r.id), r.replied_at, r.replied_at, NULL
+FROM reviews r JOIN events e ON e.id = r.event_id
+WHERE r.reply IS NOT NULL AND r.hidden_at IS NULL
+ORDER BY r.id;
+INSERT INTO notifications (user_id, kind, subject_id, text, link, created_at,
+  updated_at, read_at)
+SELECT e.organizer_id, 'review_new', e.id,
+  CONCAT(u.display_name, ' reviewed “', e.title, '”: ', r.rating, ' out of 5.'),
+  CONCAT('/events/', e.id, '#reviews'), r.created_at, r.created_at,
+  IF(r.created_at < UTC_TIMESTAMP() - INTERVAL 7 DAY, r.created_at + INTERVAL 1 DAY, NULL)
+FROM reviews r JOIN events e ON e.id = r.event_id JOIN users u ON u.id = r.author_id
+ORDER BY r.id;
+UPDATE users u SET u.unread_notifications = (SELECT COUNT(*) FROM notifications n
+  WHERE n.user_id = u.id AND n.read_at IS NULL);
+
+-- Bob wants no mail about replies to his reviews.
+INSERT INTO notification_prefs (user_id, kind, mail)
+SELECT id, 'review_reply', 0 FROM users WHERE email = 'bob@tessera.test';
 
 DROP TEMPORARY TABLE demo_buyer, demo_event, demo_ticket_type, demo_order;
 

@@ -358,6 +358,13 @@ def check_demo_data():
            "a reported review is hidden")
     tap.ok(n("SELECT COUNT(*) FROM reviews WHERE reply IS NOT NULL") >= 1,
            "organizers replied to reviews")
+    tap.is_eq(n("SELECT COUNT(*) FROM users u WHERE u.unread_notifications <> "
+                "(SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id "
+                "AND n.read_at IS NULL)"), 0,
+              "users.unread_notifications equals the recount of unread notifications")
+    tap.ok(n("SELECT COUNT(*) FROM notifications WHERE read_at IS NULL") >= 1 and
+           n("SELECT COUNT(*) FROM notifications WHERE read_at IS NOT NULL") >= 1,
+           "demo notifications, read and unread")
     tap.ok(n("SELECT COUNT(*) FROM reviews") > 0, "there are reviews")
     tap.is_eq(n("SELECT COUNT(*) FROM reviews r JOIN events e ON e.id = r.event_id "
                 "WHERE e.ends_at > UTC_TIMESTAMP()"), 0, "reviews only for past events")
