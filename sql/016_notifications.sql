@@ -40,5 +40,6 @@ CREATE TABLE notification_prefs (
   kind     VARCHAR(32) NOT NULL,
   mail     TINYINT(1) NOT NULL,
   PRIMARY KEY (user_id, kind),
-  CONSTRAINT notification_prefs_user FOREIGN KEY (user_id) REFERENCES users (id)
+  CONSTRAINT notification_prefs_user FOREIGN KEY (user_id) REFERENCES users (id),
+  KEY notification_prefs_by_kind (kind, mail)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -119,7 +119,8 @@ GRANT SELECT ON tessera.notification_prefs TO 'tessera_admin'@'localhost', 'tess
 -- writes notifications (an aggregated one, "12 people liked", counts up in
 -- place: it reads the key it meets) with the counter in users, and reads
 -- what each person wants mailed. The day before an event it records each
--- holder's reminder and, once all are told, the event's reminded_at.
+-- holder's reminder and, once all are told, the event's reminded_at; and
+-- each organizer's daily digest.
 CREATE USER IF NOT EXISTS 'tessera_worker'@'localhost' IDENTIFIED BY '@WORKER_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_worker'@'127.0.0.1' IDENTIFIED BY '@WORKER_PASSWORD@';
 ALTER USER 'tessera_worker'@'localhost' IDENTIFIED BY '@WORKER_PASSWORD@';
@@ -135,6 +136,7 @@ GRANT SELECT (id, email, display_name, disabled_at, unread_notifications), UPDAT
 GRANT SELECT (id, user_id, kind, open_subject), INSERT, UPDATE (actors, updated_at) ON tessera.notifications TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT ON tessera.notification_prefs TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT, INSERT ON tessera.event_reminders TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT, INSERT ON tessera.organizer_digests TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT UPDATE (reminded_at) ON tessera.events TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE, DELETE ON tessera.worker_heartbeat TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT, UPDATE ON tessera.ticket_types TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';

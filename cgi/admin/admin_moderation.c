@@ -3,7 +3,6 @@
 #include "admin_pages.h"
 #include "audit.h"
 #include "form.h"
-#include "http_url.h"
 #include "program.h"
 #include "reviews.h"
 #include "session.h"
@@ -57,14 +56,8 @@ admin_moderation(struct request *r)
 	}
 	tv_set(a, ctx, "reported", list);
 	tv_set_bool(a, ctx, "has_reported", n > 0);
-	tv_set_int(a, ctx, "page", page);
-	if (page > 1)
-		tv_set_str(a, ctx, "prev_url", url_with_query(a,
-		    "/admin/moderation", NULL, NULL, 0, page - 1));
-	if (n > MODERATION_PER_PAGE && page < MODERATION_MAX_PAGE)
-		tv_set_str(a, ctx, "next_url", url_with_query(a,
-		    "/admin/moderation", NULL, NULL, 0, page + 1));
-	tv_set_bool(a, ctx, "has_pages", page > 1 || n > MODERATION_PER_PAGE);
+	page_pager(r, ctx, "/admin/moderation", page, n > MODERATION_PER_PAGE,
+	    MODERATION_MAX_PAGE);
 	done = form_choice(done_keys, 2, request_query(r, "done"));
 	if (done >= 0)
 		tv_set_str(a, ctx, "done", done_texts[done]);

@@ -4,7 +4,6 @@
 #include "app_pages.h"
 #include "dates.h"
 #include "form.h"
-#include "http_url.h"
 #include "notify.h"
 #include "session.h"
 #include "tmpl.h"
@@ -52,14 +51,8 @@ me_notifications(struct request *r)
 	}
 	tv_set(a, ctx, "notifications", list);
 	tv_set_bool(a, ctx, "has_notifications", n > 0);
-	tv_set_int(a, ctx, "page", page);
-	if (page > 1)
-		tv_set_str(a, ctx, "prev_url", url_with_query(a,
-		    "/me/notifications", NULL, NULL, 0, page - 1));
-	if (n > NOTIFY_PAGE_SIZE && page < NOTIFY_MAX_PAGE)
-		tv_set_str(a, ctx, "next_url", url_with_query(a,
-		    "/me/notifications", NULL, NULL, 0, page + 1));
-	tv_set_bool(a, ctx, "has_pages", page > 1 || n > NOTIFY_PAGE_SIZE);
+	page_pager(r, ctx, "/me/notifications", page, n > NOTIFY_PAGE_SIZE,
+	    NOTIFY_MAX_PAGE);
 	tv_set_bool(a, ctx, "nav_notifications", 1);
 	if (request_query(r, "done") != NULL)
 		tv_set_str(a, ctx, "done", "Your mail settings are saved.");

@@ -57,6 +57,22 @@ static const struct {
 	    "in a minute." },
 };
 
+void
+page_pager(struct request *r, struct tmpl_value *ctx, const char *path,
+    int page, int more, int max_page)
+{
+	struct arena *a = r->arena;
+
+	tv_set_int(a, ctx, "page", page);
+	if (page > 1)
+		tv_set_str(a, ctx, "prev_url", url_with_query(a, path, NULL,
+		    NULL, 0, page - 1));
+	if (more && page < max_page)
+		tv_set_str(a, ctx, "next_url", url_with_query(a, path, NULL,
+		    NULL, 0, page + 1));
+	tv_set_bool(a, ctx, "has_pages", page > 1 || more);
+}
+
 struct tmpl_value *
 page_context(struct request *r, const char *title)
 {

@@ -18,6 +18,7 @@
 #include "notify.h"
 #include "orders.h"
 #include "outbox.h"
+#include "digest.h"
 #include "purge.h"
 #include "reminders.h"
 #include "stripe_api.h"
@@ -46,7 +47,8 @@
  * - deleting expired sessions and tokens (purge.h), at start and every few
  *   minutes.
  * - the day-before reminders of events starting within 24 hours
- *   (reminders.h), every few seconds, a batch of holders per transaction.
+ *   (reminders.h), every few seconds, a batch of holders per transaction,
+ *   and the organizers' daily digests of new bookings (digest.h).
  * - saying it is alive (heartbeat.h) every few seconds, for the status
  *   page, and taking that back when it stops.
  *
@@ -487,6 +489,9 @@ main(void)
 			if (n > 0)
 				log_info("reminded %d ticket holders of "
 				    "tomorrow's events", n);
+			arena_reset(&holds);
+			if ((n = digest_run(w.db, &w.cfg, &holds)) > 0)
+				log_info("sent %d organizers' daily digests", n);
 			next_remind = now_seconds() + REMIND_EVERY;
 		}
 		n = run_outbox(&w);

@@ -2,12 +2,13 @@
 ticket holder once (a notification, and a mail with their ticket links,
 the .ics and the one-click unsubscribe) and its organizer once ("starts
 in 24 h: N sold, M checked in"); with two workers at once, one of them
-stopped in the middle and the scan run again, still once each."""
+stopped in the middle and the scan run again, still once each; and the
+organizers' daily digest of new bookings, once a day for those who ask."""
 
 import time
 
 import tap
-from fixtures import hold, mails_to, make_buyers, new_event, pay_for, pay_with, wait_for
+from fixtures import hold, mails_to, make_buyers, new_event, pay_for, pay_with, sign_in, wait_for
 
 DB = tap.DB_NAME
 TAG = "rm%d" % (int(time.time()) % 100000000)
@@ -89,5 +90,27 @@ value("UPDATE events SET reminded_at = NULL WHERE id = %d" % ev2)
 time.sleep(12)
 tap.is_eq(value("SELECT COUNT(*) FROM notifications WHERE kind = 'event_reminder' AND "
                 "subject_id = %d" % ev2), "160", "a scan run again reminds nobody twice")
+
+# ---------------------------------------------------------------- the daily digest
+org = sign_in("organizer@tessera.test")
+page = org.get("/me/notifications/settings").body
+r = org.post("/me/notifications/settings", {"csrf": tap.form_value(page, "csrf"),
+                                            "new_bookings": "yes", "event_starts_soon": "yes"})
+tap.is_eq(r.status, 303, "the organizer asks for the daily digest of new bookings")
+tap.is_eq(wait_for("SELECT COUNT(*) FROM notifications WHERE user_id = %d AND kind = "
+                   "'new_bookings'" % org_id, "1"), "1", "the worker sends today's digest")
+tap.ok(value("SELECT text FROM notifications WHERE user_id = %d AND kind = 'new_bookings'"
+             % org_id).endswith("in the last day."), "counting the day's bookings")
+org_addr = "organizer@tessera.test"
+deadline = time.time() + 20
+while not [m for m in mails_to(org_addr) if "new bookings" in str(m["Subject"])] and \
+        time.time() < deadline:
+    time.sleep(0.3)
+digests = [m for m in mails_to(org_addr) if "new bookings" in str(m["Subject"])]
+tap.is_eq(len(digests), 1, "one digest mail")
+tap.ok(digests and digests[0]["List-Unsubscribe"] is not None, "which one may unsubscribe from")
+time.sleep(12)
+tap.is_eq(value("SELECT COUNT(*) FROM notifications WHERE user_id = %d AND kind = 'new_bookings'"
+                % org_id), "1", "and only one a day")
 
 tap.done()

@@ -177,7 +177,7 @@ EXPECTED_GRANTS = {
         "outbox": "SELECT, INSERT, UPDATE", "orders": "SELECT, UPDATE",
         "order_history": "INSERT", "tickets": "SELECT", "ticket_types": "SELECT, UPDATE",
         "order_lines": "SELECT", "events": "SELECT, UPDATE (reminded_at)",
-        "event_reminders": "SELECT, INSERT",
+        "event_reminders": "SELECT, INSERT", "organizer_digests": "SELECT, INSERT",
         "users": "SELECT (id, email, display_name, disabled_at, unread_notifications), "
                  "UPDATE (unread_notifications)",
         "notifications": "SELECT (id, user_id, kind, open_subject), INSERT, "

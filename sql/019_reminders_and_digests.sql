@@ -16,3 +16,14 @@ CREATE TABLE event_reminders (
 ALTER TABLE events
   ADD COLUMN reminded_at DATETIME NULL,
   ADD KEY events_to_remind (status, reminded_at, starts_at);
+
+-- The daily digest of new bookings, for organizers who asked for it by
+-- mail (notification_prefs, kind new_bookings): one row per organizer and
+-- UTC day it was made, so each day's goes out once.
+CREATE TABLE organizer_digests (
+  user_id  BIGINT UNSIGNED NOT NULL,
+  day      DATE NOT NULL,
+  sent_at  DATETIME NOT NULL DEFAULT UTC_TIMESTAMP(),
+  PRIMARY KEY (user_id, day),
+  CONSTRAINT organizer_digests_user FOREIGN KEY (user_id) REFERENCES users (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
