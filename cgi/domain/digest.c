@@ -35,8 +35,7 @@ static const char *const digest_stmts[DG__MAX] = {
 	"AND o.paid_at >= UTC_TIMESTAMP() - INTERVAL 1 DAY "
 	"GROUP BY e.id, e.title ORDER BY COUNT(*) DESC, e.id LIMIT 50",
 	/* DG_ORGANIZER */
-	"SELECT email, display_name FROM users WHERE id = ? "
-	"AND disabled_at IS NULL",
+	"SELECT email, display_name FROM users WHERE id = ? AND disabled_at IS NULL",
 };
 
 struct digest_job {

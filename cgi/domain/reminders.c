@@ -57,8 +57,7 @@ static const char *const reminders_stmts[RM__MAX] = {
 	"WHERE o.event_id = ? AND o.status = 'paid' "
 	"AND k.checked_in_at IS NOT NULL",
 	/* RM_ORGANIZER */
-	"SELECT email, display_name FROM users WHERE id = ? "
-	"AND disabled_at IS NULL",
+	"SELECT email, display_name FROM users WHERE id = ? AND disabled_at IS NULL",
 	/* RM_DONE */
 	"UPDATE events SET reminded_at = UTC_TIMESTAMP() WHERE id = ?",
 };

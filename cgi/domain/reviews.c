@@ -115,8 +115,7 @@ static const char *const reviews_stmts[REVIEWS__MAX] = {
 static const char *const rule_texts[] = {
 	[REVIEW_ALLOWED] = "",
 	[REVIEW_NOT_STARTED] = "You can review this event once it has started.",
-	[REVIEW_NO_TICKET] = "Only people who bought a ticket for this event "
-	    "can review it.",
+	[REVIEW_NO_TICKET] = "Only people who bought a ticket can review it.",
 };
 
 int

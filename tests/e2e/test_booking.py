@@ -60,8 +60,10 @@ def book(c, ev, items):
 
 
 def mails_of(code):
-    """Confirmation mails queued for order code."""
-    return int(value("SELECT COUNT(*) FROM outbox WHERE topic = 'mail' AND "
+    """Confirmations queued for order code: the checkout queues a
+    notification with its mail (topic notify), which the worker turns
+    into the mail row."""
+    return int(value("SELECT COUNT(*) FROM outbox WHERE topic = 'notify' AND "
                      "payload LIKE '%%order_confirmed%%' AND payload LIKE '%%%s%%'"
                      % code))
 
