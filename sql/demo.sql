@@ -2,13 +2,16 @@
 -- 3 organizers, a site admin and 23 attendees; 63 events in 7 cities
 -- (15 past, 48 upcoming, of which 4 drafts and 2 cancelled), ticket types,
 -- orders in every state (held, waiting for an offline payment, paid, expired,
--- cancelled, refunded, refund due) with tickets, and reviews of past events.
+-- cancelled, refunded, refund due) with tickets, reviews of past events
+-- (some answered by the organizer, one hidden after reports) and the
+-- notifications all that made, read and unread.
 --
 -- ./stack loads it once, as tessera_migrate, when the events table is empty.
 -- It runs in one transaction. Times are relative to when it is loaded.
 -- Counters are set from a recount at the end, so ticket_types.sold equals
--- the tickets of paid orders per ticket type, and events.rating_sum and
--- rating_count equal their reviews; the e2e tests check both.
+-- the tickets of paid orders per ticket type, and events.rating_sum,
+-- rating_count and rating_1 .. rating_5 equal their shown reviews; the e2e
+-- tests check both.
 --
 -- Every demo account's password is "tessera-demo" (local demo data only;
 -- never load this file into a real site). Codes are derived from hashes of
@@ -647,6 +650,49 @@ FROM (
 ) r
 ORDER BY r.event_id, r.author_id;
 
+-- The organizer answered about one review in six, a day or so later.
+UPDATE reviews r SET
+  r.reply = IF(r.rating <= 3,
+    ELT(1 + CRC32(CONCAT('reply:', r.id)) % 3,
+      'Thank you for telling us. We have passed this on to the venue and will do better next time.',
+      'Sorry it fell short for you. Write to us and we will make it up to you at the next one.',
+      'Fair points, thank you. The next edition starts on time and has more seats near the front.'),
+    ELT(1 + CRC32(CONCAT('reply:', r.id)) % 3,
+      'Thank you so much! See you at the next one.',
+      'We are glad you enjoyed it. Thanks for coming!',
+      'Thank you for the kind words; the artists were delighted to read them.')),
+  r.replied_at = LEAST(UTC_TIMESTAMP(), r.created_at + INTERVAL 26 HOUR)
+WHERE CRC32(CONCAT('reply:', r.event_id, ':', r.author_id)) % 6 = 0;
+
+-- Two reports: one review turned abusive, reported by two people and
+-- hidden by the site admin (it leaves the average); another reported once
+-- and waiting in the moderation queue.
+CREATE TEMPORARY TABLE demo_reported AS
+SELECT r.id, ROW_NUMBER() OVER (ORDER BY r.id) AS n FROM reviews r
+WHERE r.rating <= 2 AND r.reply IS NULL ORDER BY r.id LIMIT 2;
+UPDATE reviews r JOIN demo_reported d ON d.id = r.id AND d.n = 1
+SET r.comment = 'Total rip-off. The people who run this are crooks and idiots, do not give them a cent.';
+INSERT INTO review_reports (review_id, reporter_id, reason, created_at)
+SELECT d.id, u.id, IF(u.email = 'bob@tessera.test', 'Insults, not a review.', ''),
+  UTC_TIMESTAMP() - INTERVAL 2 DAY
+FROM demo_reported d JOIN users u ON u.email IN ('bob@tessera.test', 'carla@tessera.test')
+JOIN reviews r ON r.id = d.id
+WHERE d.n = 1 AND u.id <> r.author_id;
+INSERT INTO review_reports (review_id, reporter_id, reason, created_at)
+SELECT d.id, u.id, 'Not sure this person was even there.', UTC_TIMESTAMP() - INTERVAL 5 HOUR
+FROM demo_reported d JOIN users u ON u.email = 'dmitri@tessera.test'
+JOIN reviews r ON r.id = d.id
+WHERE d.n = 2 AND u.id <> r.author_id;
+UPDATE reviews r SET r.reports = (SELECT COUNT(*) FROM review_reports p WHERE p.review_id = r.id);
+UPDATE reviews r JOIN demo_reported d ON d.id = r.id AND d.n = 1
+SET r.hidden_at = UTC_TIMESTAMP() - INTERVAL 1 DAY,
+  r.hidden_by = (SELECT id FROM users WHERE email = 'admin@tessera.test');
+INSERT INTO audit_log (at, user_id, action, target, ip)
+SELECT UTC_TIMESTAMP() - INTERVAL 1 DAY, (SELECT id FROM users WHERE email = 'admin@tessera.test'),
+  'review.hide', CONCAT('review ', d.id), '127.0.0.1'
+FROM demo_reported d WHERE d.n = 1;
+DROP TEMPORARY TABLE demo_reported;
+
 -- Each order's lines (one per ticket type) and its history.
 INSERT INTO order_lines (order_id, kind, ticket_type_id, description, quantity,
   unit_price_cents)
@@ -695,9 +741,22 @@ SET tt.quota = IF(t.sold_out = 1, t.sold + COALESCE(h.held, 0),
   tt.sold = t.sold, tt.held = COALESCE(h.held, 0);
 DROP TEMPORARY TABLE demo_held;
 
+-- The counters count the shown reviews: the hidden one is left out.
 UPDATE events e SET
-  e.rating_sum = (SELECT COALESCE(SUM(r.rating), 0) FROM reviews r WHERE r.event_id = e.id),
-  e.rating_count = (SELECT COUNT(*) FROM reviews r WHERE r.event_id = e.id);
+  e.rating_sum = (SELECT COALESCE(SUM(r.rating), 0) FROM reviews r
+    WHERE r.event_id = e.id AND r.hidden_at IS NULL),
+  e.rating_count = (SELECT COUNT(*) FROM reviews r
+    WHERE r.event_id = e.id AND r.hidden_at IS NULL),
+  e.rating_1 = (SELECT COUNT(*) FROM reviews r
+    WHERE r.event_id = e.id AND r.hidden_at IS NULL AND r.rating = 1),
+  e.rating_2 = (SELECT COUNT(*) FROM reviews r
+    WHERE r.event_id = e.id AND r.hidden_at IS NULL AND r.rating = 2),
+  e.rating_3 = (SELECT COUNT(*) FROM reviews r
+    WHERE r.event_id = e.id AND r.hidden_at IS NULL AND r.rating = 3),
+  e.rating_4 = (SELECT COUNT(*) FROM reviews r
+    WHERE r.event_id = e.id AND r.hidden_at IS NULL AND r.rating = 4),
+  e.rating_5 = (SELECT COUNT(*) FROM reviews r
+    WHERE r.event_id = e.id AND r.hidden_at IS NULL AND r.rating = 5);
 
 -- Refunds by the buyer until two days before an event.
 UPDATE events SET refunds_until = starts_at - INTERVAL 2 DAY;
@@ -718,6 +777,56 @@ JOIN users o ON o.id = e.organizer_id AND o.email = 'organizer@tessera.test'
 JOIN users h ON h.email = 'hugo@tessera.test'
 WHERE e.status = 'published' AND e.ends_at > UTC_TIMESTAMP()
 ORDER BY e.starts_at LIMIT 2;
+
+-- ------------------------------------------------------------------ notifications
+
+-- What the worker would have told people: each buyer of a paid order
+-- (read after an hour, but for the last three days), each author of an
+-- answered review of the reply (unread), each organizer of the reviews of
+-- their events (read after a day, but for the last week), and the
+-- refunds of the cancelled events' orders (read). The unread counters
+-- count them.
+INSERT INTO notifications (user_id, kind, subject_id, text, link, created_at,
+  updated_at, read_at)
+SELECT o.buyer_id, 'booking_confirmed', o.id,
+  CONCAT('Your booking for “', e.title, '” is confirmed.'),
+  CONCAT('/me/orders/', o.code), o.paid_at, o.paid_at,
+  IF(o.paid_at < UTC_TIMESTAMP() - INTERVAL 3 DAY, o.paid_at + INTERVAL 1 HOUR, NULL)
+FROM orders o JOIN events e ON e.id = o.event_id
+WHERE o.status = 'paid' AND o.buyer_id IS NOT NULL AND o.paid_at IS NOT NULL
+ORDER BY o.id;
+INSERT INTO notifications (user_id, kind, subject_id, text, link, created_at,
+  updated_at, read_at)
+SELECT o.buyer_id, 'refund_done', o.id,
+  CONCAT('Your order for “', e.title, '” is refunded.'),
+  CONCAT('/me/orders/', o.code), o.created_at + INTERVAL 3 DAY,
+  o.created_at + INTERVAL 3 DAY, o.created_at + INTERVAL 4 DAY
+FROM orders o JOIN events e ON e.id = o.event_id
+WHERE o.status = 'refunded' AND o.buyer_id IS NOT NULL
+  AND o.created_at + INTERVAL 4 DAY < UTC_TIMESTAMP()
+ORDER BY o.id;
+INSERT INTO notifications (user_id, kind, subject_id, text, link, created_at,
+  updated_at, read_at)
+SELECT r.author_id, 'review_reply', r.id,
+  CONCAT('The organizer replied to your review of “', e.title, '”.'),
+  CONCAT('/events/', e.id, '#review-', r.id), r.replied_at, r.replied_at, NULL
+FROM reviews r JOIN events e ON e.id = r.event_id
+WHERE r.reply IS NOT NULL AND r.hidden_at IS NULL
+ORDER BY r.id;
+INSERT INTO notifications (user_id, kind, subject_id, text, link, created_at,
+  updated_at, read_at)
+SELECT e.organizer_id, 'review_new', e.id,
+  CONCAT(u.display_name, ' reviewed “', e.title, '”: ', r.rating, ' out of 5.'),
+  CONCAT('/events/', e.id, '#reviews'), r.created_at, r.created_at,
+  IF(r.created_at < UTC_TIMESTAMP() - INTERVAL 7 DAY, r.created_at + INTERVAL 1 DAY, NULL)
+FROM reviews r JOIN events e ON e.id = r.event_id JOIN users u ON u.id = r.author_id
+ORDER BY r.id;
+UPDATE users u SET u.unread_notifications = (SELECT COUNT(*) FROM notifications n
+  WHERE n.user_id = u.id AND n.read_at IS NULL);
+
+-- Bob wants no mail about replies to his reviews.
+INSERT INTO notification_prefs (user_id, kind, mail)
+SELECT id, 'review_reply', 0 FROM users WHERE email = 'bob@tessera.test';
 
 DROP TEMPORARY TABLE demo_buyer, demo_event, demo_ticket_type, demo_order;
 

@@ -14,6 +14,11 @@ static const struct route routes[] = {
 	PAGE_POST("/admin/users/{id:int}/access", ADMIN_USER_ACCESS, ACCESS_ADMIN),
 	PAGE_GET("/admin/audit", ADMIN_AUDIT, ACCESS_ADMIN),
 	PAGE_GET("/admin/status", ADMIN_STATUS, ACCESS_ADMIN),
+	PAGE_GET("/admin/moderation", ADMIN_MODERATION, ACCESS_ADMIN),
+	PAGE_POST("/admin/moderation/reviews/{id:int}/hide", ADMIN_REVIEW_HIDE,
+	    ACCESS_ADMIN),
+	PAGE_POST("/admin/moderation/reviews/{id:int}/show", ADMIN_REVIEW_SHOW,
+	    ACCESS_ADMIN),
 	PAGE_POST("/admin/outbox/{id:int}/retry", ADMIN_OUTBOX_RETRY, ACCESS_ADMIN),
 	PAGE_GET("/admin/orders/{code}", ADMIN_ORDER, ACCESS_ORGANIZER),
 	PAGE_POST("/admin/orders/{code}/paid", ADMIN_ORDER_PAID, ACCESS_ORGANIZER),
@@ -95,6 +100,9 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_TYPE_EDIT] = admin_type_edit,
 	[ADMIN_TYPE_SAVE] = admin_type_save,
 	[ADMIN_TYPE_DELETE] = admin_type_delete,
+	[ADMIN_MODERATION] = admin_moderation,
+	[ADMIN_REVIEW_HIDE] = admin_review_hide,
+	[ADMIN_REVIEW_SHOW] = admin_review_show,
 };
 
 int

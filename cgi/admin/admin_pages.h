@@ -48,6 +48,9 @@ enum admin_page {
 	ADMIN_TYPE_EDIT,
 	ADMIN_TYPE_SAVE,
 	ADMIN_TYPE_DELETE,
+	ADMIN_MODERATION,
+	ADMIN_REVIEW_HIDE,
+	ADMIN_REVIEW_SHOW,
 	ADMIN__MAX
 };
 
@@ -70,6 +73,10 @@ int admin_event_cancel(struct request *r);
 int admin_staff(struct request *r);
 int admin_staff_add(struct request *r);
 int admin_staff_remove(struct request *r);
+/* Reported reviews (admin_moderation.c): the queue, hiding, showing. */
+int admin_moderation(struct request *r);
+int admin_review_hide(struct request *r);
+int admin_review_show(struct request *r);
 
 /* An event's attendees (admin_attendees.c), as a page and as CSV, and
  * its statistics (admin_stats.c). */

@@ -43,6 +43,20 @@ enum app_page {
 	PAGE_ME_ORDERS,
 	PAGE_ME_TICKETS,
 	PAGE_TICKET,
+	PAGE_REVIEW_FORM,
+	PAGE_REVIEW_SAVE,
+	PAGE_REVIEW_DELETE,
+	PAGE_REVIEW_REPLY_FORM,
+	PAGE_REVIEW_REPLY,
+	PAGE_REVIEW_REPORT_FORM,
+	PAGE_REVIEW_REPORT,
+	PAGE_NOTIFICATIONS,
+	PAGE_NOTIFICATION_READ,
+	PAGE_NOTIFICATIONS_READ_ALL,
+	PAGE_NOTIFICATION_SETTINGS,
+	PAGE_NOTIFICATION_SETTINGS_POST,
+	PAGE_UNSUBSCRIBE_FORM,
+	PAGE_UNSUBSCRIBE,
 	PAGE__MAX
 };
 
@@ -122,5 +136,25 @@ int stripe_refund(struct request *r, const char *code, const char *payment);
 int me_orders(struct request *r);
 int me_tickets(struct request *r);
 int ticket_page(struct request *r);
+
+/* Reviews (reviews.c): one's own review of an event, the organizer's
+ * reply, a report. */
+int review_form_page(struct request *r);
+int review_save(struct request *r);
+int review_delete(struct request *r);
+int review_reply_form(struct request *r);
+int review_reply(struct request *r);
+int review_report_form(struct request *r);
+int review_report(struct request *r);
+
+/* Notifications (notifications.c): the list, marking read, the mail
+ * settings and the mailed unsubscribe link. */
+int me_notifications(struct request *r);
+int me_notification_read(struct request *r);
+int me_notifications_read_all(struct request *r);
+int me_notification_settings(struct request *r);
+int me_notification_settings_post(struct request *r);
+int unsubscribe_form(struct request *r);
+int unsubscribe(struct request *r);
 
 #endif

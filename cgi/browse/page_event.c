@@ -4,12 +4,26 @@
 #include "program.h"
 #include "browse.h"
 #include "events.h"
+#include "http_url.h"
+#include "reviews.h"
+#include "session.h"
 #include "tmpl.h"
 #include "view_event.h"
 
-#define LATEST_REVIEWS 10
+/* Pages of reviews one can go through: 1,000 reviews and more. */
+#define MAX_REVIEW_PAGE 1000
 
-/* GET /events/{id} — one event with its tickets and latest reviews. */
+/* The event page at another page of its reviews. */
+static const char *
+reviews_page_url(struct arena *a, long long id, int page)
+{
+	return arena_printf(a, "%s#reviews", url_with_query(a,
+	    arena_printf(a, "/events/%lld", id), NULL, NULL, 0, page));
+}
+
+/* GET /events/{id} — one event with its tickets and a page of its
+ * reviews (?page=N), newest first, with the rating's breakdown from the
+ * event row. */
 int
 page_event(struct request *r)
 {
@@ -19,17 +33,20 @@ page_event(struct request *r)
 	struct ticket_type *types;
 	struct review *reviews;
 	size_t ntypes, nreviews;
-	struct tmpl_value *ctx;
-	int rc;
+	struct tmpl_value *ctx, *rating;
+	int rc, page, organizer;
 
+	if ((page = request_page_number(r, MAX_REVIEW_PAGE)) < 0)
+		return 400;
 	if ((rc = events_get(r->db, a, id, &ev)) == 1 ||
 	    (rc == 0 && !events_is_public(&ev)))
 		return 404;
 	if (rc == 0)
 		rc = events_ticket_types(r->db, a, id, &types, &ntypes);
+	/* One more than a page tells whether there is a next one. */
 	if (rc == 0)
-		rc = events_reviews_latest(r->db, a, id, LATEST_REVIEWS, &reviews,
-		    &nreviews);
+		rc = reviews_list(r->db, a, id, REVIEWS_PAGE_SIZE + 1,
+		    (page - 1) * REVIEWS_PAGE_SIZE, &reviews, &nreviews);
 	if (rc != 0)
 		return rc == ROW_BAD ? 500 : 503;
 
@@ -43,8 +60,24 @@ page_event(struct request *r)
 		    ev.ends_at, time(NULL)) == TICKET_ON_SALE)
 			tv_set_bool(a, ctx, "bookable", 1);
 	tv_set_str(a, ctx, "book_url", arena_printf(a, "/events/%lld/book", id));
-	tv_set(a, ctx, "reviews", view_reviews(a, reviews, nreviews));
+	organizer = r->session != NULL && r->session->user_id == ev.organizer_id;
+	tv_set(a, ctx, "reviews", view_reviews(a, reviews,
+	    nreviews > REVIEWS_PAGE_SIZE ? REVIEWS_PAGE_SIZE : nreviews,
+	    organizer));
 	tv_set_bool(a, ctx, "has_reviews", nreviews > 0);
+	if ((rating = view_rating_breakdown(a, &ev)) != NULL)
+		tv_set(a, ctx, "rating", rating);
+	/* Anyone may follow it: the form says who may write. */
+	if (time(NULL) >= ev.starts_at && ev.status == EVENT_PUBLISHED)
+		tv_set_str(a, ctx, "review_url", arena_printf(a,
+		    "/events/%lld/reviews", id));
+	tv_set_int(a, ctx, "page", page);
+	if (page > 1)
+		tv_set_str(a, ctx, "prev_url", reviews_page_url(a, id, page - 1));
+	if (nreviews > REVIEWS_PAGE_SIZE && page < MAX_REVIEW_PAGE)
+		tv_set_str(a, ctx, "next_url", reviews_page_url(a, id, page + 1));
+	tv_set_bool(a, ctx, "has_pages", page > 1 ||
+	    nreviews > REVIEWS_PAGE_SIZE);
 	tv_set_str(a, ctx, "ics_url", arena_printf(a, "/events/%lld.ics", id));
 	tv_set_bool(a, ctx, "nav_events", 1);
 	r->resp.cache = CACHE_PUBLIC;

@@ -21,7 +21,8 @@
  * then those of enum event_col from EV_DESCRIPTION on. */
 #define EVENT_DETAIL_COLS EVENT_COLS ", e.description, u.display_name, " \
 	"e.refunds_until, e.offline_payment_days, e.offline_instructions, " \
-	"u.disabled_at IS NOT NULL "
+	"u.disabled_at IS NOT NULL, e.rating_1, e.rating_2, e.rating_3, " \
+	"e.rating_4, e.rating_5 "
 
 /* Public lists leave out the events of disabled organizers. */
 #define LIVE_ORGANIZER \
@@ -35,6 +36,7 @@ enum event_col {
 	/* EVENTS_GET adds: */
 	EV_DESCRIPTION = EV__LIST_COLS, EV_ORGANIZER_NAME, EV_REFUNDS_UNTIL,
 	EV_OFFLINE_DAYS, EV_OFFLINE_INSTRUCTIONS, EV_ORGANIZER_DISABLED,
+	EV_RATING_1,
 	/* EVENTS_OF_ORGANIZER adds instead: */
 	EV_SOLD = EV__LIST_COLS, EV_QUOTA
 };
@@ -52,8 +54,6 @@ enum ticket_type_col {
 	"sales_start, sales_end, min_per_order, max_per_order, " \
 	"max_per_account, sort_order "
 
-enum review_col { RV_RATING, RV_COMMENT, RV_CREATED_AT, RV_AUTHOR };
-
 enum events_stmt {
 	EVENTS_UPCOMING,
 	EVENTS_LIST,
@@ -64,7 +64,6 @@ enum events_stmt {
 	EVENTS_GET_ANY,
 	EVENTS_TICKET_TYPES,
 	EVENTS_TICKET_TYPE_GET,
-	EVENTS_REVIEWS_LATEST,
 	EVENTS_CITIES,
 	EVENTS_OF_ORGANIZER,
 	EVENTS__MAX
@@ -115,10 +114,6 @@ static const char *const events_stmts[EVENTS__MAX] = {
 	/* EVENTS_TICKET_TYPE_GET */
 	"SELECT " TICKET_TYPE_COLS "FROM ticket_types "
 	"WHERE id = ? AND event_id = ?",
-	/* EVENTS_REVIEWS_LATEST */
-	"SELECT r.rating, r.comment, r.created_at, u.display_name "
-	"FROM reviews r JOIN users u ON u.id = r.author_id "
-	"WHERE r.event_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
 	/* EVENTS_CITIES */
 	"SELECT DISTINCT e.city FROM events e " LIVE_ORGANIZER
 	"WHERE e.status = 'published' AND e.ends_at >= UTC_TIMESTAMP() "
@@ -216,6 +211,9 @@ events_parse_event(const struct db_rows *rows, size_t i, int detail,
 		out->offline_instructions = row_text(&rd,
 		    EV_OFFLINE_INSTRUCTIONS);
 		out->organizer_disabled = row_bool(&rd, EV_ORGANIZER_DISABLED);
+		for (int s = 0; s < 5; s++)
+			out->rating_stars[s] = row_int(&rd, EV_RATING_1 + s, 0,
+			    UINT_COLUMN_MAX);
 	}
 	return row_end(&rd);
 }
@@ -256,20 +254,6 @@ events_parse_ticket_type(const struct db_rows *rows, size_t i,
 	out->max_per_account = row_int(&rd, TT_MAX_PER_ACCOUNT, 0,
 	    UINT_COLUMN_MAX);
 	out->sort_order = row_int(&rd, TT_SORT_ORDER, INT_MIN, INT_MAX);
-	return row_end(&rd);
-}
-
-int
-events_parse_review(const struct db_rows *rows, size_t i, struct review *out)
-{
-	struct row_reader rd;
-
-	memset(out, 0, sizeof(*out));
-	row_begin(&rd, rows, i, "review");
-	out->rating = (int)row_int(&rd, RV_RATING, 1, 5);
-	out->comment = row_text(&rd, RV_COMMENT);
-	out->created_at = row_time(&rd, RV_CREATED_AT);
-	out->author = row_text(&rd, RV_AUTHOR);
 	return row_end(&rd);
 }
 
@@ -394,28 +378,6 @@ events_ticket_types(struct db *db, struct arena *a, long long event_id,
 		if (events_parse_ticket_type(&rows, i, &tts[i]) != 0)
 			return ROW_BAD;
 	*out = tts;
-	*n = rows.nrows;
-	return 0;
-}
-
-int
-events_reviews_latest(struct db *db, struct arena *a, long long event_id,
-    int limit, struct review **out, size_t *n)
-{
-	struct db_arg args[] = { DB_INT(event_id), DB_INT(limit) };
-	struct db_rows rows;
-	struct review *rvs;
-
-	*out = NULL;
-	*n = 0;
-	if (db_query(db, a, DB_READ, events_stmts[EVENTS_REVIEWS_LATEST], args,
-	    ARRAY_LEN(args), &rows) != 0)
-		return -1;
-	rvs = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(*rvs));
-	for (size_t i = 0; i < rows.nrows; i++)
-		if (events_parse_review(&rows, i, &rvs[i]) != 0)
-			return ROW_BAD;
-	*out = rvs;
 	*n = rows.nrows;
 	return 0;
 }

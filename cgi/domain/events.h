@@ -1,5 +1,5 @@
 /*
- * Events, their ticket types and their reviews: the statements that read
+ * Events and their ticket types: the statements that read
  * them, and the rules about them (which events are public, when a ticket
  * type is on sale, how many seats are left). Rows are parsed here once
  * into structs; a row that does not parse is reported and fails the read.
@@ -11,8 +11,8 @@
  *   payment, expiry of holds), in the transaction that changes the order.
  *   This module reads them; events_admin.c, the organizer's changes,
  *   writes quota and everything else of events and ticket types.
- * - events.rating_sum and events.rating_count: only this module, in the
- *   transaction that adds or removes a review (no writer yet).
+ * - events.rating_sum, rating_count and rating_1 .. rating_5: only
+ *   reviews.c, in the transaction that changes a review.
  *
  * Every function that reads returns 0, -1 when no server could answer
  * (503), or ROW_BAD (row.h) when a row did not parse (500); events_get
@@ -55,6 +55,7 @@ struct event {
 	long long offline_payment_days;
 	const char *offline_instructions;   /* may be "" */
 	int organizer_disabled;    /* its organizer's account is disabled */
+	long long rating_stars[5]; /* shown reviews of 1 .. 5 stars */
 };
 
 /* What an organizer's own list shows of an event: seats sold and offered
@@ -94,13 +95,6 @@ enum ticket_sale {
 	TICKET_ON_SALE,
 };
 
-struct review {
-	int rating;                /* 1 to 5 */
-	const char *comment;
-	time_t created_at;
-	const char *author;        /* the author's display name */
-};
-
 struct event_filter {
 	const char *match;    /* FULLTEXT boolean query, or NULL */
 	const char *city;     /* exact city, or NULL */
@@ -135,9 +129,6 @@ int events_ticket_type_get(struct db *db, struct arena *a, long long event_id,
 /* An event's ticket types in their sort order. */
 int events_ticket_types(struct db *db, struct arena *a, long long event_id,
     struct ticket_type **out, size_t *n);
-/* An event's latest reviews, newest first, at most limit. */
-int events_reviews_latest(struct db *db, struct arena *a, long long event_id,
-    int limit, struct review **out, size_t *n);
 /* Cities with published events that have not ended, for the filter. */
 int events_cities(struct db *db, struct arena *a, const char ***names,
     size_t *n);
@@ -173,7 +164,4 @@ int events_parse_event(const struct db_rows *rows, size_t i, int detail,
     struct event *out);
 int events_parse_ticket_type(const struct db_rows *rows, size_t i,
     struct ticket_type *out);
-int events_parse_review(const struct db_rows *rows, size_t i,
-    struct review *out);
-
 #endif

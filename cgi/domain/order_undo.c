@@ -8,6 +8,7 @@
 #include "config.h"
 #include "dates.h"
 #include "money.h"
+#include "notify.h"
 #include "outbox.h"
 #include "stripe_api.h"
 
@@ -49,7 +50,13 @@ mail_buyer(struct db *db, const struct config *cfg, struct arena *a,
 	    u->reason ? u->reason : ""));
 	json_object_object_add(vars, "order_url", json_object_new_string(
 	    arena_printf(a, "%s/me/orders/%s", base, o->code)));
-	rc = outbox_mail(db, o->buyer_email, u->mail, vars);
+	rc = notify_deliver(db, base, cfg->secret_key, o->buyer_id,
+	    strcmp(u->mail, "event_cancelled") == 0 ? NOTIFY_EVENT_CANCELLED :
+	    NOTIFY_ORDER_CANCELLED, o->id, arena_printf(a, "/me/orders/%s",
+	    o->code), arena_printf(a, "%s “%s” is cancelled. %s",
+	    strcmp(u->mail, "event_cancelled") == 0 ? "The event" :
+	    "Your order for", ev->title, outcome_text(a, o, to)),
+	    o->buyer_email, u->mail, vars);
 	json_object_put(vars);
 	return rc;
 }

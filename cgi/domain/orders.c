@@ -188,7 +188,7 @@ static const char *const orders_stmts[ORD__MAX] = {
 	/* ORD_COUNT_OF_EVENT */
 	"SELECT status, COUNT(*) FROM orders WHERE event_id = ? GROUP BY status",
 	/* ORD_PAID_BUYERS: keyset pages of an event's paid orders */
-	"SELECT o.id, o.code, u.email, u.display_name FROM orders o "
+	"SELECT o.id, o.code, u.email, u.display_name, u.id FROM orders o "
 	"JOIN users u ON u.id = o.buyer_id WHERE o.event_id = ? "
 	"AND o.status = 'paid' AND o.id > ? ORDER BY o.id LIMIT ?",
 };
@@ -1016,6 +1016,7 @@ orders_paid_buyers(struct db *db, struct arena *a, long long event_id,
 		b->code = row_text(&rd, 1);
 		b->email = row_text(&rd, 2);
 		b->name = row_text(&rd, 3);
+		b->user_id = row_int(&rd, 4, 1, LLONG_MAX);
 		if (row_end(&rd) != 0)
 			return ROW_BAD;
 	}

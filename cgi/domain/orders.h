@@ -216,6 +216,7 @@ struct order_buyer {
 	const char *code;
 	const char *email;
 	const char *name;
+	long long user_id;
 };
 
 /* event_id's paid orders with an id past after, by id, at most limit.

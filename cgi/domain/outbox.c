@@ -103,6 +103,13 @@ int
 outbox_mail(struct db *db, const char *to, const char *template_name,
     struct json_object *vars)
 {
+	return outbox_mail_list(db, to, template_name, vars, NULL);
+}
+
+int
+outbox_mail_list(struct db *db, const char *to, const char *template_name,
+    struct json_object *vars, const char *unsubscribe_url)
+{
 	struct json_object *payload;
 	int rc;
 
@@ -119,6 +126,9 @@ outbox_mail(struct db *db, const char *to, const char *template_name,
 	/* object_add steals a reference: take one so the caller's stays. */
 	json_object_object_add(payload, "vars", vars != NULL ?
 	    json_object_get(vars) : json_object_new_object());
+	if (unsubscribe_url != NULL)
+		json_object_object_add(payload, "unsubscribe",
+		    json_object_new_string(unsubscribe_url));
 	rc = outbox_add(db, "mail", payload);
 	json_object_put(payload);
 	return rc;

@@ -49,6 +49,10 @@ int outbox_add(struct db *db, const char *topic, struct json_object *payload);
  */
 int outbox_mail(struct db *db, const char *to, const char *template_name,
     struct json_object *vars);
+/* The same for a mail one may stop getting: the payload's "unsubscribe"
+ * is the one-click URL of its List-Unsubscribe header (RFC 8058). */
+int outbox_mail_list(struct db *db, const char *to, const char *template_name,
+    struct json_object *vars, const char *unsubscribe_url);
 
 /* A claimed row. Strings are arena-owned. */
 struct outbox_row {

@@ -5,11 +5,13 @@
 
 #include "csrf.h"
 #include "dates.h"
+#include "notify.h"
 #include "outbox.h"
 #include "program.h"
 #include "row.h"
 #include "session.h"
 #include "tmpl.h"
+#include "util.h"
 #include "view_event.h"
 
 int
@@ -142,6 +144,45 @@ order_view_confirm_paid(struct request *r, struct order_view *v,
 	return 0;
 }
 
+/* The order mails, each with its notification's kind and text (of the
+ * event's title). */
+static const struct {
+	const char *mail;
+	enum notify_kind kind;
+	const char *text;
+} order_mails[] = {
+	{ "order_confirmed", NOTIFY_BOOKING_CONFIRMED,
+	    "Your booking for “%s” is confirmed." },
+	{ "order_pending", NOTIFY_ORDER_PENDING,
+	    "Your order for “%s” waits for your payment." },
+	{ "order_refund_due", NOTIFY_REFUND_DONE,
+	    "Your order for “%s” is cancelled: the organizer owes you a "
+	    "refund." },
+	{ "order_refunded", NOTIFY_REFUND_DONE,
+	    "Your order for “%s” is refunded." },
+};
+
+static size_t
+order_mail(const char *template_name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(order_mails); i++)
+		if (strcmp(order_mails[i].mail, template_name) == 0)
+			return i;
+	return 0;
+}
+
+static enum notify_kind
+mail_kind(const char *template_name)
+{
+	return order_mails[order_mail(template_name)].kind;
+}
+
+static const char *
+mail_text(const char *template_name)
+{
+	return order_mails[order_mail(template_name)].text;
+}
+
 int
 order_view_mail(struct request *r, const struct order_view *v,
     const char *template_name)
@@ -185,7 +226,10 @@ order_view_mail(struct request *r, const struct order_view *v,
 		json_object_array_add(tickets, t);
 	}
 	json_object_object_add(vars, "tickets", tickets);
-	rc = outbox_mail(r->db, v->o.buyer_email, template_name, vars);
+	rc = notify_queue(r->db, v->o.buyer_id, mail_kind(template_name),
+	    v->o.id, arena_printf(r->arena, "/me/orders/%s", v->o.code),
+	    arena_printf(r->arena, mail_text(template_name), v->ev.title),
+	    v->o.buyer_email, template_name, vars);
 	json_object_put(vars);
 	return rc;
 }

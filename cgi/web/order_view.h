@@ -57,7 +57,10 @@ int order_view_confirm_paid(struct request *r, struct order_view *v,
     const char *provider, const char *note);
 
 /* Queues the mail template_name about the order of v (its event, lines
- * and tickets) to its buyer, in the caller's transaction. 0 or -1. */
+ * and tickets) to its buyer with its notification (notify_queue: the
+ * worker writes it, and mails it as the buyer wants), in the caller's
+ * transaction. template_name is one of order_view.c's order mails.
+ * 0 or -1. */
 int order_view_mail(struct request *r, const struct order_view *v,
     const char *template_name);
 

@@ -63,6 +63,22 @@ static const struct {
 	    "in a minute." },
 };
 
+void
+page_pager(struct request *r, struct tmpl_value *ctx, const char *path,
+    int page, int more, int max_page)
+{
+	struct arena *a = r->arena;
+
+	tv_set_int(a, ctx, "page", page);
+	if (page > 1)
+		tv_set_str(a, ctx, "prev_url", url_with_query(a, path, NULL,
+		    NULL, 0, page - 1));
+	if (more && page < max_page)
+		tv_set_str(a, ctx, "next_url", url_with_query(a, path, NULL,
+		    NULL, 0, page + 1));
+	tv_set_bool(a, ctx, "has_pages", page > 1 || more);
+}
+
 struct tmpl_value *
 page_context(struct request *r, const char *title)
 {
@@ -82,6 +98,8 @@ page_context(struct request *r, const char *title)
 		tv_set_bool(a, user, "is_admin", role_includes(s->role, ROLE_ADMIN));
 		tv_set_bool(a, user, "is_organizer",
 		    role_includes(s->role, ROLE_ORGANIZER));
+		if (s->unread > 0)
+			tv_set_int(a, user, "unread", s->unread);
 		tv_set(a, ctx, "user", user);
 		tv_set_str(a, ctx, "csrf", csrf_token(r));
 	}

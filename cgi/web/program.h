@@ -87,6 +87,11 @@ int program_main(struct program *p, int argc, char **argv);
  * signed-in person ("user": name, email, role flags, "verified") and the
  * CSRF token ("csrf") for the layout's forms. Arena-owned. */
 struct tmpl_value *page_context(struct request *r, const char *title);
+/* A list's page links (templates/pagination.mustache) into ctx: page,
+ * prev_url and next_url (path?page=N, past the first and up to max_page
+ * when more says there is a next one) and has_pages. */
+void page_pager(struct request *r, struct tmpl_value *ctx, const char *path,
+    int page, int more, int max_page);
 /* Renders template name with ctx into r->resp as a 200 HTML page.
  * Returns 0, or 500 when the template is missing. */
 int page_render(struct request *r, const char *name, struct tmpl_value *ctx);

@@ -35,7 +35,8 @@ static const char *const session_stmts[SESS__MAX] = {
 	"SELECT s.id, s.user_id, HEX(s.csrf_secret), "
 	"s.last_seen_at < UTC_TIMESTAMP() - "
 	"INTERVAL IF(u.role = 'admin', 60, 600) SECOND, "
-	"u.email, u.display_name, u.role, u.email_verified_at IS NOT NULL "
+	"u.email, u.display_name, u.role, u.email_verified_at IS NOT NULL, "
+	"u.unread_notifications "
 	"FROM sessions s JOIN users u ON u.id = s.user_id "
 	"WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP() "
 	"AND s.last_seen_at > UTC_TIMESTAMP() - "
@@ -190,6 +191,7 @@ session_load(struct request *r, enum db_target target)
 	s->display_name = db_cell(&rows, 0, 5);
 	s->role = role_from_name(db_cell(&rows, 0, 6));
 	s->verified = strcmp(db_cell(&rows, 0, 7), "1") == 0;
+	s->unread = strtoll(db_cell(&rows, 0, 8), NULL, 10);
 	r->session = s;
 	if (r->writes && strcmp(db_cell(&rows, 0, 3), "1") == 0) {
 		struct db_arg id[] = { DB_INT(s->id) };

@@ -36,6 +36,7 @@ struct session {
 	const char *display_name;
 	enum role role;
 	int verified;            /* email verified */
+	long long unread;        /* users.unread_notifications */
 };
 
 /*

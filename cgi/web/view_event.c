@@ -238,11 +238,21 @@ view_ticket_types(struct arena *a, const struct ticket_type *types, size_t n,
 	return list;
 }
 
-struct tmpl_value *
-view_reviews(struct arena *a, const struct review *reviews, size_t n)
+static const char *const star_texts[] = { "☆☆☆☆☆", "★☆☆☆☆", "★★☆☆☆",
+    "★★★☆☆", "★★★★☆", "★★★★★" };
+
+/* A day as reviews show it, and its ISO form, into v. */
+static void
+set_day(struct arena *a, struct tmpl_value *v, time_t t)
 {
-	static const char *const stars[] = { "☆☆☆☆☆", "★☆☆☆☆", "★★☆☆☆",
-	    "★★★☆☆", "★★★★☆", "★★★★★" };
+	tv_set_str(a, v, "date", dates_local(a, t, "UTC", "%-d %b %Y"));
+	tv_set_str(a, v, "date_iso", dates_iso(a, t));
+}
+
+struct tmpl_value *
+view_reviews(struct arena *a, const struct review *reviews, size_t n,
+    int reply_urls)
+{
 	struct tmpl_value *list = tv_list(a);
 
 	for (size_t i = 0; i < n; i++) {
@@ -250,16 +260,51 @@ view_reviews(struct arena *a, const struct review *reviews, size_t n)
 		struct tmpl_value *v = tv_object(a);
 		int rating = rv->rating >= 0 && rv->rating <= 5 ? rv->rating : 0;
 
+		tv_set_int(a, v, "id", rv->id);
 		tv_set_int(a, v, "rating", rating);
-		tv_set_str(a, v, "stars", stars[rating]);
+		tv_set_str(a, v, "stars", star_texts[rating]);
 		tv_set(a, v, "paragraphs", paragraphs(a, rv->comment));
 		tv_set_str(a, v, "author", rv->author);
-		tv_set_str(a, v, "date", dates_local(a, rv->created_at, "UTC",
-		    "%-d %b %Y"));
-		tv_set_str(a, v, "date_iso", dates_iso(a, rv->created_at));
+		set_day(a, v, rv->created_at);
+		tv_set_bool(a, v, "edited", rv->edited);
+		tv_set_bool(a, v, "hidden", rv->hidden);
+		if (rv->reply != NULL) {
+			struct tmpl_value *reply = tv_object(a);
+
+			tv_set(a, reply, "paragraphs", paragraphs(a, rv->reply));
+			set_day(a, reply, rv->replied_at);
+			tv_set(a, v, "reply", reply);
+		} else if (reply_urls)
+			tv_set_str(a, v, "reply_url", arena_printf(a,
+			    "/reviews/%lld/reply", rv->id));
+		tv_set_str(a, v, "report_url", arena_printf(a,
+		    "/reviews/%lld/report", rv->id));
 		tv_push(a, list, v);
 	}
 	return list;
+}
+
+struct tmpl_value *
+view_rating_breakdown(struct arena *a, const struct event *ev)
+{
+	struct tmpl_value *v = rating_value(a, ev->rating_sum,
+	    ev->rating_count), *bars;
+
+	if (v == NULL)
+		return NULL;
+	bars = tv_list(a);
+	for (int s = 5; s >= 1; s--) {
+		struct tmpl_value *bar = tv_object(a);
+		long long count = ev->rating_stars[s - 1];
+
+		tv_set_str(a, bar, "stars", star_texts[s]);
+		tv_set_int(a, bar, "number", s);
+		tv_set_int(a, bar, "count", count);
+		tv_set_int(a, bar, "percent", count * 100 / ev->rating_count);
+		tv_push(a, bars, bar);
+	}
+	tv_set(a, v, "breakdown", bars);
+	return v;
 }
 
 struct tmpl_value *

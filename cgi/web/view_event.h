@@ -1,5 +1,5 @@
 /*
- * Turning events, ticket types and reviews (events.h) into template
+ * Turning events, ticket types and reviews (events.h, reviews.h) into template
  * values, for every program: the one place that decides how a date, a
  * price, a rating or the seats left are shown. Times are shown in the
  * event's own zone. All values are arena-owned.
@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "events.h"
+#include "reviews.h"
 
 struct arena;
 struct tmpl_value;
@@ -30,8 +31,16 @@ struct tmpl_value *view_event_detail(struct arena *a, const struct event *ev);
 struct tmpl_value *view_ticket_types(struct arena *a,
     const struct ticket_type *types, size_t n, const struct event *ev,
     time_t now);
+/* Reviews as { id, rating, stars, paragraphs, author, date, date_iso,
+ * edited, reply ({ paragraphs, date, date_iso } or absent), report_url,
+ * reply_url (when reply_urls and there is no reply yet) }. Their text is
+ * plain: paragraphs kept, no links. */
 struct tmpl_value *view_reviews(struct arena *a, const struct review *reviews,
-    size_t n);
+    size_t n, int reply_urls);
+/* ev's shown reviews by stars: { average, count, plural, stars: [{ stars,
+ * count, percent }] from five down to one }, or NULL without reviews. */
+struct tmpl_value *view_rating_breakdown(struct arena *a,
+    const struct event *ev);
 /* An organizer's events: each card plus status, public, sold and quota,
  * and revenue[i] (a text, or NULL for none; revenue may be NULL). */
 struct tmpl_value *view_organizer_events(struct arena *a,

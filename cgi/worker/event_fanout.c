@@ -14,6 +14,7 @@
 #include "log.h"
 #include "order_undo.h"
 #include "orders.h"
+#include "notify.h"
 #include "outbox.h"
 
 struct cancel_job {
@@ -126,8 +127,9 @@ struct notice_job {
 	size_t n;
 };
 
-/* Mails one batch of buyers and, when it was full, queues the next, in
- * db_tx's transaction: a batch goes out once, whatever happens. */
+/* Tells one batch of buyers (a notification, and its mail) and, when it
+ * was full, queues the next, in db_tx's transaction: a batch goes out
+ * once, whatever happens. */
 static enum db_status
 notice_batch(struct db *db, void *arg)
 {
@@ -156,7 +158,11 @@ notice_batch(struct db *db, void *arg)
 		json_object_object_add(vars, "code", json_object_new_string(b->code));
 		json_object_object_add(vars, "order_url", json_object_new_string(
 		    arena_printf(a, "%s/me/orders/%s", base, b->code)));
-		rc = outbox_mail(db, b->email, "event_changed", vars);
+		rc = notify_deliver(db, base, j->cfg->secret_key, b->user_id,
+		    NOTIFY_EVENT_CHANGED, j->ev->id, arena_printf(a,
+		    "/me/orders/%s", b->code), arena_printf(a, "“%s” has "
+		    "moved: now %s, %s.", j->ev->title, when, where), b->email,
+		    "event_changed", vars);
 		json_object_put(vars);
 		if (rc != 0)
 			return DB_ERROR;

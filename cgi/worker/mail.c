@@ -410,8 +410,16 @@ mail_build(const struct mail_message *m, struct buf *out, char *err,
 	if (mail_check_value("From", m->from, err, errlen) != 0 ||
 	    mail_check_address("To", m->to, err, errlen) != 0 ||
 	    mail_check_value("Subject", m->subject, err, errlen) != 0 ||
-	    mail_check_value("Message-ID", m->message_id, err, errlen) != 0)
+	    mail_check_value("Message-ID", m->message_id, err, errlen) != 0 ||
+	    (m->unsubscribe != NULL && mail_check_value("List-Unsubscribe",
+	    m->unsubscribe, err, errlen) != 0))
 		return -1;
+	if (m->unsubscribe != NULL && (strncmp(m->unsubscribe, "http", 4) != 0 ||
+	    strpbrk(m->unsubscribe, " <>") != NULL)) {
+		snprintf(err, errlen, "List-Unsubscribe: \"%.80s\" is not a URL",
+		    m->unsubscribe);
+		return -1;
+	}
 	if (mail_split_from(m->from, name, addr) != 0) {
 		snprintf(err, errlen, "From: \"%.80s\" is not an address",
 		    m->from);
@@ -434,6 +442,11 @@ mail_build(const struct mail_message *m, struct buf *out, char *err,
 	else
 		mail_put_words(out, m->subject);
 	buf_printf(out, "\r\nMessage-ID: <%s>\r\n", m->message_id);
+	/* RFC 8058: a mail client's one-click unsubscribe POSTs to the URL. */
+	if (m->unsubscribe != NULL)
+		buf_printf(out, "List-Unsubscribe: <%s>\r\n"
+		    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+		    m->unsubscribe);
 	buf_puts(out, "MIME-Version: 1.0\r\n"
 	    "Auto-Submitted: auto-generated\r\n"
 	    "Content-Type: multipart/alternative; boundary=\"" BOUNDARY "\"\r\n"

@@ -41,6 +41,7 @@ struct mail_message {
 	const char *html;        /* UTF-8 */
 	const char *message_id;  /* unique, without the angle brackets */
 	time_t date;
+	const char *unsubscribe; /* the one-click http(s) URL, or NULL */
 };
 
 /* curl's global set-up, once per process before any other thread runs.

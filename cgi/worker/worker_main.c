@@ -15,9 +15,12 @@
 #include "heartbeat.h"
 #include "log.h"
 #include "mail.h"
+#include "notify.h"
 #include "orders.h"
 #include "outbox.h"
+#include "digest.h"
 #include "purge.h"
+#include "reminders.h"
 #include "stripe_api.h"
 #include "tmpl.h"
 #include "util.h"
@@ -32,7 +35,8 @@
  *   has locked, and a claimed row is not due again until its lease ends.
  *   Topics: "mail" (one message), "event_cancelled" (undoing a
  *   cancelled event's orders) and "event_changed" (telling its ticket
- *   holders it moved), event_fanout.h.
+ *   holders it moved), event_fanout.h; "notify" (a notification and its
+ *   mail, notify.h), written in one transaction with the row's mark.
  * - releasing the seats of holds that were never paid and of offline
  *   orders past their payment deadline (orders.h), every few seconds,
  *   and closing the Stripe Checkout Session of each, so nobody pays for
@@ -42,6 +46,9 @@
  *   refunded (stripe.c).
  * - deleting expired sessions and tokens (purge.h), at start and every few
  *   minutes.
+ * - the day-before reminders of events starting within 24 hours
+ *   (reminders.h), every few seconds, a batch of holders per transaction,
+ *   and the organizers' daily digests of new bookings (digest.h).
  * - saying it is alive (heartbeat.h) every few seconds, for the status
  *   page, and taking that back when it stops.
  *
@@ -66,6 +73,7 @@
 #define HOLDS_EVERY 5           /* seconds between hold-expiry runs */
 #define PURGE_EVERY 300         /* seconds between purges */
 #define BEAT_EVERY 10           /* seconds between heartbeats */
+#define REMIND_EVERY 10         /* seconds between scans for reminders */
 #define OUTBOX_BATCH 10
 /* The longest one row may take (an SMTP transaction times out at 20 s),
  * with room to spare: a row is only started while at least this much of
@@ -81,8 +89,11 @@ struct worker {
 	int stopping;
 };
 
-/* A topic's handler: 0 when the row is done, or -1 with the reason in
- * err (the row is retried later). */
+/* A topic's handler: 0 when the row is done, HANDLED_IN_TX when it is
+ * done and marked processed in the handler's own transaction (rows it
+ * wrote commit with that mark, so a crash never writes them twice), or -1
+ * with the reason in err (the row is retried later). */
+#define HANDLED_IN_TX 1
 typedef int (*topic_handler)(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
 
@@ -92,6 +103,8 @@ static int handle_event_cancelled(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
 static int handle_event_changed(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
+static int handle_notify(struct worker *, const struct outbox_row *,
+    struct json_object *, char *, size_t);
 
 static const struct {
 	const char *topic;
@@ -100,6 +113,7 @@ static const struct {
 	{ "mail", handle_mail },
 	{ "event_cancelled", handle_event_cancelled },
 	{ "event_changed", handle_event_changed },
+	{ "notify", handle_notify },
 };
 
 /* Waits up to ms milliseconds for SIGTERM or SIGINT (0: only looks).
@@ -197,6 +211,7 @@ handle_mail(struct worker *w, const struct outbox_row *row,
 	m.message_id = arena_printf(&w->arena, "outbox-%llu.%s@%s", row->id,
 	    stamp, domain);
 	m.date = time(NULL);
+	m.unsubscribe = json_str(payload, "unsubscribe");
 	if (mail_build(&m, &msg, err, errlen) != 0 ||
 	    mail_deliver(&w->cfg, to, &msg, row->id, err, errlen) != 0)
 		goto out;
@@ -226,6 +241,54 @@ handle_event_changed(struct worker *w, const struct outbox_row *row,
 	(void)row;
 	return event_fanout_changed(w->db, &w->cfg, &w->arena, payload, err,
 	    errlen);
+}
+
+struct notify_job {
+	struct worker *w;
+	const struct outbox_row *row;
+	struct json_object *payload;
+	char *err;
+	size_t errlen;
+};
+
+/* The notification, its mail's row and the mark of this row, in one
+ * transaction. */
+static enum db_status
+notify_tx(struct db *db, void *arg)
+{
+	struct notify_job *j = arg;
+	enum db_status st;
+
+	if (notify_handle(db, j->w->cfg.base_url, j->w->cfg.secret_key,
+	    j->payload, j->err, j->errlen) != 0)
+		return (st = db_last_status(db)) != DB_OK ? st : DB_ABORTED;
+	switch (outbox_done(db, j->row)) {
+	case 0:
+		return DB_OK;
+	case 1:
+		snprintf(j->err, j->errlen, "the claim was lost: another "
+		    "worker has the row");
+		return DB_ABORTED;
+	default:
+		return db_last_status(db) != DB_OK ? db_last_status(db) :
+		    DB_ERROR;
+	}
+}
+
+/* Topic "notify" (notify.h): a notification and, as its recipient
+ * wants, its mail. */
+static int
+handle_notify(struct worker *w, const struct outbox_row *row,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	struct notify_job j = { w, row, payload, err, errlen };
+	enum db_status st = db_tx(w->db, notify_tx, &j);
+
+	if (st == DB_OK)
+		return HANDLED_IN_TX;
+	if (err[0] == '\0')
+		snprintf(err, errlen, "notify: %s", db_status_name(st));
+	return -1;
 }
 
 /* ------------------------------------------------------------ outbox */
@@ -271,7 +334,7 @@ run_outbox(struct worker *w)
 	struct outbox_row *rows;
 	double claimed_at;
 	char err[1024];
-	int n, i;
+	int n, i, rc;
 
 	arena_reset(&w->arena);
 	claimed_at = now_seconds();
@@ -282,7 +345,10 @@ run_outbox(struct worker *w)
 		    OUTBOX_LEASE_SECONDS - ROW_MAX_SECONDS)
 			break;
 		err[0] = '\0';
-		if (handle_row(w, &rows[i], err, sizeof(err)) == 0) {
+		if ((rc = handle_row(w, &rows[i], err, sizeof(err))) ==
+		    HANDLED_IN_TX)
+			continue;
+		if (rc == 0) {
 			if (outbox_done(w->db, &rows[i]) == -1)
 				log_err("outbox %llu: handled but not marked "
 				    "processed; it comes back after its lease",
@@ -365,7 +431,7 @@ main(void)
 {
 	static struct worker w;
 	struct arena holds;
-	double next_holds = 0, next_purge = 0, next_beat = 0;
+	double next_holds = 0, next_purge = 0, next_beat = 0, next_remind = 0;
 	char name[HEARTBEAT_NAME_MAX + 1], host[64] = "";
 	time_t started = time(NULL);
 
@@ -416,6 +482,17 @@ main(void)
 				log_info("purged %ld expired sessions and tokens",
 				    gone);
 			next_purge = now_seconds() + PURGE_EVERY;
+		}
+		if (now_seconds() >= next_remind) {
+			arena_reset(&holds);
+			n = reminders_run(w.db, &w.cfg, &holds);
+			if (n > 0)
+				log_info("reminded %d ticket holders of "
+				    "tomorrow's events", n);
+			arena_reset(&holds);
+			if ((n = digest_run(w.db, &w.cfg, &holds)) > 0)
+				log_info("sent %d organizers' daily digests", n);
+			next_remind = now_seconds() + REMIND_EVERY;
 		}
 		n = run_outbox(&w);
 		if (n < OUTBOX_BATCH)

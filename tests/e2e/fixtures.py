@@ -2,10 +2,13 @@
 with ticket types, a demo account signed in, and waiting for an order's
 status (the worker's expiry). Standard library only."""
 
+import base64
 import email
 import email.policy
 import glob
+import hashlib
 import os
+import random
 import re
 import time
 import urllib.parse
@@ -13,6 +16,7 @@ import urllib.parse
 import tap
 
 DB = tap.DB_NAME
+CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def value(q):
@@ -53,6 +57,42 @@ def account(name, role="attendee"):
           "SELECT '%s', 'Test %s', password_hash, '%s', UTC_TIMESTAMP() FROM users "
           "WHERE email = 'alice@tessera.test'" % (who, name, role))
     return who, int(value("SELECT id FROM users WHERE email = '%s'" % who))
+
+
+def make_buyers(tag, n):
+    """n verified accounts, each with a session made in the database (a
+    sign-in each would cost n password hashes): [(user id, Client)]."""
+    # The demo password's hash: every live account has a real one.
+    value("INSERT INTO users (email, display_name, password_hash, "
+          "email_verified_at) SELECT CONCAT('%s-', s.seq, '@buyers.test'), "
+          "CONCAT('Buyer ', s.seq), u.password_hash, UTC_TIMESTAMP() "
+          "FROM seq_1_to_%d s JOIN users u ON u.email = 'alice@tessera.test'"
+          % (tag, n))
+    rows = tap.sql("primary", "SELECT id FROM users WHERE email LIKE "
+                   "'%s-%%@buyers.test' ORDER BY id" % tag, database=DB)
+    buyers, values = [], []
+    for (uid,) in rows:
+        raw = os.urandom(32)
+        token = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        values.append("(UNHEX('%s'), %s, UNHEX('%s'), UTC_TIMESTAMP() + "
+                      "INTERVAL 1 DAY)" % (hashlib.sha256(raw).hexdigest(), uid,
+                                           os.urandom(32).hex()))
+        c = tap.Client()
+        c.cookies["tessera_session"] = token
+        buyers.append((int(uid), c))
+    value("INSERT INTO sessions (token_hash, user_id, csrf_secret, expires_at) "
+          "VALUES " + ", ".join(values))
+    return buyers
+
+
+def pay_for(ev, uids):
+    """A paid order of event ev for each account of uids, as checkout
+    leaves it."""
+    rows = ["('%s', %d, %d, 'paid', 0, 'EUR', UTC_TIMESTAMP())"
+            % ("".join(random.choice(CODE_CHARS) for _ in range(16)), ev, uid)
+            for uid in uids]
+    value("INSERT INTO orders (code, event_id, buyer_id, status, total_cents, "
+          "currency, paid_at) VALUES " + ", ".join(rows))
 
 
 def sign_in(email, password="tessera-demo"):
@@ -135,3 +175,24 @@ def mailed_token(to, path, timeout=30, skip=()):
         if found or time.time() >= deadline:
             return found
         time.sleep(0.3)
+
+
+def wait_for(query, want, timeout=30):
+    """Polls query until it answers want; its last answer."""
+    deadline = time.time() + timeout
+    while True:
+        got = value(query)
+        if got == want or time.time() >= deadline:
+            return got
+        time.sleep(0.3)
+
+
+def mails_to(addr):
+    """The messages the worker wrote for addr, oldest first."""
+    out = []
+    for name in sorted(glob.glob(os.path.join(MAIL_DIR, "*.eml"))):
+        with open(name, "rb") as f:
+            msg = email.message_from_binary_file(f, policy=email.policy.default)
+        if msg["To"] is not None and addr in str(msg["To"]):
+            out.append(msg)
+    return out

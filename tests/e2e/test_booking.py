@@ -4,10 +4,7 @@ buyers for few seats, counted in the database afterwards (never
 oversold: sold + held equals a recount of the seats of live orders, and
 every refused buyer got 409)."""
 
-import base64
 import concurrent.futures
-import hashlib
-import os
 import re
 import shutil
 import subprocess
@@ -15,7 +12,7 @@ import time
 import urllib.parse
 
 import tap
-from fixtures import counters, expire_hold, location, new_event, sign_in
+from fixtures import counters, expire_hold, location, make_buyers, new_event, sign_in
 
 DB = tap.DB_NAME
 TAG = "bk%d" % (int(time.time()) % 100000000)
@@ -43,32 +40,6 @@ def lines_recount(tt):
                      "AND o.status IN ('held', 'pending_payment', 'paid')" % tt))
 
 
-def make_buyers(n):
-    """n verified accounts, each with a session made in the database (a
-    sign-in each would cost n password hashes): [(user id, Client)]."""
-    # The demo password's hash: every live account has a real one.
-    value("INSERT INTO users (email, display_name, password_hash, "
-          "email_verified_at) SELECT CONCAT('%s-', s.seq, '@buyers.test'), "
-          "CONCAT('Buyer ', s.seq), u.password_hash, UTC_TIMESTAMP() "
-          "FROM seq_1_to_%d s JOIN users u ON u.email = 'alice@tessera.test'"
-          % (TAG, n))
-    rows = sql("SELECT id FROM users WHERE email LIKE '%s-%%@buyers.test' "
-               "ORDER BY id" % TAG)
-    buyers, values = [], []
-    for (uid,) in rows:
-        raw = os.urandom(32)
-        token = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-        values.append("(UNHEX('%s'), %s, UNHEX('%s'), UTC_TIMESTAMP() + "
-                      "INTERVAL 1 DAY)" % (hashlib.sha256(raw).hexdigest(), uid,
-                                           os.urandom(32).hex()))
-        c = tap.Client()
-        c.cookies["tessera_session"] = token
-        buyers.append((int(uid), c))
-    value("INSERT INTO sessions (token_hash, user_id, csrf_secret, expires_at) "
-          "VALUES " + ", ".join(values))
-    return buyers
-
-
 def book_query(items):
     """The event page form's query for [(type id, quantity)]."""
     q = []
@@ -89,8 +60,10 @@ def book(c, ev, items):
 
 
 def mails_of(code):
-    """Confirmation mails queued for order code."""
-    return int(value("SELECT COUNT(*) FROM outbox WHERE topic = 'mail' AND "
+    """Confirmations queued for order code: the checkout queues a
+    notification with its mail (topic notify), which the worker turns
+    into the mail row."""
+    return int(value("SELECT COUNT(*) FROM outbox WHERE topic = 'notify' AND "
                      "payload LIKE '%%order_confirmed%%' AND payload LIKE '%%%s%%'"
                      % code))
 
@@ -279,7 +252,7 @@ def race(ev, buyers, items_of, what):
 
 
 def test_races():
-    buyers = make_buyers(240)
+    buyers = make_buyers(TAG, 240)
 
     ev, (tt,) = new_event(TAG + " race", [("General", 0, 50, 10, 0)])
     t0 = time.time()

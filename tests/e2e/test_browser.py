@@ -7,8 +7,9 @@ the order and the ticket with its QR code; the password asked again
 transfer, the organizer recording its payment from /admin, checking its
 ticket in at the door and finding it among the event's attendees and in
 its statistics, and running an event (a new one refused, a copy edited,
-given a ticket type and published); by clicking links and buttons as a
-person would. Every page
+given a ticket type and published); a buyer's review form, notifications
+and mail settings, and the moderation queue; by clicking links and
+buttons as a person would. Every page
 passes browser.check_page: no script element, axe-core finds nothing
 serious or critical, nothing scrolls sideways."""
 
@@ -245,6 +246,7 @@ def record_payment(d, size, page, code):
     tap.ok(len(browser.find_all(d, ".chart svg rect")) >= 1,
            "%s: the statistics chart the sales" % size)
     organize(d, size, page)
+    community(d, size, page)
     browser.submit(d, "Sign out", form="/logout")
 
 
@@ -286,6 +288,35 @@ def organize(d, size, page):
     browser.open(d, "/events/%s" % copy)
     page("the copy's public page")
     tap.like(browser.text(d, ".tickets"), "Standing", "%s: it sells the new ticket type" % size)
+
+
+def community(d, size, page):
+    """Reviews, notifications and moderation: a demo buyer's review form
+    for a past event, their notifications and mail settings; the site
+    admin's moderation queue."""
+    browser.submit(d, "Sign out", form="/logout")
+    browser.open(d, "/login")
+    browser.submit(d, "Sign in", form="/login", fields={
+        "Email address": "alice@tessera.test", "Password": "tessera-demo"})
+    past = value("SELECT MIN(o.event_id) FROM orders o JOIN users u ON u.id = o.buyer_id "
+                 "JOIN events e ON e.id = o.event_id WHERE u.email = 'alice@tessera.test' "
+                 "AND o.status = 'paid' AND e.status = 'published' "
+                 "AND e.starts_at < UTC_TIMESTAMP()")
+    if past:
+        browser.open(d, "/events/%s" % past)
+        page("a past event with its reviews")
+        browser.follow(d, "Review this event")
+        page("the review form", want_path="/events/%s/reviews" % past)
+    browser.open(d, "/me/notifications")
+    page("the notifications")
+    browser.follow(d, "Which of these are also mailed to me")
+    page("the mail settings", want_path="/me/notifications/settings")
+    browser.submit(d, "Sign out", form="/logout")
+    browser.open(d, "/login")
+    browser.submit(d, "Sign in", form="/login", fields={
+        "Email address": "admin@tessera.test", "Password": "tessera-demo"})
+    browser.open(d, "/admin/moderation")
+    page("the moderation queue")
 
 
 for size in ("desktop", "phone"):

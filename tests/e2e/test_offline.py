@@ -44,8 +44,11 @@ def reserve(c, ev, tt, qty=1):
 
 
 def mails(code, template):
-    return int(value("SELECT COUNT(*) FROM outbox WHERE payload LIKE '%%\"%s\"%%' "
-                     "AND payload LIKE '%%%s%%'" % (template, code)))
+    """The mails of template about order code that its page queued: a
+    notification with its mail (topic notify), which the worker turns into
+    the mail row."""
+    return int(value("SELECT COUNT(*) FROM outbox WHERE topic = 'notify' AND "
+                     "payload LIKE '%%\"%s\"%%' AND payload LIKE '%%%s%%'" % (template, code)))
 
 
 def admin_post(c, code, action):

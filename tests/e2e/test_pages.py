@@ -157,8 +157,10 @@ tap.ok(ev[2] in tap_unescape(r.body) and ev[3] in r.body, "and the venue and cit
 avg = "%.1f" % (int(ev[4]) / int(ev[5]))
 tap.ok("%s out of 5 from %s review" % (avg, ev[5]) in r.body,
        "average rating %s from %s reviews" % (avg, ev[5]))
-nrev = int(first("SELECT COUNT(*) FROM reviews WHERE event_id = %d" % eid))
-tap.is_eq(r.body.count('<li class="review">'), min(nrev, 10), "latest reviews listed (at most 10)")
+nrev = int(first("SELECT COUNT(*) FROM reviews WHERE event_id = %d AND hidden_at IS NULL"
+                 % eid))
+tap.is_eq(r.body.count('<li class="review" id="review-'), min(nrev, 10),
+          "latest reviews listed (at most 10)")
 over = first("SELECT ends_at < UTC_TIMESTAMP() FROM events WHERE id = %d" % eid) == "1"
 for tt in rows("SELECT name, quota - sold - held, price_cents, "
                "IFNULL(sales_end < UTC_TIMESTAMP(), 0) FROM ticket_types WHERE event_id = %d" % eid):

@@ -135,38 +135,54 @@ EXPECTED_GRANTS = {
         "events": "SELECT", "ticket_types": "SELECT", "reviews": "SELECT",
         "sessions": "SELECT",
         "users": "SELECT (id, email, display_name, role, email_verified_at, "
-                 "disabled_at, deleted_at)",
+                 "disabled_at, deleted_at, unread_notifications)",
     },
     "tessera_app": {
         "*.*": "SLAVE MONITOR",
         "users": "SELECT, INSERT (email, display_name, password_hash, password_changed_at), "
                  "UPDATE (email, display_name, password_hash, password_changed_at, "
-                 "email_verified_at, deleted_at)",
+                 "email_verified_at, deleted_at, unread_notifications)",
         "sessions": "SELECT, INSERT, UPDATE, DELETE",
         "account_tokens": "SELECT, INSERT, UPDATE, DELETE",
         "login_throttle": "SELECT, INSERT, UPDATE, DELETE",
-        "audit_log": "INSERT", "outbox": "INSERT", "events": "SELECT",
+        "audit_log": "INSERT", "outbox": "INSERT",
+        "events": "SELECT, UPDATE (rating_sum, rating_count, rating_1, rating_2, "
+                  "rating_3, rating_4, rating_5)",
         "ticket_types": "SELECT, UPDATE", "orders": "SELECT, INSERT, UPDATE",
         "order_lines": "SELECT, INSERT", "order_history": "SELECT, INSERT",
         "tickets": "SELECT, INSERT, UPDATE", "payment_events": "INSERT",
+        "reviews": "SELECT, INSERT (event_id, author_id, rating, comment), "
+                   "UPDATE (rating, comment, updated_at, reply, replied_at, reports), "
+                   "DELETE",
+        "review_reports": "INSERT",
+        "notifications": "SELECT, UPDATE (read_at, open_subject)",
+        "notification_prefs": "SELECT, INSERT, UPDATE",
     },
     "tessera_admin": {
         "*.*": "SLAVE MONITOR",
         "users": "SELECT (id, email, display_name, role, email_verified_at, disabled_at, "
-                 "deleted_at, created_at), UPDATE (role, disabled_at)",
+                 "deleted_at, created_at, unread_notifications), "
+                 "UPDATE (role, disabled_at, unread_notifications)",
         "sessions": "SELECT, UPDATE, DELETE", "audit_log": "SELECT, INSERT",
         "outbox": "SELECT, INSERT, UPDATE", "events": "SELECT, INSERT, UPDATE, DELETE",
         "ticket_types": "SELECT, INSERT, UPDATE, DELETE", "orders": "SELECT, UPDATE",
         "order_lines": "SELECT", "order_history": "SELECT, INSERT",
         "tickets": "SELECT, UPDATE (checked_in_at)",
         "event_staff": "SELECT, INSERT, DELETE", "worker_heartbeat": "SELECT",
+        "reviews": "SELECT, UPDATE (hidden_at, hidden_by)", "review_reports": "SELECT",
+        "notifications": "INSERT", "notification_prefs": "SELECT",
     },
     "tessera_worker": {
         "*.*": "USAGE",
         "outbox": "SELECT, INSERT, UPDATE", "orders": "SELECT, UPDATE",
         "order_history": "INSERT", "tickets": "SELECT", "ticket_types": "SELECT, UPDATE",
-        "order_lines": "SELECT", "events": "SELECT",
-        "users": "SELECT (id, email, display_name, disabled_at)",
+        "order_lines": "SELECT", "events": "SELECT, UPDATE (reminded_at)",
+        "event_reminders": "SELECT, INSERT", "organizer_digests": "SELECT, INSERT",
+        "users": "SELECT (id, email, display_name, disabled_at, unread_notifications), "
+                 "UPDATE (unread_notifications)",
+        "notifications": "SELECT (id, user_id, kind, open_subject), INSERT, "
+                         "UPDATE (actors, updated_at)",
+        "notification_prefs": "SELECT",
         "worker_heartbeat": "SELECT, INSERT, UPDATE, DELETE",
         "sessions": "SELECT, DELETE", "account_tokens": "SELECT, DELETE",
         "login_throttle": "SELECT, DELETE",
@@ -330,10 +346,25 @@ def check_demo_data():
               "no ticket type is oversold")
     tap.ok(n("SELECT COUNT(*) FROM ticket_types WHERE sold = quota AND quota > 0") >= 1,
            "some ticket types are sold out")
-    tap.is_eq(n("SELECT COUNT(*) FROM events e WHERE e.rating_sum <> "
-                "(SELECT COALESCE(SUM(r.rating), 0) FROM reviews r WHERE r.event_id = e.id) "
-                "OR e.rating_count <> (SELECT COUNT(*) FROM reviews r WHERE r.event_id = e.id)"), 0,
-              "events.rating_sum/rating_count equal the recount of reviews")
+    tap.is_eq(n("SELECT COUNT(*) FROM events e WHERE (e.rating_sum, e.rating_count, "
+                "e.rating_1, e.rating_2, e.rating_3, e.rating_4, e.rating_5) <> "
+                "(SELECT COALESCE(SUM(r.rating), 0), COUNT(*), "
+                "COALESCE(SUM(r.rating = 1), 0), COALESCE(SUM(r.rating = 2), 0), "
+                "COALESCE(SUM(r.rating = 3), 0), COALESCE(SUM(r.rating = 4), 0), "
+                "COALESCE(SUM(r.rating = 5), 0) FROM reviews r "
+                "WHERE r.event_id = e.id AND r.hidden_at IS NULL)"), 0,
+              "events' rating counters equal the recount of shown reviews")
+    tap.ok(n("SELECT COUNT(*) FROM reviews WHERE hidden_at IS NOT NULL") >= 1,
+           "a reported review is hidden")
+    tap.ok(n("SELECT COUNT(*) FROM reviews WHERE reply IS NOT NULL") >= 1,
+           "organizers replied to reviews")
+    tap.is_eq(n("SELECT COUNT(*) FROM users u WHERE u.unread_notifications <> "
+                "(SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id "
+                "AND n.read_at IS NULL)"), 0,
+              "users.unread_notifications equals the recount of unread notifications")
+    tap.ok(n("SELECT COUNT(*) FROM notifications WHERE read_at IS NULL") >= 1 and
+           n("SELECT COUNT(*) FROM notifications WHERE read_at IS NOT NULL") >= 1,
+           "demo notifications, read and unread")
     tap.ok(n("SELECT COUNT(*) FROM reviews") > 0, "there are reviews")
     tap.is_eq(n("SELECT COUNT(*) FROM reviews r JOIN events e ON e.id = r.event_id "
                 "WHERE e.ends_at > UTC_TIMESTAMP()"), 0, "reviews only for past events")

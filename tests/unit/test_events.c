@@ -5,25 +5,27 @@
 #include "arena.h"
 #include "dates.h"
 #include "events.h"
+#include "reviews.h"
 #include "row.h"
 #include "tap.h"
 
 /* Rows as the statements of events.c return them, one row each. A NULL
  * cell is SQL NULL. */
 #define EVENT_LIST_COLS 13
-#define EVENT_DETAIL_COLS 19
+#define EVENT_DETAIL_COLS 24
 static const char *const event_names[EVENT_DETAIL_COLS] = {
 	"id", "organizer_id", "title", "summary", "venue", "address", "city",
 	"timezone", "starts_at", "ends_at", "status", "rating_sum",
 	"rating_count", "description", "display_name", "refunds_until",
 	"offline_payment_days", "offline_instructions", "organizer_disabled",
+	"rating_1", "rating_2", "rating_3", "rating_4", "rating_5",
 };
 static const char *const event_good[EVENT_DETAIL_COLS] = {
 	"42", "7", "Late Night Strings", "", "Radialsystem",
 	"Holzmarktstraße 33", "Berlin", "Europe/Berlin",
 	"2026-12-05 18:30:00", "2026-12-05 20:30:00", "cancelled", "17",
 	"4", "First.\n\nSecond.", "Olga Organizer", NULL, "7",
-	"IBAN DE00 0000", "0",
+	"IBAN DE00 0000", "0", "0", "0", "1", "1", "2",
 };
 
 #define TT_COLS 14
@@ -37,12 +39,15 @@ static const char *const tt_good[TT_COLS] = {
 	NULL, "2026-12-05 18:30:00", "1", "10", "0", "-2",
 };
 
-#define RV_COLS 4
+#define RV_COLS 12
 static const char *const rv_names[RV_COLS] = {
-	"rating", "comment", "created_at", "display_name",
+	"id", "event_id", "author_id", "rating", "comment", "created_at",
+	"updated_at", "display_name", "reply", "replied_at", "reports",
+	"hidden",
 };
 static const char *const rv_good[RV_COLS] = {
-	"4", "Lovely.", "2026-12-06 10:00:00", "Alice",
+	"3", "42", "8", "4", "Lovely.", "2026-12-06 10:00:00", NULL, "Alice",
+	"Thank you!", "2026-12-07 09:00:00", "0", "0",
 };
 
 /* A one-row result of ncols cells: cells[] with cells[col] = value when
@@ -91,7 +96,7 @@ rv_with(struct arena *a, int col, const char *value)
 	struct db_rows r = one_row(a, rv_names, rv_good, RV_COLS, col, value);
 	struct review rv;
 
-	return events_parse_review(&r, 0, &rv);
+	return reviews_parse(&r, 0, &rv);
 }
 
 static void
@@ -115,6 +120,8 @@ test_parse_event(struct arena *a)
 	is_int(ev.status, EVENT_CANCELLED, "status as the enum");
 	is_int(ev.rating_sum, 17, "rating sum");
 	is_int(ev.rating_count, 4, "rating count");
+	is_int(ev.rating_stars[4], 2, "reviews of five stars");
+	is_int(ev.rating_stars[0], 0, "reviews of one star");
 	is_str(ev.organizer_name, "Olga Organizer", "organizer name");
 	is_str(ev.description, "First.\n\nSecond.", "description");
 	is_int(ev.offline_payment_days, 7, "days to pay offline");
@@ -221,14 +228,18 @@ test_parse_review(struct arena *a)
 	struct review rv;
 
 	r = one_row(a, rv_names, rv_good, RV_COLS, -1, NULL);
-	is_int(events_parse_review(&r, 0, &rv), 0, "a review parses");
+	is_int(reviews_parse(&r, 0, &rv), 0, "a review parses");
 	is_int(rv.rating, 4, "rating");
 	is_str(rv.comment, "Lovely.", "comment");
 	is_str(rv.author, "Alice", "author");
-	is_int(rv_with(a, 0, "0"), ROW_BAD, "rating 0");
-	is_int(rv_with(a, 0, "6"), ROW_BAD, "rating 6");
-	is_int(rv_with(a, 0, "five"), ROW_BAD, "rating in words");
-	is_int(rv_with(a, 2, NULL), ROW_BAD, "no date");
+	is_int(rv.edited, 0, "never edited");
+	is_str(rv.reply, "Thank you!", "the organizer's reply");
+	is_int(rv.hidden, 0, "shown");
+	is_int(rv_with(a, 3, "0"), ROW_BAD, "rating 0");
+	is_int(rv_with(a, 3, "6"), ROW_BAD, "rating 6");
+	is_int(rv_with(a, 3, "five"), ROW_BAD, "rating in words");
+	is_int(rv_with(a, 5, NULL), ROW_BAD, "no date");
+	is_int(rv_with(a, 8, NULL), 0, "no reply");
 }
 
 /* A ticket type of quota 10 with sold and held, sold between start and
