@@ -26,7 +26,8 @@
 -- for SELECT on the columns it reads as well.
 
 -- tessera-browse: public pages; reads only. Of users, what pages and the
--- session show, never password hashes. SLAVE MONITOR lets it read SHOW
+-- session show, never password hashes; pictures and who liked them, for
+-- the galleries. SLAVE MONITOR lets it read SHOW
 -- REPLICA STATUS to skip a lagging replica.
 CREATE USER IF NOT EXISTS 'tessera_browse'@'localhost' IDENTIFIED BY '@BROWSE_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_browse'@'127.0.0.1' IDENTIFIED BY '@BROWSE_PASSWORD@';
@@ -37,6 +38,8 @@ GRANT SLAVE MONITOR ON *.* TO 'tessera_browse'@'localhost', 'tessera_browse'@'12
 GRANT SELECT ON tessera.events TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 GRANT SELECT ON tessera.ticket_types TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 GRANT SELECT ON tessera.reviews TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
+GRANT SELECT ON tessera.pictures TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
+GRANT SELECT ON tessera.picture_likes TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 GRANT SELECT ON tessera.sessions TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 GRANT SELECT (id, email, display_name, role, email_verified_at, disabled_at, deleted_at) ON tessera.users TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 
@@ -45,7 +48,9 @@ GRANT SELECT (id, email, display_name, role, email_verified_at, disabled_at, del
 -- status. It may write a person's own columns of users, never role: only
 -- tessera-admin and `tessera create-admin` make organizers and admins. It
 -- appends to the outbox and the audit log but reads neither, and deletes
--- no order, ticket or account (an account is anonymised).
+-- no order, ticket or account (an account is anonymised). A person's own
+-- pictures: uploaded, edited (never their file, size or status) and
+-- deleted, and likes given and taken back with the count beside them.
 CREATE USER IF NOT EXISTS 'tessera_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_app'@'127.0.0.1' IDENTIFIED BY '@APP_PASSWORD@';
 ALTER USER 'tessera_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
@@ -65,6 +70,8 @@ GRANT SELECT, INSERT ON tessera.order_lines TO 'tessera_app'@'localhost', 'tesse
 GRANT SELECT, INSERT ON tessera.order_history TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE ON tessera.tickets TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT INSERT ON tessera.payment_events TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE (title, description, price_cents, licence, like_count, updated_at), DELETE ON tessera.pictures TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT, DELETE ON tessera.picture_likes TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 
 -- tessera-admin: organizer and site-admin pages; reads replicas too. Of
 -- users it reads what the pages list, never password hashes, and changes
@@ -99,7 +106,9 @@ GRANT SELECT ON tessera.worker_heartbeat TO 'tessera_admin'@'localhost', 'tesser
 -- seats go back to the ticket types) and purges sessions, tokens and
 -- throttle rows that ran out. Undoing a cancelled event's orders it reads
 -- the event, the orders' lines and their buyers' names and addresses (no
--- password hashes) and queues their mails; it writes its heartbeat.
+-- password hashes) and queues their mails; it writes its heartbeat. Of
+-- pictures it reads what it derives sizes from and writes only their
+-- status and the derived sizes' dimensions.
 CREATE USER IF NOT EXISTS 'tessera_worker'@'localhost' IDENTIFIED BY '@WORKER_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_worker'@'127.0.0.1' IDENTIFIED BY '@WORKER_PASSWORD@';
 ALTER USER 'tessera_worker'@'localhost' IDENTIFIED BY '@WORKER_PASSWORD@';
@@ -117,3 +126,4 @@ GRANT SELECT, UPDATE ON tessera.ticket_types TO 'tessera_worker'@'localhost', 't
 GRANT SELECT, DELETE ON tessera.sessions TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT, DELETE ON tessera.account_tokens TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT, DELETE ON tessera.login_throttle TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT, UPDATE (status, thumb_width, thumb_height, preview_width, preview_height) ON tessera.pictures TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';

@@ -17,6 +17,8 @@
 #include "mail.h"
 #include "orders.h"
 #include "outbox.h"
+#include "picture_derive.h"
+#include "picture_image.h"
 #include "purge.h"
 #include "stripe_api.h"
 #include "tmpl.h"
@@ -32,7 +34,10 @@
  *   has locked, and a claimed row is not due again until its lease ends.
  *   Topics: "mail" (one message), "event_cancelled" (undoing a
  *   cancelled event's orders) and "event_changed" (telling its ticket
- *   holders it moved), event_fanout.h.
+ *   holders it moved), event_fanout.h; and "picture_derive" (an
+ *   upload's sizes, picture_derive.h), of the slow class (outbox.h): a
+ *   batch of quick rows, then one slow row, and again, so a mail waits
+ *   behind at most one picture whatever the queue of uploads.
  * - releasing the seats of holds that were never paid and of offline
  *   orders past their payment deadline (orders.h), every few seconds,
  *   and closing the Stripe Checkout Session of each, so nobody pays for
@@ -92,6 +97,8 @@ static int handle_event_cancelled(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
 static int handle_event_changed(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
+static int handle_picture_derive(struct worker *, const struct outbox_row *,
+    struct json_object *, char *, size_t);
 
 static const struct {
 	const char *topic;
@@ -100,6 +107,7 @@ static const struct {
 	{ "mail", handle_mail },
 	{ "event_cancelled", handle_event_cancelled },
 	{ "event_changed", handle_event_changed },
+	{ "picture_derive", handle_picture_derive },
 };
 
 /* Waits up to ms milliseconds for SIGTERM or SIGINT (0: only looks).
@@ -228,6 +236,15 @@ handle_event_changed(struct worker *w, const struct outbox_row *row,
 	    errlen);
 }
 
+/* Topic "picture_derive" (pictures.h): picture_derive.c. */
+static int
+handle_picture_derive(struct worker *w, const struct outbox_row *row,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	return picture_derive(w->db, &w->cfg, &w->arena, payload, row->attempts,
+	    err, errlen);
+}
+
 /* ------------------------------------------------------------ outbox */
 
 /* Finds the topic's handler, parses the payload and runs the handler.
@@ -261,12 +278,13 @@ handle_row(struct worker *w, const struct outbox_row *row, char *err,
 }
 
 /*
- * Claims one batch and handles it. Before each row it checks for a stop
+ * Claims one batch of up to max rows of class cls and handles it. Before
+ * each row it checks for a stop
  * request and for enough lease left; rows it does not get to are given
  * back. Returns how many rows it claimed, or -1.
  */
 static int
-run_outbox(struct worker *w)
+run_outbox(struct worker *w, enum outbox_class cls, int max)
 {
 	struct outbox_row *rows;
 	double claimed_at;
@@ -275,7 +293,7 @@ run_outbox(struct worker *w)
 
 	arena_reset(&w->arena);
 	claimed_at = now_seconds();
-	if ((n = outbox_claim(w->db, &w->arena, OUTBOX_BATCH, &rows)) <= 0)
+	if ((n = outbox_claim(w->db, &w->arena, cls, (size_t)max, &rows)) <= 0)
 		return n;
 	for (i = 0; i < n; i++) {
 		if (stop_requested(w, 0) || now_seconds() - claimed_at >
@@ -329,6 +347,13 @@ worker_init(struct worker *w)
 		mail_cleanup();
 		return -1;
 	}
+	if (picture_image_init() != 0) {
+		mysql_library_end();
+		mail_cleanup();
+		return -1;
+	}
+	if (w->cfg.media_dir == NULL)
+		log_err("TESSERA_MEDIA_DIR is not set: uploads stay processing");
 	w->db = db_open(&w->cfg);
 	arena_init(&w->arena, 0);
 	return 0;
@@ -390,7 +415,7 @@ main(void)
 	    w.cfg.mail_dir != NULL ? "into files" : "not configured");
 
 	while (!stop_requested(&w, 0)) {
-		int n;
+		int n, slow;
 
 		if (now_seconds() >= next_holds) {
 			arena_reset(&holds);
@@ -417,8 +442,9 @@ main(void)
 				    gone);
 			next_purge = now_seconds() + PURGE_EVERY;
 		}
-		n = run_outbox(&w);
-		if (n < OUTBOX_BATCH)
+		n = run_outbox(&w, OUTBOX_QUICK, OUTBOX_BATCH);
+		slow = run_outbox(&w, OUTBOX_SLOW, 1);
+		if (n < OUTBOX_BATCH && slow < 1)
 			stop_requested(&w, POLL_MS * 3 / 4 +
 			    random() % (POLL_MS / 2));
 	}
@@ -431,5 +457,6 @@ main(void)
 	mysql_library_end();
 	mail_cleanup();
 	stripe_api_cleanup();
+	picture_image_shutdown();
 	return 0;
 }

@@ -133,7 +133,7 @@ EXPECTED_GRANTS = {
     "tessera_browse": {
         "*.*": "SLAVE MONITOR",
         "events": "SELECT", "ticket_types": "SELECT", "reviews": "SELECT",
-        "sessions": "SELECT",
+        "sessions": "SELECT", "pictures": "SELECT", "picture_likes": "SELECT",
         "users": "SELECT (id, email, display_name, role, email_verified_at, "
                  "disabled_at, deleted_at)",
     },
@@ -149,6 +149,9 @@ EXPECTED_GRANTS = {
         "ticket_types": "SELECT, UPDATE", "orders": "SELECT, INSERT, UPDATE",
         "order_lines": "SELECT, INSERT", "order_history": "SELECT, INSERT",
         "tickets": "SELECT, INSERT, UPDATE", "payment_events": "INSERT",
+        "pictures": "SELECT, INSERT, UPDATE (title, description, price_cents, licence, "
+                    "like_count, updated_at), DELETE",
+        "picture_likes": "SELECT, INSERT, DELETE",
     },
     "tessera_admin": {
         "*.*": "SLAVE MONITOR",
@@ -170,6 +173,8 @@ EXPECTED_GRANTS = {
         "worker_heartbeat": "SELECT, INSERT, UPDATE, DELETE",
         "sessions": "SELECT, DELETE", "account_tokens": "SELECT, DELETE",
         "login_throttle": "SELECT, DELETE",
+        "pictures": "SELECT, UPDATE (status, thumb_width, thumb_height, preview_width, "
+                    "preview_height)",
     },
 }
 

@@ -1,0 +1,118 @@
+#include "picture_derive.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "media_store.h"
+#include "picture_image.h"
+#include "pictures.h"
+#include "util.h"
+
+/* What is made: each size in each encoding. */
+static const int sides[] = { PICTURE_THUMB_SIDE, PICTURE_PREVIEW_SIDE };
+
+const char *
+picture_derived_key(struct arena *a, const char *key, int side,
+    const char *ext)
+{
+	return arena_printf(a, "%s-%d.%s", key, side, ext);
+}
+
+/* Removes every derived file of key (after a failure, so none is left
+ * half made). */
+static void
+remove_derived(struct arena *a, const struct media_store *ms, const char *key)
+{
+	for (size_t i = 0; i < ARRAY_LEN(sides); i++)
+		for (int e = 0; e < PICTURE__ENC_MAX; e++)
+			media_remove(ms, MEDIA_PUBLIC, picture_derived_key(a, key,
+			    sides[i], picture_encoding_ext[e]));
+}
+
+/* Makes one derived file through a temporary one in the spool folder, so
+ * nginx never serves a file being written. */
+static int
+derive_one(struct arena *a, const struct config *cfg,
+    const struct media_store *ms, const char *src, const char *key,
+    int side, enum picture_encoding enc, int *w, int *h, char *err,
+    size_t errlen)
+{
+	char *tmp = arena_printf(a, "%s/tmp/derive-XXXXXX", cfg->media_dir);
+	int fd, rc = -1;
+
+	if ((fd = mkstemp(tmp)) == -1) {
+		snprintf(err, errlen, "cannot create a file in %s/tmp",
+		    cfg->media_dir);
+		return -1;
+	}
+	close(fd);
+	if (picture_image_derive(src, side, enc, tmp, w, h, err, errlen) == 0 &&
+	    media_keep(ms, MEDIA_PUBLIC, picture_derived_key(a, key, side,
+	    picture_encoding_ext[enc]), tmp) == 0)
+		rc = 0;
+	else if (err[0] == '\0')
+		snprintf(err, errlen, "cannot store a derived file");
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
+
+int
+picture_derive(struct db *db, const struct config *cfg, struct arena *a,
+    struct json_object *payload, long long attempts, char *err,
+    size_t errlen)
+{
+	struct json_object *id;
+	struct media_store ms;
+	enum picture_status status;
+	const char *key;
+	char src[4096];
+	int w[ARRAY_LEN(sides)], h[ARRAY_LEN(sides)], rc;
+	long long pid;
+
+	if (!json_object_object_get_ex(payload, "picture_id", &id) ||
+	    !json_object_is_type(id, json_type_int)) {
+		snprintf(err, errlen, "picture_derive needs \"picture_id\"");
+		return -1;
+	}
+	pid = json_object_get_int64(id);
+	if (media_store_local(&ms, cfg->media_dir) != 0) {
+		snprintf(err, errlen, "TESSERA_MEDIA_DIR is not set");
+		return -1;
+	}
+	if ((rc = pictures_derive_source(db, a, pid, &key, &status)) == 1 ||
+	    (rc == 0 && status != PICTURE_PROCESSING))
+		return 0;
+	if (rc != 0 || media_path(&ms, MEDIA_ORIGINALS, key, src,
+	    sizeof(src)) != 0) {
+		snprintf(err, errlen, "picture %lld: cannot read its row", pid);
+		return -1;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(sides); i++)
+		for (int e = 0; e < PICTURE__ENC_MAX; e++) {
+			if (derive_one(a, cfg, &ms, src, key, sides[i],
+			    (enum picture_encoding)e, &w[i], &h[i], err,
+			    errlen) == 0)
+				continue;
+			remove_derived(a, &ms, key);
+			if (attempts < PICTURE_DERIVE_ATTEMPTS)
+				return -1;
+			log_err("picture %lld: marked failed: %s", pid, err);
+			return pictures_set_derived(db, pid, PICTURE_FAILED, 0, 0,
+			    0, 0) == 0 ? 0 : -1;
+		}
+	if (pictures_set_derived(db, pid, PICTURE_READY, w[0], h[0], w[1],
+	    h[1]) != 0) {
+		snprintf(err, errlen, "picture %lld: its sizes are made but "
+		    "the row was not updated", pid);
+		return -1;
+	}
+	log_info("picture %lld: sizes made", pid);
+	return 0;
+}
