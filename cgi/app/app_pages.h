@@ -41,6 +41,13 @@ enum app_page {
 	PAGE_ME_ORDERS,
 	PAGE_ME_TICKETS,
 	PAGE_TICKET,
+	PAGE_ME_PICTURES,
+	PAGE_ME_PICTURE,
+	PAGE_ME_PICTURE_EDIT,
+	PAGE_ME_PICTURE_DELETE,
+	PAGE_PICTURE_UPLOAD,
+	PAGE_PICTURE_LIKE,
+	PAGE_PICTURE_ORIGINAL,
 	PAGE__MAX
 };
 
@@ -108,5 +115,16 @@ int stripe_refund(struct request *r, const char *code, const char *payment);
 int me_orders(struct request *r);
 int me_tickets(struct request *r);
 int ticket_page(struct request *r);
+
+/* Pictures: a person's own (pictures_upload.c, pictures_own.c) and
+ * likes (picture_like.c). */
+int me_pictures(struct request *r);
+int picture_upload(struct request *r);
+int me_picture(struct request *r);
+int me_picture_edit(struct request *r);
+int me_picture_delete(struct request *r);
+int picture_like(struct request *r);
+/* picture_original.c */
+int picture_original(struct request *r);
 
 #endif

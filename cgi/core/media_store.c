@@ -53,10 +53,21 @@ local_remove(const struct media_store *ms, enum media_area area,
 	return 0;
 }
 
+static int
+local_internal_uri(const struct media_store *ms, const char *key, char *out,
+    size_t n)
+{
+	int len = snprintf(out, n, MEDIA_ORIGINALS_URI "%s", key);
+
+	(void)ms;
+	return len < 0 || (size_t)len >= n ? -1 : 0;
+}
+
 static const struct media_store_ops local_ops = {
 	.keep = local_keep,
 	.path = local_path,
 	.remove = local_remove,
+	.internal_uri = local_internal_uri,
 };
 
 int
@@ -134,4 +145,13 @@ media_remove(const struct media_store *ms, enum media_area area,
 	if (media_check(ms, area, key, "remove") != 0)
 		return -1;
 	return ms->ops->remove(ms, area, key);
+}
+
+int
+media_internal_uri(const struct media_store *ms, const char *key, char *out,
+    size_t n)
+{
+	if (media_check(ms, MEDIA_ORIGINALS, key, "internal_uri") != 0)
+		return -1;
+	return ms->ops->internal_uri(ms, key, out, n);
 }

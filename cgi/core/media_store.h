@@ -42,7 +42,16 @@ struct media_store_ops {
 	/* Removes key; a key that is not there is not an error. */
 	int (*remove)(const struct media_store *ms, enum media_area area,
 	    const char *key);
+	/* Where the web server serves an original from once a program has
+	 * allowed it (nginx's internal location, through X-Accel-Redirect),
+	 * into out (size n). */
+	int (*internal_uri)(const struct media_store *ms, const char *key,
+	    char *out, size_t n);
 };
+
+/* The local store's internal location of the originals, "internal" in
+ * both nginx configurations, so no request can name it. */
+#define MEDIA_ORIGINALS_URI "/_originals/"
 
 struct media_store {
 	const struct media_store_ops *ops;
@@ -66,5 +75,7 @@ int media_path(const struct media_store *ms, enum media_area area,
     const char *key, char *out, size_t n);
 int media_remove(const struct media_store *ms, enum media_area area,
     const char *key);
+int media_internal_uri(const struct media_store *ms, const char *key,
+    char *out, size_t n);
 
 #endif

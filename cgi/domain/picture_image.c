@@ -12,11 +12,6 @@
 #include "log.h"
 #include "util.h"
 
-const char *const picture_encoding_ext[PICTURE__ENC_MAX] = {
-	[PICTURE_ENC_WEBP] = "webp",
-	[PICTURE_ENC_JPEG] = "jpg",
-};
-
 /* The file loaders allowed, by the name vips_foreign_find_load() gives,
  * and the container each one's files must fill exactly. */
 static const struct {

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "picture_files.h"
 #include "pictures.h"
 
 /* Most pixels (width times height) an upload may have: 40 MP, more than
@@ -50,10 +51,6 @@ enum picture_probe picture_image_probe(const char *path,
     struct picture_info *out);
 /* A sentence for people about a refusal. */
 const char *picture_probe_message(enum picture_probe p);
-
-/* The two encodings of each derived size. */
-enum picture_encoding { PICTURE_ENC_WEBP, PICTURE_ENC_JPEG, PICTURE__ENC_MAX };
-extern const char *const picture_encoding_ext[PICTURE__ENC_MAX];
 
 /*
  * Writes the image at src, shrunk to fit a box of side x side (never

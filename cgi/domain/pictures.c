@@ -87,6 +87,7 @@ enum pictures_stmt {
 	PIC_KEY_OF_OWN,
 	PIC_DELETE_LIKES,
 	PIC_DELETE,
+	PIC_EVENT_CHOICES,
 	PIC_DERIVE_SOURCE,
 	PIC_SET_DERIVED,
 	PIC__MAX
@@ -144,6 +145,14 @@ static const char *const pictures_stmts[PIC__MAX] = {
 	"DELETE FROM picture_likes WHERE picture_id = ?",
 	/* PIC_DELETE */
 	"DELETE FROM pictures WHERE id = ? AND owner_id = ?",
+	/* PIC_EVENT_CHOICES: through orders_by_buyer and
+	 * events_by_organizer. */
+	"SELECT e.id, e.title, e.starts_at FROM orders o "
+	"JOIN events e ON e.id = o.event_id "
+	"WHERE o.buyer_id = ? AND o.status = 'paid' AND e.status <> 'draft' "
+	"UNION SELECT id, title, starts_at FROM events "
+	"WHERE organizer_id = ? AND status <> 'draft' "
+	"ORDER BY starts_at DESC LIMIT ?",
 	/* PIC_DERIVE_SOURCE */
 	"SELECT storage_key, status FROM pictures WHERE id = ?",
 	/* PIC_SET_DERIVED */
@@ -416,6 +425,35 @@ pictures_delete(struct db *db, struct arena *a, long long id,
 	    db_exec(db, pictures_stmts[PIC_DELETE], own, ARRAY_LEN(own), NULL,
 	    NULL) != DB_OK)
 		return -1;
+	return 0;
+}
+
+int
+pictures_event_choices(struct db *db, struct arena *a, long long user_id,
+    int limit, struct picture_event **out, size_t *n)
+{
+	struct db_arg args[] = { DB_INT(user_id), DB_INT(user_id),
+	    DB_INT(limit) };
+	struct db_rows rows;
+	struct picture_event *list;
+
+	*out = NULL;
+	*n = 0;
+	if (db_query(db, a, DB_PRIMARY, pictures_stmts[PIC_EVENT_CHOICES], args,
+	    ARRAY_LEN(args), &rows) != 0)
+		return -1;
+	list = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(*list));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct row_reader rd;
+
+		row_begin(&rd, &rows, i, "picture event");
+		list[i].id = row_int(&rd, 0, 1, LLONG_MAX);
+		list[i].title = row_text(&rd, 1);
+		if (row_end(&rd) != 0)
+			return ROW_BAD;
+	}
+	*out = list;
+	*n = rows.nrows;
 	return 0;
 }
 

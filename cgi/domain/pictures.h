@@ -51,10 +51,6 @@ enum picture_licence {
 extern const char *const picture_licence_names[LICENCE__MAX];
 extern const char *const picture_licence_labels[LICENCE__MAX];
 
-/* The sizes the worker derives, each the longest side of its box. */
-#define PICTURE_THUMB_SIDE 400
-#define PICTURE_PREVIEW_SIDE 1600
-
 /* What one person may upload: how many in an hour, and how many bytes of
  * originals in all. */
 #define PICTURES_PER_HOUR 30
@@ -163,6 +159,16 @@ int pictures_update(struct db *db, struct arena *a, long long id,
  * once committed. Returns 0, 1 when it is not the owner's, or -1. */
 int pictures_delete(struct db *db, struct arena *a, long long id,
     long long owner_id, const char **key);
+
+/* An event a person may file pictures under: one they held a paid
+ * ticket for, or organize. */
+struct picture_event {
+	long long id;
+	const char *title;
+};
+/* The person's events, latest first, at most limit, on the primary. */
+int pictures_event_choices(struct db *db, struct arena *a, long long user_id,
+    int limit, struct picture_event **out, size_t *n);
 
 /* The worker: a picture's storage key and status, on the primary. */
 int pictures_derive_source(struct db *db, struct arena *a, long long id,

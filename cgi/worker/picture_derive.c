@@ -3,6 +3,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -10,38 +11,17 @@
 #include "db.h"
 #include "log.h"
 #include "media_store.h"
+#include "picture_files.h"
 #include "picture_image.h"
 #include "pictures.h"
-#include "util.h"
-
-/* What is made: each size in each encoding. */
-static const int sides[] = { PICTURE_THUMB_SIDE, PICTURE_PREVIEW_SIDE };
-
-const char *
-picture_derived_key(struct arena *a, const char *key, int side,
-    const char *ext)
-{
-	return arena_printf(a, "%s-%d.%s", key, side, ext);
-}
-
-/* Removes every derived file of key (after a failure, so none is left
- * half made). */
-static void
-remove_derived(struct arena *a, const struct media_store *ms, const char *key)
-{
-	for (size_t i = 0; i < ARRAY_LEN(sides); i++)
-		for (int e = 0; e < PICTURE__ENC_MAX; e++)
-			media_remove(ms, MEDIA_PUBLIC, picture_derived_key(a, key,
-			    sides[i], picture_encoding_ext[e]));
-}
 
 /* Makes one derived file through a temporary one in the spool folder, so
  * nginx never serves a file being written. */
 static int
 derive_one(struct arena *a, const struct config *cfg,
     const struct media_store *ms, const char *src, const char *key,
-    int side, enum picture_encoding enc, int *w, int *h, char *err,
-    size_t errlen)
+    enum picture_size size, enum picture_encoding enc, int *w, int *h,
+    char *err, size_t errlen)
 {
 	char *tmp = arena_printf(a, "%s/tmp/derive-XXXXXX", cfg->media_dir);
 	int fd, rc = -1;
@@ -51,10 +31,14 @@ derive_one(struct arena *a, const struct config *cfg,
 		    cfg->media_dir);
 		return -1;
 	}
+	/* nginx serves it, reading through the group (the savers truncate
+	 * the file and keep its mode). */
+	fchmod(fd, 0640);
 	close(fd);
-	if (picture_image_derive(src, side, enc, tmp, w, h, err, errlen) == 0 &&
-	    media_keep(ms, MEDIA_PUBLIC, picture_derived_key(a, key, side,
-	    picture_encoding_ext[enc]), tmp) == 0)
+	if (picture_image_derive(src, picture_sides[size], enc, tmp, w, h, err,
+	    errlen) == 0 &&
+	    media_keep(ms, MEDIA_PUBLIC, picture_file_key(a, key, size, enc),
+	    tmp) == 0)
 		rc = 0;
 	else if (err[0] == '\0')
 		snprintf(err, errlen, "cannot store a derived file");
@@ -73,7 +57,7 @@ picture_derive(struct db *db, const struct config *cfg, struct arena *a,
 	enum picture_status status;
 	const char *key;
 	char src[4096];
-	int w[ARRAY_LEN(sides)], h[ARRAY_LEN(sides)], rc;
+	int w[PICTURE__SIZE_MAX], h[PICTURE__SIZE_MAX], rc;
 	long long pid;
 
 	if (!json_object_object_get_ex(payload, "picture_id", &id) ||
@@ -94,13 +78,13 @@ picture_derive(struct db *db, const struct config *cfg, struct arena *a,
 		snprintf(err, errlen, "picture %lld: cannot read its row", pid);
 		return -1;
 	}
-	for (size_t i = 0; i < ARRAY_LEN(sides); i++)
+	for (int i = 0; i < PICTURE__SIZE_MAX; i++)
 		for (int e = 0; e < PICTURE__ENC_MAX; e++) {
-			if (derive_one(a, cfg, &ms, src, key, sides[i],
+			if (derive_one(a, cfg, &ms, src, key, (enum picture_size)i,
 			    (enum picture_encoding)e, &w[i], &h[i], err,
 			    errlen) == 0)
 				continue;
-			remove_derived(a, &ms, key);
+			picture_files_remove(a, &ms, key, 0);
 			if (attempts < PICTURE_DERIVE_ATTEMPTS)
 				return -1;
 			log_err("picture %lld: marked failed: %s", pid, err);

@@ -3,7 +3,7 @@
  * ({"picture_id": id}, pictures_insert()) makes the sizes the pages show
  * from the original, a thumbnail and a preview (PICTURE_THUMB_SIDE,
  * PICTURE_PREVIEW_SIDE), each as WebP and JPEG, into the media store's
- * public area as KEY-SIDE.webp and KEY-SIDE.jpg, and marks the picture
+ * public area (named by picture_files.h), and marks the picture
  * ready. The topic is of the slow class (outbox.h), so mail never waits
  * behind it.
  */
@@ -20,10 +20,6 @@ struct json_object;
 /* Tries a file that libvips cannot read this many times (a full disk
  * passes) before the picture is marked failed. */
 #define PICTURE_DERIVE_ATTEMPTS 3
-
-/* The public key of a derived file ("KEY-400.webp"), arena-owned. */
-const char *picture_derived_key(struct arena *a, const char *key, int side,
-    const char *ext);
 
 /*
  * Handles one row of the topic (attempts: the row's, after its claim).

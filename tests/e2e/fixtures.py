@@ -2,9 +2,11 @@
 with ticket types, a demo account signed in, and waiting for an order's
 status (the worker's expiry). Standard library only."""
 
+import base64
 import email
 import email.policy
 import glob
+import hashlib
 import os
 import re
 import time
@@ -39,6 +41,33 @@ def new_event(title, types):
         ids.append(int(value("SELECT MAX(id) FROM ticket_types WHERE event_id = %d"
                              % ev)))
     return ev, ids
+
+
+def make_accounts(tag, n):
+    """n verified accounts named after tag, each with a session made in the
+    database (a sign-in each would cost n password hashes):
+    [(user id, Client)]."""
+    # The demo password's hash: every live account has a real one.
+    value("INSERT INTO users (email, display_name, password_hash, "
+          "email_verified_at) SELECT CONCAT('%s-', s.seq, '@buyers.test'), "
+          "CONCAT('Buyer ', s.seq), u.password_hash, UTC_TIMESTAMP() "
+          "FROM seq_1_to_%d s JOIN users u ON u.email = 'alice@tessera.test'"
+          % (tag, n))
+    rows = tap.sql("primary", "SELECT id FROM users WHERE email LIKE "
+                   "'%s-%%@buyers.test' ORDER BY id" % tag, database=DB)
+    accounts, values = [], []
+    for (uid,) in rows:
+        raw = os.urandom(32)
+        token = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        values.append("(UNHEX('%s'), %s, UNHEX('%s'), UTC_TIMESTAMP() + "
+                      "INTERVAL 1 DAY)" % (hashlib.sha256(raw).hexdigest(), uid,
+                                           os.urandom(32).hex()))
+        c = tap.Client()
+        c.cookies["tessera_session"] = token
+        accounts.append((int(uid), c))
+    value("INSERT INTO sessions (token_hash, user_id, csrf_secret, expires_at) "
+          "VALUES " + ", ".join(values))
+    return accounts
 
 
 def sign_in(email, password="tessera-demo"):

@@ -15,7 +15,7 @@ import time
 import urllib.parse
 
 import tap
-from fixtures import counters, expire_hold, location, new_event, sign_in
+from fixtures import counters, expire_hold, location, make_accounts, new_event, sign_in
 
 DB = tap.DB_NAME
 TAG = "bk%d" % (int(time.time()) % 100000000)
@@ -41,32 +41,6 @@ def lines_recount(tt):
     return int(value("SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l "
                      "JOIN orders o ON o.id = l.order_id WHERE l.ticket_type_id = %d "
                      "AND o.status IN ('held', 'pending_payment', 'paid')" % tt))
-
-
-def make_buyers(n):
-    """n verified accounts, each with a session made in the database (a
-    sign-in each would cost n password hashes): [(user id, Client)]."""
-    # The demo password's hash: every live account has a real one.
-    value("INSERT INTO users (email, display_name, password_hash, "
-          "email_verified_at) SELECT CONCAT('%s-', s.seq, '@buyers.test'), "
-          "CONCAT('Buyer ', s.seq), u.password_hash, UTC_TIMESTAMP() "
-          "FROM seq_1_to_%d s JOIN users u ON u.email = 'alice@tessera.test'"
-          % (TAG, n))
-    rows = sql("SELECT id FROM users WHERE email LIKE '%s-%%@buyers.test' "
-               "ORDER BY id" % TAG)
-    buyers, values = [], []
-    for (uid,) in rows:
-        raw = os.urandom(32)
-        token = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-        values.append("(UNHEX('%s'), %s, UNHEX('%s'), UTC_TIMESTAMP() + "
-                      "INTERVAL 1 DAY)" % (hashlib.sha256(raw).hexdigest(), uid,
-                                           os.urandom(32).hex()))
-        c = tap.Client()
-        c.cookies["tessera_session"] = token
-        buyers.append((int(uid), c))
-    value("INSERT INTO sessions (token_hash, user_id, csrf_secret, expires_at) "
-          "VALUES " + ", ".join(values))
-    return buyers
 
 
 def book_query(items):
@@ -279,7 +253,7 @@ def race(ev, buyers, items_of, what):
 
 
 def test_races():
-    buyers = make_buyers(240)
+    buyers = make_accounts(TAG, 240)
 
     ev, (tt,) = new_event(TAG + " race", [("General", 0, 50, 10, 0)])
     t0 = time.time()
