@@ -1,10 +1,16 @@
 #include "http_multipart.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "arena.h"
+#include "buf.h"
+#include "http_spool.h"
 #include "http_url.h"
+#include "log.h"
 #include "util.h"
 
 /* RFC 2046 5.1.1: 1 to 70 characters. */
@@ -16,6 +22,7 @@ const struct multipart_limits multipart_default_limits = {
 	.max_name_len = 64,
 	.max_field_len = 16 * 1024,
 	.max_file_len = 16 * 1024 * 1024,
+	.max_body_len = 20 * 1024 * 1024,
 };
 
 /* The part headers RFC 7578 gives a meaning; any other is ignored. */
@@ -59,11 +66,9 @@ struct mp_ctx {
 	const char *reason;
 };
 
-/* Walks the delimiters of one body (see mp_scan_next). */
-struct mp_scan {
-	const char *p;		/* just after the last "--boundary" */
-	const char *end;	/* end of the body */
-	char delim[4 + MP_BOUNDARY_MAX]; /* CRLF "--" boundary */
+/* CRLF "--" boundary, from the request's Content-Type. */
+struct mp_delim {
+	char delim[4 + MP_BOUNDARY_MAX];
 	size_t dlen;
 };
 
@@ -113,24 +118,6 @@ mp_is(const char *s, size_t len, const char *word)
 	return strlen(word) == len && strncasecmp(s, word, len) == 0;
 }
 
-/* Returns the first occurrence of the delimiter in [p, end), or NULL. The
- * delimiter has one CR, its first byte, so each candidate comparison stops
- * before the next CR in the body: the search is linear. */
-static const char *
-mp_find(const struct mp_scan *sc, const char *p)
-{
-	const char *cr;
-
-	while ((size_t)(sc->end - p) >= sc->dlen &&
-	    (cr = memchr(p, '\r', (size_t)(sc->end - p) - sc->dlen + 1)) !=
-	    NULL) {
-		if (memcmp(cr, sc->delim, sc->dlen) == 0)
-			return cr;
-		p = cr + 1;
-	}
-	return NULL;
-}
-
 /*
  * Reads the boundary from a request Content-Type header value into sc's
  * delimiter. A type other than multipart/form-data is UNSUPPORTED; that
@@ -138,7 +125,7 @@ mp_find(const struct mp_scan *sc, const char *p)
  * parameters, is MALFORMED. Parameters other than boundary are skipped.
  */
 static enum multipart_status
-mp_boundary(struct mp_ctx *c, const char *ct, struct mp_scan *sc)
+mp_boundary(struct mp_ctx *c, const char *ct, struct mp_delim *sc)
 {
 	static const char type[] = "multipart/form-data";
 	const char *p = ct, *name, *v, *q;
@@ -213,72 +200,6 @@ mp_boundary(struct mp_ctx *c, const char *ct, struct mp_scan *sc)
 	return MULTIPART_OK;
 }
 
-/*
- * Finds the first "--boundary": at the very start of the body or after a
- * preamble and CRLF. Returns 0 with sc->p just after it, or -1.
- */
-static int
-mp_scan_init(struct mp_scan *sc, const char *body, size_t len)
-{
-	const char *d;
-
-	sc->end = body + len;
-	if (len >= sc->dlen - 2 &&
-	    memcmp(body, sc->delim + 2, sc->dlen - 2) == 0) {
-		sc->p = body + sc->dlen - 2;
-		return 0;
-	}
-	if ((d = mp_find(sc, body)) == NULL)
-		return -1;
-	sc->p = d + sc->dlen;
-	return 0;
-}
-
-/*
- * Steps over the line end after a "--boundary". Returns 1 with [*s, *e)
- * the next part (headers, empty line, data), 0 at a well-formed close
- * delimiter, -1 (reason set) otherwise.
- */
-static int
-mp_scan_next(struct mp_ctx *c, struct mp_scan *sc, const char **s,
-    const char **e)
-{
-	const char *p = sc->p, *d;
-
-	if (sc->end - p < 2) {
-		c->reason = "body ends at a boundary, without close delimiter";
-		return -1;
-	}
-	if (p[0] == '-' && p[1] == '-') {
-		p += 2;
-		if (p == sc->end)
-			return 0;
-		if (sc->end - p < 2 || p[0] != '\r' || p[1] != '\n') {
-			c->reason = "data after the close delimiter";
-			return -1;
-		}
-		if (mp_find(sc, p) != NULL) {
-			c->reason = "the boundary appears after the close "
-			    "delimiter";
-			return -1;
-		}
-		return 0;
-	}
-	if (p[0] != '\r' || p[1] != '\n') {
-		c->reason = "boundary followed by more than CRLF or --";
-		return -1;
-	}
-	p += 2;
-	if ((d = mp_find(sc, p)) == NULL) {
-		c->reason = "missing close delimiter";
-		return -1;
-	}
-	*s = p;
-	*e = d;
-	sc->p = d + sc->dlen;
-	return 1;
-}
-
 /* 1 if s[0..len) has a C0 control, DEL or (as UTF-8) a C1 control. */
 static int
 mp_has_control(const char *s, size_t len)
@@ -334,19 +255,82 @@ mp_unescape(struct arena *a, const char *s, size_t len, size_t *out_len)
 	return buf;
 }
 
+/* RFC 8187 attr-char: the bytes an ext-value carries as they are. */
+static int
+mp_attr_char(unsigned char ch)
+{
+	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9'))
+		return 1;
+	return ch != '\0' && strchr("!#$&+-.^_`|~", ch) != NULL;
+}
+
+/*
+ * Decodes a filename* value, an RFC 8187 ext-value: charset "'" language
+ * "'" value-chars. The charset must be UTF-8 (any case); the language
+ * (letters, digits, '-') is ignored; in the value, %XX (two hex digits)
+ * stands for a byte and every other byte must be an attr-char. Returns
+ * the decoded bytes (arena-owned, NUL-terminated) with *out_len, or NULL
+ * with the reason set. What it decodes to is checked as a filename.
+ */
+static char *
+mp_ext_value(struct mp_ctx *c, const struct mp_span *v, size_t *out_len)
+{
+	static const char charset[] = "UTF-8'";
+	const char *p = v->s, *end = v->s + v->len;
+	char *buf, *o;
+	int hi, lo;
+
+	if (v->len < sizeof(charset) - 1 ||
+	    strncasecmp(p, charset, sizeof(charset) - 1) != 0) {
+		c->reason = "filename* is not in UTF-8";
+		return NULL;
+	}
+	p += sizeof(charset) - 1;
+	while (p < end && ((*p >= 'a' && *p <= 'z') ||
+	    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
+		p++;
+	if (p == end || *p++ != '\'') {
+		c->reason = "garbled filename* language";
+		return NULL;
+	}
+	o = buf = arena_alloc(c->a, (size_t)(end - p) + 1);
+	while (p < end) {
+		if (*p == '%') {
+			if (end - p < 3 || (hi = hex_digit(p[1])) < 0 ||
+			    (lo = hex_digit(p[2])) < 0) {
+				c->reason = "bad percent-encoding in filename*";
+				return NULL;
+			}
+			*o++ = (char)(hi << 4 | lo);
+			p += 3;
+			continue;
+		}
+		if (!mp_attr_char((unsigned char)*p)) {
+			c->reason = "a byte filename* must percent-encode";
+			return NULL;
+		}
+		*o++ = *p++;
+	}
+	*o = '\0';
+	*out_len = (size_t)(o - buf);
+	return buf;
+}
+
 /*
  * Parses a Content-Disposition value: form-data, then parameters, each a
- * token or a quoted string. Sets the spans of name and filename (filename
- * s NULL when absent). Returns MULTIPART_OK or MULTIPART_MALFORMED.
+ * token or a quoted string (filename* a token only). Sets the spans of
+ * name, filename and filename* (s NULL when absent). Returns MULTIPART_OK
+ * or MULTIPART_MALFORMED.
  */
 static enum multipart_status
 mp_disposition(struct mp_ctx *c, const char *p, const char *end,
-    struct mp_span *name, struct mp_span *filename)
+    struct mp_span *name, struct mp_span *filename, struct mp_span *ext)
 {
 	struct mp_span seen[MP_PARAM__MAX];
 	const char *pn, *v;
 	size_t pnlen, vlen;
-	int k;
+	int k, quoted;
 
 	memset(seen, 0, sizeof(seen));
 	for (pn = p; p < end && mp_tchar(*p); p++)
@@ -370,7 +354,7 @@ mp_disposition(struct mp_ctx *c, const char *p, const char *end,
 		if (pnlen == 0 || p == end || *p++ != '=')
 			return mp_fail(c, MULTIPART_MALFORMED,
 			    "garbled Content-Disposition parameter");
-		if (p < end && *p == '"') {
+		if ((quoted = p < end && *p == '"')) {
 			v = ++p;
 			if ((p = memchr(p, '"', (size_t)(end - p))) == NULL)
 				return mp_fail(c, MULTIPART_MALFORMED,
@@ -389,9 +373,9 @@ mp_disposition(struct mp_ctx *c, const char *p, const char *end,
 				break;
 		if (k == MP_PARAM__MAX)
 			continue;
-		if (k == MP_PARAM_FILENAME_EXT)
+		if (k == MP_PARAM_FILENAME_EXT && quoted)
 			return mp_fail(c, MULTIPART_MALFORMED,
-			    "filename* is not allowed (RFC 7578 4.2)");
+			    "filename* is quoted");
 		if (seen[k].s != NULL)
 			return mp_fail(c, MULTIPART_MALFORMED,
 			    "repeated Content-Disposition parameter");
@@ -400,15 +384,18 @@ mp_disposition(struct mp_ctx *c, const char *p, const char *end,
 	}
 	*name = seen[MP_PARAM_NAME];
 	*filename = seen[MP_PARAM_FILENAME];
+	*ext = seen[MP_PARAM_FILENAME_EXT];
 	if (name->s == NULL || name->len == 0)
 		return mp_fail(c, MULTIPART_MALFORMED, "a part without name");
 	return MULTIPART_OK;
 }
 
-/* Fills part's name and filename from the Content-Disposition spans. */
+/* Fills part's name and filename from the Content-Disposition spans;
+ * filename* wins over filename. */
 static enum multipart_status
 mp_names(struct mp_ctx *c, const struct mp_span *name,
-    const struct mp_span *filename, struct multipart_part *part)
+    const struct mp_span *filename, const struct mp_span *ext,
+    struct multipart_part *part)
 {
 	const char *base;
 	char *s;
@@ -421,9 +408,14 @@ mp_names(struct mp_ctx *c, const struct mp_span *name,
 		return mp_fail(c, MULTIPART_MALFORMED,
 		    "field name is not UTF-8 without controls");
 	part->name = s;
-	if (filename->s == NULL)
+	if (ext->s != NULL) {
+		if ((s = mp_ext_value(c, ext, &n)) == NULL)
+			return MULTIPART_MALFORMED;
+	} else if (filename->s != NULL) {
+		s = mp_unescape(c->a, filename->s, filename->len, &n);
+	} else {
 		return MULTIPART_OK;
-	s = mp_unescape(c->a, filename->s, filename->len, &n);
+	}
 	if (!url_utf8_valid(s, n) || mp_has_control(s, n))
 		return mp_fail(c, MULTIPART_MALFORMED,
 		    "filename is not UTF-8 without controls");
@@ -461,19 +453,19 @@ mp_content_type(struct mp_ctx *c, const struct mp_span *v,
 }
 
 /*
- * Reads the header lines of a part starting at p, up to the empty line,
- * into hv (values trimmed of whitespace; s NULL for absent headers).
- * Sets *data to the first byte after the empty line.
+ * Reads the header lines of a part from the avail bytes at p (its first
+ * bytes; more: the part goes on past them), up to the empty line, into
+ * hv (values trimmed of whitespace; s NULL for absent headers). Sets
+ * *data_off to the offset of the first byte after the empty line.
  */
 static enum multipart_status
-mp_headers(struct mp_ctx *c, const char *p, const char *end,
-    struct mp_span hv[MP__MAX], const char **data)
+mp_headers(struct mp_ctx *c, const char *p, size_t avail, int more,
+    struct mp_span hv[MP__MAX], size_t *data_off)
 {
-	const char *hend, *nl, *colon, *v, *ve;
-	size_t k, avail;
+	const char *start = p, *end = p + avail, *hend, *nl, *colon, *v, *ve;
+	size_t k;
 
 	/* Nothing past the limit (plus the empty line) is looked at. */
-	avail = (size_t)(end - p);
 	hend = avail > 2 && avail - 2 > c->lim->max_header_bytes ?
 	    p + c->lim->max_header_bytes + 2 : end;
 	memset(hv, 0, sizeof(*hv) * MP__MAX);
@@ -481,7 +473,7 @@ mp_headers(struct mp_ctx *c, const char *p, const char *end,
 		if (hend - p >= 2 && p[0] == '\r' && p[1] == '\n')
 			break;
 		if ((nl = memchr(p, '\n', (size_t)(hend - p))) == NULL)
-			return hend < end ?
+			return hend < end || more ?
 			    mp_fail(c, MULTIPART_TOO_LARGE,
 			    "part headers over the limit") :
 			    mp_fail(c, MULTIPART_MALFORMED,
@@ -519,28 +511,31 @@ mp_headers(struct mp_ctx *c, const char *p, const char *end,
 		}
 		p = nl + 1;
 	}
-	*data = p + 2;
+	*data_off = (size_t)(p + 2 - start);
 	return MULTIPART_OK;
 }
 
-/* Parses one part, [p, end) without the CRLF before the next delimiter. */
+/*
+ * Reads a part's headers from the avail bytes at p (more: as in
+ * mp_headers) into part: name, filename, type, every header checked.
+ * Sets *data_off to where its data starts among those bytes.
+ */
 static enum multipart_status
-mp_part(struct mp_ctx *c, const char *p, const char *end,
-    struct multipart_part *part)
+mp_part_head(struct mp_ctx *c, const char *p, size_t avail, int more,
+    struct multipart_part *part, size_t *data_off)
 {
-	struct mp_span hv[MP__MAX], name, filename;
+	struct mp_span hv[MP__MAX], name, filename, ext;
 	enum multipart_status st;
-	const char *data;
-	size_t k, len;
+	size_t k;
 
-	if ((st = mp_headers(c, p, end, hv, &data)) != MULTIPART_OK)
+	if ((st = mp_headers(c, p, avail, more, hv, data_off)) != MULTIPART_OK)
 		return st;
 	if (hv[MP_DISPOSITION].s == NULL)
 		return mp_fail(c, MULTIPART_MALFORMED,
 		    "a part without Content-Disposition");
 	if ((st = mp_disposition(c, hv[MP_DISPOSITION].s,
 	    hv[MP_DISPOSITION].s + hv[MP_DISPOSITION].len, &name,
-	    &filename)) != MULTIPART_OK)
+	    &filename, &ext)) != MULTIPART_OK)
 		return st;
 	if (hv[MP_ENCODING].s != NULL) {
 		for (k = 0; k < ARRAY_LEN(mp_identity_encodings); k++)
@@ -555,90 +550,549 @@ mp_part(struct mp_ctx *c, const char *p, const char *end,
 	if (hv[MP_TYPE].s != NULL &&
 	    (st = mp_content_type(c, &hv[MP_TYPE], part)) != MULTIPART_OK)
 		return st;
-	if ((st = mp_names(c, &name, &filename, part)) != MULTIPART_OK)
-		return st;
-	len = (size_t)(end - data);
-	if (part->filename != NULL) {
-		if (len > c->lim->max_file_len)
-			return mp_fail(c, MULTIPART_TOO_LARGE,
-			    "file too large");
-		part->data = data;
-		part->len = len;
-		return MULTIPART_OK;
+	return mp_names(c, &name, &filename, &ext, part);
+}
+
+/* The bytes of the body looked at together: at most MP_WINDOW, of which
+ * only a possible start of the delimiter (fewer than its length) is kept
+ * between two feeds. */
+#define MP_WINDOW 8192
+
+/* Where the reading of the body is (see the header comment). */
+enum mp_state {
+	MP_START,	  /* "--boundary" at the very start, or a preamble */
+	MP_PREAMBLE,	  /* before the first CRLF "--boundary" */
+	MP_BOUNDARY_END,  /* after a "--boundary": CRLF or "--" */
+	MP_CLOSE_END,	  /* after the close delimiter: the end, or CRLF */
+	MP_PART,	  /* a part's bytes, up to the next delimiter */
+	MP_EPILOGUE,	  /* after the close delimiter and CRLF */
+	MP_STOPPED,	  /* decided: the rest of the body is not read */
+};
+
+/* What the bytes of the current part are going into. */
+enum mp_part_state {
+	MP_PS_HEADERS,	  /* collected until the empty line is in view */
+	MP_PS_TEXT,	  /* a text field's value, into p->text */
+	MP_PS_FILE,	  /* a file's bytes, into its spool file */
+	MP_PS_SKIP,	  /* not kept: the upload is already refused */
+};
+
+struct multipart_parser {
+	struct mp_ctx c;
+	const char *media_dir;	/* NULL: a file part cannot be kept */
+	struct mp_delim d;
+	enum mp_state state;
+	/* A refusal decided for good (framing, too many parts, the total,
+	 * a file that cannot be written): nothing more is read. */
+	enum multipart_status final;
+	const char *final_reason;
+	/* The first refused part: the answer unless the framing or the
+	 * count of parts, which are checked to the end, say otherwise. */
+	enum multipart_status deferred;
+	const char *deferred_reason;
+	int ended;		/* finish or abort was called */
+
+	char *win;		/* arena-owned, MP_WINDOW bytes */
+	size_t wlen;
+	size_t total;		/* body bytes fed */
+	size_t started;		/* parts begun */
+	size_t closed;		/* parts whose delimiter was found */
+
+	enum mp_part_state ps;
+	struct multipart_part cur;
+	struct buf head;	/* the current part's header bytes */
+	struct buf text;	/* the current text field's value */
+	int fd;			/* the current file's spool file, or -1 */
+	size_t flen;		/* bytes written to it */
+
+	struct multipart_part *parts; /* arena-owned, the parts read */
+	size_t nparts, cap;
+};
+
+/* Returns the first occurrence of the delimiter in [p, end), or NULL. The
+ * delimiter has one CR, its first byte, so each candidate comparison stops
+ * before the next CR: the search is linear. */
+static const char *
+mp_find(const struct mp_delim *d, const char *p, const char *end)
+{
+	const char *cr;
+
+	while ((size_t)(end - p) >= d->dlen &&
+	    (cr = memchr(p, '\r', (size_t)(end - p) - d->dlen + 1)) != NULL) {
+		if (memcmp(cr, d->delim, d->dlen) == 0)
+			return cr;
+		p = cr + 1;
 	}
-	if (len > c->lim->max_field_len)
-		return mp_fail(c, MULTIPART_TOO_LARGE, "text field too large");
-	if (!url_utf8_valid(data, len))
-		return mp_fail(c, MULTIPART_MALFORMED,
-		    "text field is not UTF-8 without NUL");
-	part->data = arena_strndup(c->a, data, len);
-	part->len = len;
-	return MULTIPART_OK;
+	return NULL;
+}
+
+/* Unlinks every spool file the parser made; the upload will be refused. */
+static void
+mp_discard(struct multipart_parser *p)
+{
+	if (p->fd != -1) {
+		close(p->fd);
+		p->fd = -1;
+	}
+	if (p->cur.path != NULL) {
+		unlink(p->cur.path);
+		p->cur.path = NULL;
+	}
+	for (size_t i = 0; i < p->nparts; i++)
+		if (p->parts[i].path != NULL)
+			unlink(p->parts[i].path);
+	p->nparts = 0;
+}
+
+/* Decides the refusal for good; the first decision stands. */
+static void
+mp_stop(struct multipart_parser *p, enum multipart_status st,
+    const char *why)
+{
+	if (p->state == MP_STOPPED)
+		return;
+	p->state = MP_STOPPED;
+	p->final = st;
+	p->final_reason = why;
+	mp_discard(p);
+}
+
+/* Refuses the current part; the framing is still read to the end. */
+static void
+mp_defer(struct multipart_parser *p, enum multipart_status st,
+    const char *why)
+{
+	if (p->deferred == MULTIPART_OK) {
+		p->deferred = st;
+		p->deferred_reason = why;
+	}
+	p->ps = MP_PS_SKIP;
+	mp_discard(p);
+}
+
+static void
+mp_keep_part(struct multipart_parser *p)
+{
+	struct multipart_part *grown;
+
+	if (p->nparts == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 8;
+		grown = arena_calloc(p->c.a, p->cap, sizeof(*grown));
+		if (p->nparts > 0)
+			memcpy(grown, p->parts, p->nparts * sizeof(*grown));
+		p->parts = grown;
+	}
+	p->parts[p->nparts++] = p->cur;
+	p->cur.path = NULL;
+}
+
+static void
+mp_part_begin(struct multipart_parser *p)
+{
+	size_t i = p->started++;
+
+	memset(&p->cur, 0, sizeof(p->cur));
+	buf_reset(&p->head);
+	buf_reset(&p->text);
+	p->flen = 0;
+	/* A part past max_parts is only framing: at its delimiter the
+	 * upload is refused as too many, before its bytes went anywhere. */
+	p->ps = p->deferred != MULTIPART_OK || i >= p->c.lim->max_parts ?
+	    MP_PS_SKIP : MP_PS_HEADERS;
+}
+
+static void mp_part_data(struct multipart_parser *p, const char *s, size_t n);
+
+/*
+ * The header bytes collected so far are enough: read them, and send what
+ * followed the empty line on as data. more: the part has bytes past those
+ * collected (the limit is reached).
+ */
+static void
+mp_head_done(struct multipart_parser *p, int more)
+{
+	const char *head = p->head.data != NULL ? p->head.data : "";
+	enum multipart_status st;
+	size_t off;
+
+	st = mp_part_head(&p->c, head, p->head.len, more, &p->cur, &off);
+	if (st != MULTIPART_OK) {
+		mp_defer(p, st, p->c.reason);
+		return;
+	}
+	/* Whatever happens next, these headers are read. */
+	p->ps = MP_PS_SKIP;
+	if (p->cur.filename == NULL) {
+		p->ps = MP_PS_TEXT;
+	} else if (p->media_dir == NULL) {
+		mp_stop(p, MULTIPART_IO_ERROR, "no media folder for files");
+		return;
+	} else if ((p->fd = spool_create(p->c.a, p->media_dir,
+	    &p->cur.path)) == -1) {
+		mp_stop(p, MULTIPART_IO_ERROR, "cannot create a spool file");
+		return;
+	} else {
+		p->ps = MP_PS_FILE;
+	}
+	mp_part_data(p, head + off, p->head.len - off);
+}
+
+/* 1 if the empty line after the headers is among the bytes collected;
+ * from is where the search may start (bytes before it were looked at). */
+static int
+mp_head_complete(const struct buf *h, size_t from)
+{
+	if (h->len >= 2 && h->data[0] == '\r' && h->data[1] == '\n')
+		return 1;
+	for (size_t i = from; i + 4 <= h->len; i++)
+		if (memcmp(h->data + i, "\r\n\r\n", 4) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+mp_head_data(struct multipart_parser *p, const char *s, size_t n)
+{
+	size_t max = p->c.lim->max_header_bytes;
+	/* What mp_headers looks at: the lines, and the empty line. */
+	size_t cap = max > SIZE_MAX - 2 ? SIZE_MAX : max + 2;
+	size_t old = p->head.len, take = n < cap - old ? n : cap - old;
+
+	buf_append(&p->head, s, take);
+	if (mp_head_complete(&p->head, old >= 3 ? old - 3 : 0))
+		mp_head_done(p, 0);
+	else if (take < n)
+		mp_head_done(p, 1);
+	else
+		return;
+	if (p->ps != MP_PS_SKIP && p->state != MP_STOPPED)
+		mp_part_data(p, s + take, n - take);
+}
+
+static void
+mp_file_data(struct multipart_parser *p, const char *s, size_t n)
+{
+	ssize_t w;
+
+	if (n > p->c.lim->max_file_len - p->flen) {
+		mp_defer(p, MULTIPART_TOO_LARGE, "file too large");
+		return;
+	}
+	p->flen += n;
+	while (n > 0) {
+		if ((w = write(p->fd, s, n)) < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			log_err("%s: %s: %s", __func__, p->cur.path,
+			    w < 0 ? strerror(errno) : "nothing written");
+			mp_stop(p, MULTIPART_IO_ERROR,
+			    "cannot write a spool file");
+			return;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+/* n bytes of the current part, in order. */
+static void
+mp_part_data(struct multipart_parser *p, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	switch (p->ps) {
+	case MP_PS_HEADERS:
+		mp_head_data(p, s, n);
+		break;
+	case MP_PS_TEXT:
+		if (n > p->c.lim->max_field_len - p->text.len)
+			mp_defer(p, MULTIPART_TOO_LARGE, "text field too large");
+		else
+			buf_append(&p->text, s, n);
+		break;
+	case MP_PS_FILE:
+		mp_file_data(p, s, n);
+		break;
+	case MP_PS_SKIP:
+		break;
+	}
+}
+
+/* The delimiter after the current part was found. */
+static void
+mp_part_end(struct multipart_parser *p)
+{
+	if (p->state == MP_STOPPED)
+		return;
+	if (++p->closed > p->c.lim->max_parts) {
+		mp_stop(p, MULTIPART_TOO_MANY, "too many parts");
+		return;
+	}
+	if (p->ps == MP_PS_HEADERS)
+		mp_head_done(p, 0);
+	if (p->state == MP_STOPPED)
+		return;
+	switch (p->ps) {
+	case MP_PS_HEADERS:
+	case MP_PS_SKIP:
+		break;
+	case MP_PS_TEXT:
+		if (!url_utf8_valid(p->text.data ? p->text.data : "",
+		    p->text.len)) {
+			mp_defer(p, MULTIPART_MALFORMED,
+			    "text field is not UTF-8 without NUL");
+			break;
+		}
+		p->cur.data = arena_strndup(p->c.a, p->text.data ?
+		    p->text.data : "", p->text.len);
+		p->cur.len = p->text.len;
+		mp_keep_part(p);
+		break;
+	case MP_PS_FILE:
+		if (close(p->fd) != 0) {
+			p->fd = -1;
+			log_err("%s: %s: %s", __func__, p->cur.path,
+			    strerror(errno));
+			mp_stop(p, MULTIPART_IO_ERROR,
+			    "cannot write a spool file");
+			break;
+		}
+		p->fd = -1;
+		p->cur.len = p->flen;
+		mp_keep_part(p);
+		break;
+	}
+	p->ps = MP_PS_SKIP;
 }
 
 /*
- * Parses body[0..len), sent with the request Content-Type header value
- * content_type (NULL when absent), into out. limits NULL means
- * multipart_default_limits. body may be NULL if len is 0.
- *
- * Returns MULTIPART_OK with out filled (parts arena-owned, NULL when
- * count is 0; file data points into body, which must outlive them), or
- * another status with out empty: nothing half-parsed reaches a handler.
- * out->reason is always a static string. The framing is checked and the
- * parts counted first, so a body with too many parts is refused before
- * any part is read; parts are then read in order and the first bad one
- * decides the status.
+ * Reads what the window holds as far as it can be decided, and keeps the
+ * rest (fewer bytes than the delimiter) for the next feed; at eof, the
+ * body ends after the window.
  */
-enum multipart_status
-multipart_parse(struct arena *a, const char *content_type, const char *body,
-    size_t len, const struct multipart_limits *limits, struct multipart *out)
+static void
+mp_run(struct multipart_parser *p, int eof)
 {
-	struct mp_ctx c = { a, limits ? limits : &multipart_default_limits,
-		"ok" };
-	struct multipart_part *parts;
+	const struct mp_delim *d = &p->d;
+	const char *s, *end = p->win + p->wlen, *hit;
+	size_t n, keep;
+
+	s = p->win;
+	for (;;) {
+		n = (size_t)(end - s);
+		switch (p->state) {
+		case MP_START:
+			keep = d->dlen - 2;
+			if (n >= keep && memcmp(s, d->delim + 2, keep) == 0) {
+				s += keep;
+				p->state = MP_BOUNDARY_END;
+				continue;
+			}
+			if (n >= keep || eof || memcmp(s, d->delim + 2, n) != 0) {
+				p->state = MP_PREAMBLE;
+				continue;
+			}
+			goto wait;
+		case MP_PREAMBLE:
+		case MP_PART:
+		case MP_EPILOGUE:
+			if ((hit = mp_find(d, s, end)) != NULL) {
+				if (p->state == MP_EPILOGUE) {
+					mp_stop(p, MULTIPART_MALFORMED,
+					    "the boundary appears after the "
+					    "close delimiter");
+					continue;
+				}
+				if (p->state == MP_PART) {
+					mp_part_data(p, s, (size_t)(hit - s));
+					mp_part_end(p);
+					if (p->state == MP_STOPPED)
+						continue;
+				}
+				s = hit + d->dlen;
+				p->state = MP_BOUNDARY_END;
+				continue;
+			}
+			if (eof) {
+				if (p->state == MP_PREAMBLE)
+					mp_stop(p, MULTIPART_MALFORMED,
+					    "no boundary in the body");
+				else if (p->state == MP_PART)
+					mp_stop(p, MULTIPART_MALFORMED,
+					    "missing close delimiter");
+				goto wait;
+			}
+			/* A delimiter may start in the last dlen - 1 bytes. */
+			keep = n < d->dlen - 1 ? n : d->dlen - 1;
+			if (p->state == MP_PART)
+				mp_part_data(p, s, n - keep);
+			s += n - keep;
+			if (p->state == MP_STOPPED)
+				continue;
+			goto wait;
+		case MP_BOUNDARY_END:
+			if (n < 2) {
+				if (eof)
+					mp_stop(p, MULTIPART_MALFORMED,
+					    "body ends at a boundary, without "
+					    "close delimiter");
+				goto wait;
+			}
+			if (s[0] == '-' && s[1] == '-') {
+				s += 2;
+				p->state = MP_CLOSE_END;
+			} else if (s[0] == '\r' && s[1] == '\n') {
+				s += 2;
+				p->state = MP_PART;
+				mp_part_begin(p);
+			} else {
+				mp_stop(p, MULTIPART_MALFORMED, "boundary "
+				    "followed by more than CRLF or --");
+			}
+			continue;
+		case MP_CLOSE_END:
+			/* The CRLF is the start of the epilogue, where the
+			 * delimiter must not appear again. */
+			if (n >= 2 && s[0] == '\r' && s[1] == '\n') {
+				p->state = MP_EPILOGUE;
+				continue;
+			}
+			if (n == 0 || (n == 1 && !eof && s[0] == '\r'))
+				goto wait;
+			mp_stop(p, MULTIPART_MALFORMED,
+			    "data after the close delimiter");
+			continue;
+		case MP_STOPPED:
+			s = end;
+			goto wait;
+		}
+	}
+wait:
+	n = (size_t)(end - s);
+	memmove(p->win, s, n);
+	p->wlen = n;
+}
+
+struct multipart_parser *
+multipart_parser_new(struct arena *a, const char *content_type,
+    const struct multipart_limits *limits, const char *media_dir)
+{
+	struct multipart_parser *p = arena_calloc(a, 1, sizeof(*p));
 	enum multipart_status st;
-	struct mp_scan sc;
-	const char *s, *e;
-	size_t n;
-	int r;
+
+	p->c.a = a;
+	p->c.lim = limits ? limits : &multipart_default_limits;
+	p->c.reason = "ok";
+	p->media_dir = media_dir;
+	p->fd = -1;
+	p->win = arena_alloc(a, MP_WINDOW);
+	buf_init(&p->head);
+	buf_init(&p->text);
+	p->state = MP_START;
+	if ((st = mp_boundary(&p->c, content_type, &p->d)) != MULTIPART_OK)
+		mp_stop(p, st, p->c.reason);
+	return p;
+}
+
+enum multipart_status
+multipart_parser_feed(struct multipart_parser *p, const void *chunk,
+    size_t len)
+{
+	const char *s = chunk;
+	size_t take;
+
+	if (p->ended)
+		return MULTIPART_MALFORMED;
+	while (len > 0 && p->state != MP_STOPPED) {
+		/* The bytes up to the limit are read as any others, so where
+		 * the body is cut into chunks never changes the answer. */
+		if (p->total == p->c.lim->max_body_len) {
+			mp_stop(p, MULTIPART_TOO_LARGE, "body too large");
+			break;
+		}
+		take = MP_WINDOW - p->wlen;
+		if (take > len)
+			take = len;
+		if (take > p->c.lim->max_body_len - p->total)
+			take = p->c.lim->max_body_len - p->total;
+		memcpy(p->win + p->wlen, s, take);
+		p->wlen += take;
+		p->total += take;
+		s += take;
+		len -= take;
+		mp_run(p, 0);
+	}
+	return p->state == MP_STOPPED ? p->final : MULTIPART_OK;
+}
+
+/* Frees what the parser holds outside the arena, and wipes the body's
+ * bytes it kept, as the program wipes a form's body. */
+static void
+mp_end(struct multipart_parser *p)
+{
+	p->ended = 1;
+	explicit_bzero(p->win, MP_WINDOW);
+	if (p->text.data != NULL)
+		explicit_bzero(p->text.data, p->text.cap);
+	if (p->head.data != NULL)
+		explicit_bzero(p->head.data, p->head.cap);
+	buf_free(&p->head);
+	buf_free(&p->text);
+}
+
+enum multipart_status
+multipart_parser_finish(struct multipart_parser *p, struct multipart *out)
+{
+	enum multipart_status st = MULTIPART_MALFORMED;
 
 	out->parts = NULL;
 	out->count = 0;
-	if ((st = mp_boundary(&c, content_type, &sc)) != MULTIPART_OK)
-		goto out;
-	if (body == NULL)
-		body = "";
-	if (mp_scan_init(&sc, body, len) == -1) {
-		st = mp_fail(&c, MULTIPART_MALFORMED, "no boundary in the body");
-		goto out;
+	out->reason = "the parser was already ended";
+	if (p->ended)
+		return st;
+	if (p->state != MP_STOPPED)
+		mp_run(p, 1);
+	if (p->state == MP_STOPPED) {
+		st = p->final;
+		out->reason = p->final_reason;
+	} else if (p->deferred != MULTIPART_OK) {
+		st = p->deferred;
+		out->reason = p->deferred_reason;
+	} else {
+		st = MULTIPART_OK;
+		out->reason = "ok";
+		out->parts = p->nparts ? p->parts : NULL;
+		out->count = p->nparts;
 	}
-	for (n = 0; (r = mp_scan_next(&c, &sc, &s, &e)) == 1; n++)
-		if (n == c.lim->max_parts) {
-			st = mp_fail(&c, MULTIPART_TOO_MANY, "too many parts");
-			goto out;
-		}
-	if (r == -1) {
-		st = MULTIPART_MALFORMED;
-		goto out;
-	}
-	if (n == 0)
-		goto out;
-
-	parts = arena_calloc(a, n, sizeof(*parts));
-	mp_scan_init(&sc, body, len);
-	for (size_t i = 0; i < n; i++) {
-		mp_scan_next(&c, &sc, &s, &e);
-		if ((st = mp_part(&c, s, e, &parts[i])) != MULTIPART_OK)
-			goto out;
-	}
-	out->parts = parts;
-	out->count = n;
-out:
-	out->reason = c.reason;
+	if (st != MULTIPART_OK)
+		mp_discard(p);
+	mp_end(p);
 	return st;
 }
 
-/* The HTTP status for a refusal: 400, 413 or 415; 0 for MULTIPART_OK. */
+void
+multipart_parser_abort(struct multipart_parser *p)
+{
+	if (p->ended)
+		return;
+	mp_discard(p);
+	mp_end(p);
+}
+
+enum multipart_status
+multipart_parse(struct arena *a, const char *content_type, const char *body,
+    size_t len, const struct multipart_limits *limits, const char *media_dir,
+    struct multipart *out)
+{
+	struct multipart_parser *p;
+
+	p = multipart_parser_new(a, content_type, limits, media_dir);
+	multipart_parser_feed(p, body, len);
+	return multipart_parser_finish(p, out);
+}
+
+/* The HTTP status for a refusal: 400, 413, 415 or 500; 0 for
+ * MULTIPART_OK. */
 int
 multipart_http_status(enum multipart_status st)
 {
@@ -650,6 +1104,8 @@ multipart_http_status(enum multipart_status st)
 		return 413;
 	case MULTIPART_UNSUPPORTED:
 		return 415;
+	case MULTIPART_IO_ERROR:
+		return 500;
 	case MULTIPART_MALFORMED:
 		break;
 	}
@@ -673,7 +1129,7 @@ multipart_field(const struct multipart_part *parts, size_t n,
 }
 
 /* Returns the first file part called name (text fields are skipped), or
- * NULL. Its data points into the body that was parsed. */
+ * NULL. */
 const struct multipart_part *
 multipart_file(const struct multipart_part *parts, size_t n, const char *name)
 {

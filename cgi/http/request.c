@@ -190,49 +190,51 @@ discard_files(const struct multipart_part *parts, size_t n)
 			    strerror(errno));
 }
 
-/* Writes len bytes of data to a new spool file; returns its path
- * (arena-owned) or NULL, logged, leaving no file. */
-static const char *
-spool_write(struct request *r, const char *data, size_t len)
-{
-	const char *path;
-	ssize_t n;
-	int fd;
+/* How much of a multipart body is read from nginx at a time. */
+#define REQUEST_CHUNK_BYTES (64 * 1024)
 
-	if ((fd = spool_create(r->arena, r->cfg->media_dir, &path)) == -1)
-		return NULL;
-	while (len > 0) {
-		if ((n = write(fd, data, len)) < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		data += n;
-		len -= (size_t)n;
-	}
-	if (len > 0 || close(fd) != 0) {
-		log_err("%s: %s: %s", __func__, path, strerror(errno));
-		if (len > 0)
-			close(fd);
-		unlink(path);
-		return NULL;
-	}
-	return path;
-}
-
-/* Moves the upload's files out of the body into spool files. Returns 0,
- * or -1 with none left. */
+/* Reads the body of CONTENT_LENGTH bytes (at most max) into the parser
+ * chunk by chunk. Returns 0, or the status to answer with, the parser
+ * then aborted. */
 static int
-spool_files(struct request *r, struct multipart *files)
+feed_body(struct request *r, struct multipart_parser *mp, size_t max)
 {
-	for (size_t i = 0; i < files->count; i++) {
-		struct multipart_part *p = &files->parts[i];
+	const char *clen = param_or_empty(r, "CONTENT_LENGTH");
+	char *chunk, *end;
+	long len;
+	int got, want;
 
-		if ((p->path = spool_write(r, p->data, p->len)) == NULL) {
-			discard_files(files->parts, i);
-			return -1;
-		}
-		p->data = NULL;
+	len = *clen ? strtol(clen, &end, 10) : 0;
+	if (*clen && (*end != '\0' || len < 0)) {
+		multipart_parser_abort(mp);
+		r->error_detail = "The request has a malformed Content-Length.";
+		return 400;
 	}
+	if ((unsigned long)len > max) {
+		multipart_parser_abort(mp);
+		r->error_detail = "What was sent is larger than this address "
+		    "accepts.";
+		return 413;
+	}
+	chunk = arena_alloc(r->arena, REQUEST_CHUNK_BYTES);
+	while (len > 0) {
+		want = len < REQUEST_CHUNK_BYTES ? (int)len : REQUEST_CHUNK_BYTES;
+		if ((got = FCGX_GetStr(chunk, want, r->fcgi->in)) <= 0) {
+			explicit_bzero(chunk, REQUEST_CHUNK_BYTES);
+			multipart_parser_abort(mp);
+			log_info("%s: the body ended %ld bytes early", __func__,
+			    len);
+			r->error_detail = "The request arrived incomplete.";
+			return 400;
+		}
+		len -= got;
+		/* A refusal is final: the rest need not be read. */
+		if (multipart_parser_feed(mp, chunk, (size_t)got) !=
+		    MULTIPART_OK)
+			break;
+	}
+	/* As the whole body of a form is: the arena is reused. */
+	explicit_bzero(chunk, REQUEST_CHUNK_BYTES);
 	return 0;
 }
 
@@ -241,6 +243,7 @@ request_read_multipart(struct request *r, size_t max)
 {
 	const char *ctype = param_or_empty(r, "CONTENT_TYPE");
 	struct multipart_limits lim = multipart_default_limits;
+	struct multipart_parser *parser;
 	enum multipart_status st;
 	struct multipart mp;
 	int status;
@@ -254,22 +257,24 @@ request_read_multipart(struct request *r, size_t max)
 		    "set", __func__, r->method, r->path);
 		return 500;
 	}
-	if ((status = request_read_body(r, max)) != 0)
-		return status;
+	lim.max_body_len = max;
 	if (lim.max_file_len > max)
 		lim.max_file_len = max;
-	st = multipart_parse(r->arena, ctype, r->body, r->body_len, &lim, &mp);
+	parser = multipart_parser_new(r->arena, ctype, &lim, r->cfg->media_dir);
+	if ((status = feed_body(r, parser, max)) != 0)
+		return status;
+	st = multipart_parser_finish(parser, &mp);
 	if (st != MULTIPART_OK) {
+		if (st == MULTIPART_IO_ERROR) {
+			log_err("%s: %s", __func__, mp.reason);
+			return 500;
+		}
 		log_info("%s: %s", __func__, mp.reason);
 		r->error_detail = "The upload is malformed or has too many or "
 		    "too large fields.";
 		return multipart_http_status(st);
 	}
 	request_multipart_form(r->arena, &mp, &r->form, &r->upload);
-	if (spool_files(r, &r->upload) != 0) {
-		r->upload.count = 0;
-		return 500;
-	}
 	return 0;
 }
 

@@ -1,22 +1,31 @@
 /*
- * libFuzzer target for multipart_parse(). The input is read three ways:
- * as a body with boundary "B"; as a body whose bytes 0x01..0x07 stand
- * for the pieces of a form (delimiters, header names, quotes), so short
- * inputs reach deep; and as a Content-Type line, a '\n', then a body.
+ * libFuzzer target for the streaming multipart parser. The input is read
+ * three ways: as a body with boundary "B"; as a body whose bytes
+ * 0x01..0x07 stand for the pieces of a form (delimiters, header names,
+ * quotes), so short inputs reach deep; and as a Content-Type line, a
+ * '\n', then a body. Each body is parsed whole, then fed again in chunks
+ * whose sizes are the input's last bytes (0 to 31, a 0 an empty feed), and
+ * both must give the same answer: status, reason, parts and file bytes.
  * Besides the sanitizers' checks (each body sits in a buffer of exactly
  * its size), it asserts what handlers rely on: limits hold, names and
- * text are clean UTF-8, filenames carry no path, file data lies inside
- * the body, a refusal leaves nothing behind, and a parsed form written
- * out again the way a browser would parses the same.
+ * text are clean UTF-8, filenames carry no path, a file is a spool file
+ * of exactly its length under this run's own media folder, a refusal
+ * leaves nothing behind (the spool is empty after every parse), and a
+ * parsed form written out again the way a browser would parses the same.
  */
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "http_multipart.h"
+#include "http_spool.h"
 #include "http_url.h"
 #include "util.h"
 
@@ -28,7 +37,58 @@ static const struct multipart_limits tight = {
 	.max_header_bytes = 128,
 	.max_name_len = 8,
 	.max_field_len = 32,
+	.max_file_len = 48,
+	.max_body_len = 512,
 };
+
+/* The media root of every parse: a folder of this run's own. */
+static const char *media;
+static char spool[64];
+
+static void
+media_init(void)
+{
+	static char root[] = "/tmp/fuzz-multipart-XXXXXX";
+	if (media != NULL)
+		return;
+	if (mkdtemp(root) == NULL)
+		abort();
+	snprintf(spool, sizeof(spool), "%s/" SPOOL_DIR, root);
+	if (mkdir(spool, 0700) != 0)
+		abort();
+	media = root;
+}
+
+/* Nothing may be left in the spool once a parse's files are taken. */
+static void
+spool_must_be_empty(void)
+{
+	struct dirent *de;
+	DIR *d = opendir(spool);
+
+	if (d == NULL)
+		abort();
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			abort();
+	closedir(d);
+}
+
+/* Reads a part's spool file into the arena and unlinks it, as the end of
+ * a request would; the file must hold exactly len bytes. */
+static void
+take_file(struct arena *a, struct multipart_part *p)
+{
+	char *data = arena_alloc(a, p->len + 1);
+	FILE *f = fopen(p->path, "rb");
+
+	if (f == NULL || fread(data, 1, p->len + 1, f) != p->len)
+		abort();
+	fclose(f);
+	if (unlink(p->path) != 0)
+		abort();
+	p->data = data;
+}
 
 /* What the bytes 0x01..0x07 stand for in the second reading. */
 static const char *const pieces[] = {
@@ -64,7 +124,7 @@ put_escaped(struct buf *b, const char *s)
 }
 
 static void
-fuzz_check(const struct multipart *m, const char *body, size_t size,
+fuzz_check(struct arena *a, const struct multipart *m, size_t size,
     const struct multipart_limits *lim)
 {
 	const struct multipart_part *p;
@@ -93,10 +153,12 @@ fuzz_check(const struct multipart *m, const char *body, size_t size,
 		    strpbrk(p->filename, "/\\") != NULL ||
 		    strcmp(p->filename, ".") == 0 ||
 		    strcmp(p->filename, "..") == 0 ||
-		    p->data < body || p->len > size ||
-		    p->data + p->len > body + size ||
+		    p->data != NULL || p->path == NULL || p->len > size ||
+		    p->len > lim->max_file_len ||
+		    strncmp(p->path, media, strlen(media)) != 0 ||
 		    multipart_file(m->parts, m->count, p->name) == NULL)
 			abort();
+		take_file(a, (struct multipart_part *)p);
 	}
 }
 
@@ -127,9 +189,14 @@ fuzz_again(struct arena *a, const struct multipart *m,
 	buf_puts(&b, "--B--\r\n");
 	/* Names written quoted may be longer than they were sent. */
 	roomy.max_header_bytes = SIZE_MAX;
+	roomy.max_body_len = SIZE_MAX;
 	if (multipart_parse(a, "multipart/form-data; boundary=B", b.data,
-	    b.len, &roomy, &again) != MULTIPART_OK || again.count != m->count)
+	    b.len, &roomy, media, &again) != MULTIPART_OK ||
+	    again.count != m->count)
 		abort();
+	for (size_t i = 0; i < again.count; i++)
+		if (again.parts[i].path != NULL)
+			take_file(a, &again.parts[i]);
 	for (size_t i = 0; i < m->count; i++) {
 		p = &m->parts[i];
 		q = &again.parts[i];
@@ -143,25 +210,84 @@ fuzz_again(struct arena *a, const struct multipart *m,
 	buf_free(&b);
 }
 
+/* The chunk sizes of the second parse: the input's last bytes. */
+struct cuts {
+	const uint8_t *sizes;
+	size_t n;
+};
+
+/* Feeds body in the chunks of cuts (cycled) and finishes; the file parts
+ * are taken into the arena. */
+static enum multipart_status
+fuzz_chunked(struct arena *a, const char *ct, const char *body, size_t size,
+    const struct multipart_limits *lim, const struct cuts *cuts,
+    struct multipart *m)
+{
+	struct multipart_parser *p = multipart_parser_new(a, ct, lim, media);
+	enum multipart_status st;
+	size_t off = 0, k = 0, n;
+
+	while (off < size) {
+		n = cuts->n ? cuts->sizes[k++ % cuts->n] % 32 : size;
+		if (n > size - off)
+			n = size - off;
+		multipart_parser_feed(p, body + off, n);
+		off += n;
+		/* Empty feeds all the way would never end. */
+		if (n == 0 && k % cuts->n == 0)
+			multipart_parser_feed(p, body + off++, 1);
+	}
+	st = multipart_parser_finish(p, m);
+	if (st == MULTIPART_OK)
+		for (size_t i = 0; i < m->count; i++)
+			if (m->parts[i].path != NULL)
+				take_file(a, &m->parts[i]);
+	return st;
+}
+
+static void
+fuzz_same(const struct multipart *x, const struct multipart *y)
+{
+	if (strcmp(x->reason, y->reason) != 0 || x->count != y->count)
+		abort();
+	for (size_t i = 0; i < x->count; i++) {
+		const struct multipart_part *p = &x->parts[i], *q = &y->parts[i];
+
+		if (strcmp(p->name, q->name) != 0 ||
+		    (p->filename == NULL) != (q->filename == NULL) ||
+		    (p->filename && strcmp(p->filename, q->filename) != 0) ||
+		    strcmp(p->content_type, q->content_type) != 0 ||
+		    p->len != q->len || memcmp(p->data, q->data, p->len) != 0)
+			abort();
+	}
+}
+
 static void
 fuzz_one(struct arena *a, const char *ct, const char *body, size_t size,
-    const struct multipart_limits *lim, int again)
+    const struct multipart_limits *lim, int again, const struct cuts *cuts)
 {
-	struct multipart m;
+	struct multipart m, fed;
 	enum multipart_status st;
 
-	st = multipart_parse(a, ct, body, size, lim, &m);
+	st = multipart_parse(a, ct, body, size, lim, media, &m);
 	if (m.reason == NULL || multipart_http_status(st) == -1)
 		abort();
 	if (st != MULTIPART_OK) {
 		if (m.count != 0 || m.parts != NULL ||
-		    multipart_http_status(st) < 400)
+		    multipart_http_status(st) < 400 ||
+		    st == MULTIPART_IO_ERROR)
 			abort();
-		return;
+	} else {
+		fuzz_check(a, &m, size, lim);
 	}
-	fuzz_check(&m, body, size, lim);
-	if (again)
+	spool_must_be_empty();
+	if (fuzz_chunked(a, ct, body, size, lim, cuts, &fed) != st)
+		abort();
+	fuzz_same(&m, &fed);
+	spool_must_be_empty();
+	if (st == MULTIPART_OK && again)
 		fuzz_again(a, &m, lim);
+	spool_must_be_empty();
 }
 
 int
@@ -171,12 +297,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *in = (const char *)data, *nl;
 	struct arena a;
 	struct buf b;
+	struct cuts cuts = { data + (size > 16 ? size - 16 : 0),
+		size > 16 ? 16 : size };
 	char *body, *line;
 	size_t n;
 
+	media_init();
 	arena_init(&a, 4096);
-	fuzz_one(&a, ct, in, size, &multipart_default_limits, 1);
-	fuzz_one(&a, ct, in, size, &tight, 1);
+	fuzz_one(&a, ct, in, size, &multipart_default_limits, 1, &cuts);
+	fuzz_one(&a, ct, in, size, &tight, 1, &cuts);
 
 	buf_init(&b);
 	buf_puts(&b, "--B\r\n");
@@ -187,8 +316,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			buf_putc(&b, in[i]);
 	body = malloc(b.len ? b.len : 1);
 	memcpy(body, b.data, b.len);
-	fuzz_one(&a, ct, body, b.len, &multipart_default_limits, 1);
-	fuzz_one(&a, ct, body, b.len, &tight, 1);
+	fuzz_one(&a, ct, body, b.len, &multipart_default_limits, 1, &cuts);
+	fuzz_one(&a, ct, body, b.len, &tight, 1, &cuts);
 	free(body);
 	buf_free(&b);
 
@@ -197,7 +326,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = size - (size_t)(nl + 1 - in);
 		body = malloc(n ? n : 1);
 		memcpy(body, nl + 1, n);
-		fuzz_one(&a, line, body, n, &tight, 0);
+		fuzz_one(&a, line, body, n, &tight, 0, &cuts);
 		free(body);
 	}
 	arena_free(&a);

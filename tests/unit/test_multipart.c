@@ -1,15 +1,19 @@
 /*
- * Unit tests for http_multipart.c: the request Content-Type, bodies as
- * Chromium, Firefox and curl send them, binary data, names and filenames,
- * every limit at and one past its edge, every truncation of a valid body,
- * malformed framing and headers, and the naughty strings as values, names
- * and filenames.
+ * Unit tests for http_multipart.c and the upload side of request.c: the
+ * request Content-Type, bodies as Chromium, Firefox and curl send them,
+ * binary data, names, filenames and filename*, every limit at and one
+ * past its edge, every truncation of a valid body, malformed framing and
+ * headers, the naughty strings as values, names and filenames; bodies fed
+ * in two chunks split at every byte and byte by byte, answering as whole
+ * ones; a 64 MiB file in constant memory; the spool (files written,
+ * found, discarded, swept) and empty after every refusal.
  */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utime.h>
@@ -22,6 +26,7 @@
 #include "request.h"
 #include "tap.h"
 #include "blns.h"
+#include "config.h"
 #include "util.h"
 
 #define CT "multipart/form-data; boundary=B"
@@ -58,6 +63,71 @@ show(struct arena *a, const char *s, size_t len)
 	return out;
 }
 
+/* The media root of every parse, and what a parse left in its spool. */
+static char media[] = "/tmp/tessera-multipart-XXXXXX";
+static const char *spool;
+static size_t spool_leaks;
+
+static int files_in(const char *dir);
+static size_t bytewise_differ(struct arena *a, const char *ct,
+    const char *body, size_t len, const struct multipart_limits *lim);
+
+/* Unlinks what a failed check left in dir, so the next starts clean. */
+static void
+clear_dir(struct arena *a, const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	while (d != NULL && (de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			unlink(arena_printf(a, "%s/%s", dir, de->d_name));
+	if (d != NULL)
+		closedir(d);
+}
+
+/* Reads a spool file into the arena (NUL-terminated) and unlinks it, as
+ * the end of a request would. */
+static const char *
+take_file(struct arena *a, const struct multipart_part *p)
+{
+	char *data = arena_alloc(a, p->len + 1);
+	FILE *f = fopen(p->path, "rb");
+	size_t got = 0;
+
+	if (f != NULL) {
+		got = fread(data, 1, p->len + 1, f);
+		fclose(f);
+	}
+	unlink(p->path);
+	if (got != p->len)
+		printf("# %s holds %zu bytes, not %zu\n", p->path, got, p->len);
+	data[got < p->len ? got : p->len] = '\0';
+	return data;
+}
+
+/* Moves the files of a parsed body from the spool into the arena, so the
+ * tests compare bytes; counts a refusal that left a file behind. */
+static void
+settle(struct arena *a, enum multipart_status st, struct multipart *m)
+{
+	if (st == MULTIPART_OK)
+		for (size_t i = 0; i < m->count; i++) {
+			struct multipart_part *p = &m->parts[i];
+
+			if ((p->filename != NULL) != (p->path != NULL) ||
+			    (p->path != NULL && p->data != NULL))
+				spool_leaks++;
+			if (p->path != NULL)
+				p->data = take_file(a, p);
+		}
+	if (files_in(spool) != 0) {
+		spool_leaks++;
+		printf("# the spool is not empty after a parse (%d)\n", st);
+		clear_dir(a, spool);
+	}
+}
+
 /* Parses body[0..len) from its own heap copy of exactly that size, so
  * the sanitizers see any read past the end. */
 static enum multipart_status
@@ -69,18 +139,10 @@ parse(struct arena *a, const char *ct, const char *body, size_t len,
 
 	if (len > 0)
 		memcpy(copy, body, len);
-	st = multipart_parse(a, ct, body != NULL ? copy : NULL, len, lim, m);
-	/* File data points into the body: keep it in the arena. */
-	if (st == MULTIPART_OK && len > 0) {
-		char *keep = arena_alloc(a, len);
-
-		memcpy(keep, copy, len);
-		for (size_t i = 0; i < m->count; i++)
-			if (m->parts[i].filename != NULL)
-				m->parts[i].data = keep +
-				    (m->parts[i].data - copy);
-	}
+	st = multipart_parse(a, ct, body != NULL ? copy : NULL, len, lim,
+	    media, m);
 	free(copy);
+	settle(a, st, m);
 	return st;
 }
 
@@ -504,6 +566,72 @@ test_binary(struct arena *a)
 	buf_free(&b);
 }
 
+/* filename* (RFC 8187): UTF-8 only, %XX decoded, winning over filename,
+ * then held to the same rules as any filename. */
+static void
+test_filename_ext(struct arena *a)
+{
+	static const struct {
+		const char *params, *want;
+	} good[] = {
+		{ "filename*=UTF-8''a.txt", "a.txt" },
+		{ "filename*=utf-8''a.txt", "a.txt" },
+		{ "filename*=UTF-8'en'a.txt", "a.txt" },
+		{ "filename*=UTF-8'en-GB'a.txt", "a.txt" },
+		{ "filename*=UTF-8''%E2%82%AC%20rates.txt",
+		    "\xE2\x82\xAC rates.txt" },
+		{ "filename*=UTF-8''caf%c3%a9.png", "caf\xC3\xA9.png" },
+		{ "filename*=UTF-8''%22q%22.txt", "\"q\".txt" },
+		{ "filename*=UTF-8''a%2Fb%5Cc.txt", "c.txt" },
+		{ "filename*=UTF-8''..", "" },
+		{ "filename*=UTF-8''%2E%2E", "" },
+		{ "filename*=UTF-8''", "" },
+		{ "filename*=UTF-8''!#$&+-.^_`|~", "!#$&+-.^_`|~" },
+		{ "filename=\"plain.txt\"; filename*=UTF-8''ext.txt", "ext.txt" },
+		{ "filename*=UTF-8''ext.txt; filename=\"plain.txt\"", "ext.txt" },
+		{ "filename=plain.txt; FILENAME*=UTF-8''ext.txt", "ext.txt" },
+	};
+	static const char *const bad[] = {
+		"filename*=ISO-8859-1''a.txt",
+		"filename*=''a.txt",
+		"filename*=UTF-8'a.txt",
+		"filename*=UTF-8",
+		"filename*=UTF-8'en_GB'a.txt",
+		"filename*=\"UTF-8''a.txt\"",
+		"filename*=UTF-8''a%2",
+		"filename*=UTF-8''a%zz.txt",
+		"filename*=UTF-8''a%0A.txt",
+		"filename*=UTF-8''a%00.txt",
+		"filename*=UTF-8''%C2%85",
+		"filename*=UTF-8''%FF.txt",
+		"filename*=UTF-8''%C3",
+		"filename*=UTF-8''a'b.txt",
+		"filename*=UTF-8''a*b.txt",
+		"filename*=UTF-8''a%b.txt",
+		"filename*=UTF-8''a.txt; filename*=UTF-8''b.txt",
+		"filename*=",
+		"filename=\"a.txt\"; filename*=latin1''a.txt",
+	};
+	struct multipart m;
+	const char *body;
+
+	for (size_t i = 0; i < ARRAY_LEN(good); i++) {
+		body = arena_printf(a, DELIM "Content-Disposition: form-data; "
+		    "name=\"f\"; %s\r\n\r\nx\r\n" CLOSE, good[i].params);
+		ok(parse(a, CT, body, strlen(body), NULL, &m) == MULTIPART_OK &&
+		    m.count == 1 && strcmp(m.parts[0].filename,
+		    good[i].want) == 0,
+		    "%s is the file \"%s\"", good[i].params,
+		    show(a, good[i].want, strlen(good[i].want)));
+	}
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		body = arena_printf(a, DELIM "Content-Disposition: form-data; "
+		    "name=\"f\"; %s\r\n\r\nx\r\n" CLOSE, bad[i]);
+		status_is(a, CT, body, strlen(body), NULL, MULTIPART_MALFORMED,
+		    arena_printf(a, "%s refused", bad[i]));
+	}
+}
+
 /* Names and filenames: browser escapes, paths, control characters. */
 static void
 test_names(struct arena *a)
@@ -606,12 +734,7 @@ test_names(struct arena *a)
 	BODY_IS(a, ONE("Content-Disposition: form-data; name=\"f\"; "
 	    "filename=\"a\\\"b\"\r\n", "x"), MULTIPART_MALFORMED,
 	    "backslash-escaped quote in a filename is refused");
-	BODY_IS(a, ONE("Content-Disposition: form-data; name=\"f\"; "
-	    "filename*=UTF-8''a.txt\r\n", "x"), MULTIPART_MALFORMED,
-	    "filename* refused");
-	BODY_IS(a, ONE("Content-Disposition: form-data; name=\"f\"; "
-	    "filename=\"a.txt\"; filename*=UTF-8''a.txt\r\n", "x"),
-	    MULTIPART_MALFORMED, "filename with filename* refused");
+	test_filename_ext(a);
 }
 
 static void
@@ -762,6 +885,10 @@ test_limits(struct arena *a)
 	is_int(multipart_default_limits.max_name_len, 64, "default name len");
 	is_int(multipart_default_limits.max_field_len, 16 * 1024,
 	    "default field len");
+	is_int(multipart_default_limits.max_file_len, 16 * 1024 * 1024,
+	    "default file len");
+	is_int(multipart_default_limits.max_body_len, 20 * 1024 * 1024,
+	    "default body len");
 
 	buf_init(&b);
 	/* max_parts counts files and fields. */
@@ -1063,7 +1190,7 @@ test_blns(void)
 	struct arena w;
 	struct buf b;
 	char ct[100];
-	size_t count, vals = 0, names = 0, files = 0;
+	size_t count, vals = 0, names = 0, files = 0, fed = 0;
 
 	if (list == NULL)
 		return;
@@ -1089,6 +1216,7 @@ test_blns(void)
 		add_part(&b, bnd, CD("v"), s, len);
 		add_close(&b, bnd);
 		st = parse(&w, ct, b.data, b.len, &lim, &m);
+		fed += bytewise_differ(&w, ct, b.data, b.len, &lim);
 		if (clean ? st == MULTIPART_OK && m.parts[0].len == len &&
 		    memcmp(m.parts[0].data, s, len) == 0 &&
 		    strcmp(multipart_field(m.parts, m.count, "v"), s) == 0 :
@@ -1112,6 +1240,7 @@ test_blns(void)
 		buf_printf(&b, "--%s\r\nContent-Disposition: form-data; "
 		    "name=\"%s\"\r\n\r\nv\r\n--%s--\r\n", bnd, esc, bnd);
 		st = parse(&w, ct, b.data, b.len, &lim, &m);
+		fed += bytewise_differ(&w, ct, b.data, b.len, &lim);
 		if (clean_name ? st == MULTIPART_OK &&
 		    strcmp(m.parts[0].name, want) == 0 &&
 		    strcmp(multipart_field(m.parts, m.count, want), "v") == 0 :
@@ -1127,6 +1256,7 @@ test_blns(void)
 		    "name=\"f\"; filename=\"%s\"\r\n\r\nv\r\n--%s--\r\n", bnd,
 		    esc, bnd);
 		st = parse(&w, ct, b.data, b.len, &lim, &m);
+		fed += bytewise_differ(&w, ct, b.data, b.len, &lim);
 		for (base = want + strlen(want); base > want &&
 		    base[-1] != '/' && base[-1] != '\\'; base--)
 			;
@@ -1147,6 +1277,8 @@ test_blns(void)
 	is_int(names, count, "every naughty name round-trips or is refused");
 	is_int(files, count,
 	    "every naughty filename round-trips or is refused");
+	is_int(fed, 0, "and each of those bodies fed byte by byte, or in "
+	    "7-byte chunks, answers the same");
 	buf_free(&b);
 	arena_free(&w);
 	json_object_put(list);
@@ -1165,7 +1297,7 @@ test_request_form(struct arena *a)
 	struct multipart mp, files;
 	struct params form;
 
-	if (!ok(multipart_parse(a, CT, body, sizeof(body) - 1,
+	if (!ok(parse(a, CT, body, sizeof(body) - 1,
 	    &multipart_default_limits, &mp) == MULTIPART_OK,
 	    "a form with a file and two fields parses"))
 		return;
@@ -1202,7 +1334,7 @@ files_in(const char *dir)
 static void
 test_spool(struct arena *a)
 {
-	char media[] = "/tmp/tessera-spool-XXXXXX";
+	char root[] = "/tmp/tessera-spool-XXXXXX";
 	const char *p1, *p2, *tmp;
 	struct multipart_part parts[3];
 	struct request r;
@@ -1210,13 +1342,13 @@ test_spool(struct arena *a)
 	struct stat st;
 	int fd1, fd2;
 
-	if (!ok(mkdtemp(media) != NULL, "a media folder"))
+	if (!ok(mkdtemp(root) != NULL, "a media folder"))
 		return;
-	tmp = arena_printf(a, "%s/" SPOOL_DIR, media);
-	ok(spool_create(a, media, &p1) == -1, "no tmp/ folder: no file");
+	tmp = arena_printf(a, "%s/" SPOOL_DIR, root);
+	ok(spool_create(a, root, &p1) == -1, "no tmp/ folder: no file");
 	mkdir(tmp, 0700);
-	fd1 = spool_create(a, media, &p1);
-	fd2 = spool_create(a, media, &p2);
+	fd1 = spool_create(a, root, &p1);
+	fd2 = spool_create(a, root, &p2);
 	ok(fd1 >= 0 && fd2 >= 0 && strcmp(p1, p2) != 0,
 	    "two spool files, two names");
 	ok(strncmp(p1, tmp, strlen(tmp)) == 0 && p1[strlen(tmp)] == '/',
@@ -1241,14 +1373,14 @@ test_spool(struct arena *a)
 	ok(request_upload(&r, "picture") == NULL, "two of that name: NULL");
 	r.upload.count = 2;
 	/* A handler keeps a file by renaming it away. */
-	ok(rename(p2, arena_printf(a, "%s/kept", media)) == 0, "one kept");
+	ok(rename(p2, arena_printf(a, "%s/kept", root)) == 0, "one kept");
 	request_discard_uploads(&r);
 	is_int(files_in(tmp), 0, "the end of the request empties the spool");
 	is_int(r.upload.count, 0, "and forgets the files");
-	unlink(arena_printf(a, "%s/kept", media));
+	unlink(arena_printf(a, "%s/kept", root));
 
-	fd1 = spool_create(a, media, &p1);
-	fd2 = spool_create(a, media, &p2);
+	fd1 = spool_create(a, root, &p1);
+	fd2 = spool_create(a, root, &p2);
 	close(fd1);
 	close(fd2);
 	old.actime = old.modtime = time(NULL) - SPOOL_MAX_AGE_SECONDS - 10;
@@ -1256,7 +1388,7 @@ test_spool(struct arena *a)
 	fd1 = open(arena_printf(a, "%s/other", tmp), O_CREAT | O_WRONLY, 0600);
 	close(fd1);
 	utime(arena_printf(a, "%s/other", tmp), &old);
-	is_int(spool_sweep(media, SPOOL_MAX_AGE_SECONDS), 1,
+	is_int(spool_sweep(root, SPOOL_MAX_AGE_SECONDS), 1,
 	    "the sweep removes the old spool file");
 	ok(access(p1, F_OK) != 0 && access(p2, F_OK) == 0,
 	    "and leaves the fresh one");
@@ -1265,9 +1397,471 @@ test_spool(struct arena *a)
 	unlink(p2);
 	unlink(arena_printf(a, "%s/other", tmp));
 	rmdir(tmp);
-	is_int(spool_sweep(media, SPOOL_MAX_AGE_SECONDS), -1,
+	is_int(spool_sweep(root, SPOOL_MAX_AGE_SECONDS), -1,
 	    "a missing spool: -1");
-	rmdir(media);
+	rmdir(root);
+}
+
+/* A parse's result with its files read back, to compare two parses. */
+struct outcome {
+	enum multipart_status st;
+	const char *reason;
+	struct multipart m;
+};
+
+static void
+outcome_settle(struct arena *a, struct outcome *o)
+{
+	settle(a, o->st, &o->m);
+}
+
+/* 1 if two parses gave the same answer, parts and bytes. */
+static int
+same_outcome(const struct outcome *x, const struct outcome *y)
+{
+	if (x->st != y->st || strcmp(x->reason, y->reason) != 0 ||
+	    x->m.count != y->m.count)
+		return 0;
+	for (size_t i = 0; i < x->m.count; i++) {
+		const struct multipart_part *p = &x->m.parts[i], *q = &y->m.parts[i];
+
+		if (strcmp(p->name, q->name) != 0 ||
+		    (p->filename == NULL) != (q->filename == NULL) ||
+		    (p->filename && strcmp(p->filename, q->filename) != 0) ||
+		    strcmp(p->content_type, q->content_type) != 0 ||
+		    p->len != q->len || memcmp(p->data, q->data, p->len) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Feeds body[0..len) in chunks of the sizes in cuts (the last repeated),
+ * each from a heap copy of exactly its size. */
+static void
+feed_chunks(struct arena *a, const char *ct, const char *body, size_t len,
+    const struct multipart_limits *lim, const size_t *cuts, size_t ncuts,
+    struct outcome *o)
+{
+	struct multipart_parser *p = multipart_parser_new(a, ct, lim, media);
+	size_t off = 0, k = 0;
+
+	while (off < len) {
+		size_t n = cuts[k < ncuts ? k : ncuts - 1];
+		char *copy;
+
+		k++;
+		if (n > len - off)
+			n = len - off;
+		copy = xmalloc(n ? n : 1);
+		memcpy(copy, body + off, n);
+		multipart_parser_feed(p, copy, n);
+		free(copy);
+		off += n;
+	}
+	o->st = multipart_parser_finish(p, &o->m);
+	o->reason = o->m.reason;
+	outcome_settle(a, o);
+}
+
+/*
+ * body fed in two chunks split at every offset, and one byte at a time,
+ * gives what the whole body gives. Returns the number of feedings that
+ * differed (0), after a diagnostic line for the first.
+ */
+static size_t
+chunks_differ(struct arena *a, const char *ct, const char *body, size_t len,
+    const struct multipart_limits *lim)
+{
+	struct outcome whole, split;
+	size_t cuts[2], one = 1, bad = 0;
+
+	whole.st = multipart_parse(a, ct, body, len, lim, media, &whole.m);
+	whole.reason = whole.m.reason;
+	outcome_settle(a, &whole);
+	for (size_t i = 0; i <= len; i++) {
+		cuts[0] = i;
+		cuts[1] = len;
+		feed_chunks(a, ct, body, len, lim, cuts, 2, &split);
+		if (!same_outcome(&whole, &split) && bad++ == 0)
+			printf("# split at %zu of %zu: %d (%s), whole: %d (%s)\n",
+			    i, len, split.st, split.reason, whole.st,
+			    whole.reason);
+	}
+	feed_chunks(a, ct, body, len, lim, &one, 1, &split);
+	if (!same_outcome(&whole, &split) && bad++ == 0)
+		printf("# byte by byte: %d (%s), whole: %d (%s)\n", split.st,
+		    split.reason, whole.st, whole.reason);
+	return bad;
+}
+
+/* body fed one byte at a time and in 7-byte chunks answers as the whole
+ * body does: 0, or 1 after a diagnostic line. */
+static size_t
+bytewise_differ(struct arena *a, const char *ct, const char *body,
+    size_t len, const struct multipart_limits *lim)
+{
+	static const size_t sizes[] = { 1, 7 };
+	struct outcome whole, fed;
+
+	whole.st = multipart_parse(a, ct, body, len, lim, media, &whole.m);
+	whole.reason = whole.m.reason;
+	outcome_settle(a, &whole);
+	for (size_t i = 0; i < ARRAY_LEN(sizes); i++) {
+		feed_chunks(a, ct, body, len, lim, &sizes[i], 1, &fed);
+		if (!same_outcome(&whole, &fed)) {
+			printf("# in %zu-byte chunks: %d (%s), whole: %d (%s)\n",
+			    sizes[i], fed.st, fed.reason, whole.st, whole.reason);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The streaming parser: every body of a set, good and bad, cut in two at
+ * every byte and fed byte by byte, answers as the whole body does; with
+ * tight limits too, so each limit is crossed at every chunk edge.
+ */
+static void
+test_chunks(struct arena *a)
+{
+	static const char *const bodies[] = {
+		ONE(CD("a"), "v"),
+		ONE(CDF("f", "x.bin") "Content-Type: image/png\r\n",
+		    "\r\n--B-\r\n--\r\r\n-B--"),
+		DELIM CD("csrf") "\r\ntok\r\n" DELIM CDF("p", "a.jpg")
+		    "\r\n\xFF\xD8\r\n\r\n" DELIM CD("t") "\r\nA cat\r\n" CLOSE,
+		"preamble\r\n--B\r\n" CD("a") "\r\nv\r\n--B--\r\nepilogue",
+		"\r\n--B\r\n" CD("a") "\r\n\r\n--B--",
+		"--B--",
+		"--B--\r\n\r\n",
+		DELIM CD("a") "\r\nv\r\n--B--\r\n--B--\r\n",
+		DELIM CD("a") "\r\nv\r\n--Bx\r\n" CD("b") "\r\nw\r\n--B--\r\n",
+		DELIM "X: y\r\n\r\nv\r\n" DELIM CD("a") "\r\nw\r\n" CLOSE,
+		DELIM CD("a") "\r\nv\r\n" DELIM CD("b") "\r\nw\r\n"
+		    DELIM CD("c") "\r\nx\r\n" DELIM CDF("d", "y") "\r\nz\r\n"
+		    DELIM CD("e") "\r\n\xFF\r\n--B-x",
+		DELIM CD("a") "\r\nv\r\n--B",
+		DELIM CD("a") "\r\nv\r\n--B-",
+		DELIM CD("a") "\r\n\xC3\r\n" CLOSE,
+		DELIM "Content-Disposition: form-data; name=\"f\"; "
+		    "filename*=UTF-8''%E2%82%AC.txt\r\n\r\neuro\r\n" CLOSE,
+		DELIM "Content-Disposition: form-data; name=\"averyveryverylongname\"\r\n"
+		    "\r\nv\r\n" CLOSE,
+		DELIM CD("a") "Content-Type: text/plain; charset=utf-8\r\n"
+		    "X-Pad: 0123456789012345678901234567890123456789\r\n"
+		    "\r\nv\r\n" CLOSE,
+		DELIM CDF("f", "big") "\r\n0123456789abcdefghijklmnopqrstuvwxyz"
+		    "0123456789abcdefghijklmnopqrstuvwxyz\r\n" CLOSE,
+		DELIM CD("a") "\r\n0123456789abcdefghijklmnopqrstuvwxyz\r\n"
+		    CLOSE,
+		DELIM CD("a") "\r\n\r\n--B\r\n" CD("b") "\r\n\r\n--B--\r\n",
+		DELIM "Content-Disposition: form-data; name=\"a\"\r\n--B--\r\n",
+		"--B\n" CD("a") "\r\nv\r\n" CLOSE,
+		"--B \r\n" CD("a") "\r\nv\r\n" CLOSE,
+		"no boundary here at all",
+		"--",
+		"",
+	};
+	/* Each limit small enough that some body above crosses it. */
+	static const struct multipart_limits tight = {
+		.max_parts = 3,
+		.max_header_bytes = 60,
+		.max_name_len = 8,
+		.max_field_len = 20,
+		.max_file_len = 40,
+		.max_body_len = 150,
+	};
+	size_t bad = 0, bad_tight = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(bodies); i++) {
+		bad += chunks_differ(a, CT, bodies[i], strlen(bodies[i]), NULL);
+		bad_tight += chunks_differ(a, CT, bodies[i], strlen(bodies[i]),
+		    &tight);
+	}
+	is_int(bad, 0, "%zu bodies, split at every byte and byte by byte, "
+	    "answer as whole ones", ARRAY_LEN(bodies));
+	is_int(bad_tight, 0, "and so with tight limits");
+	bad = chunks_differ(a, CR_CT, "--" CR_B "\r\n" CDF("f", "a.png")
+	    "\r\n\r\n-" CR_B "\r\n--" CR_B "-\r\n--" CR_B "--",
+	    strlen("--" CR_B "\r\n" CDF("f", "a.png") "\r\n\r\n-" CR_B
+	    "\r\n--" CR_B "-\r\n--" CR_B "--"), NULL);
+	is_int(bad, 0, "a long boundary split at every byte");
+}
+
+/* Limits of files and of the whole body, and what a cut or abandoned
+ * body leaves behind: nothing. */
+static void
+test_stream_limits(struct arena *a)
+{
+	struct multipart_limits lim = multipart_default_limits;
+	static const char file8[] = ONE(CDF("f", "x"), "12345678");
+	static const char two[] = DELIM CDF("f", "x") "\r\n1234\r\n"
+	    DELIM CDF("g", "y") "\r\n123456789\r\n" CLOSE;
+	static const char *const cuts[] = {
+		"mid-file", "mid-header", "mid-boundary", "mid-close",
+	};
+	static const char cutme[] = DELIM CDF("f", "x") "\r\nabcdef\r\n"
+	    DELIM "Content-Disposition: form-data; name=\"g\"\r\n\r\nv\r\n"
+	    CLOSE;
+	size_t at[ARRAY_LEN(cuts)];
+	struct multipart_parser *p;
+	struct multipart m;
+
+	lim.max_file_len = 8;
+	status_is(a, CT, file8, sizeof(file8) - 1, &lim, MULTIPART_OK,
+	    "a file at max_file_len");
+	lim.max_file_len = 7;
+	status_is(a, CT, file8, sizeof(file8) - 1, &lim, MULTIPART_TOO_LARGE,
+	    "a file one over max_file_len");
+	lim.max_file_len = 8;
+	status_is(a, CT, two, sizeof(two) - 1, &lim, MULTIPART_TOO_LARGE,
+	    "a second file over the limit: the first one is unlinked too");
+	status_is(a, CT, ONE(CD("a"), "123456789"),
+	    sizeof(ONE(CD("a"), "123456789")) - 1, &lim, MULTIPART_OK,
+	    "text fields are held to max_field_len, not max_file_len");
+	lim = multipart_default_limits;
+
+	lim.max_body_len = sizeof(file8) - 1;
+	status_is(a, CT, file8, sizeof(file8) - 1, &lim, MULTIPART_OK,
+	    "a body at max_body_len");
+	lim.max_body_len = sizeof(file8) - 2;
+	status_is(a, CT, file8, sizeof(file8) - 1, &lim, MULTIPART_TOO_LARGE,
+	    "a body one over max_body_len");
+	lim = multipart_default_limits;
+
+	/* Cut short where a client that went away would cut it. */
+	at[0] = (size_t)(strstr(cutme, "abcdef") - cutme) + 6;
+	at[1] = (size_t)(strstr(cutme, "name=\"g") - cutme) + 4;
+	at[2] = (size_t)(strstr(cutme, "--B\r\nContent-Disposition: form-data; "
+	    "name=\"g") - cutme) + 2;
+	at[3] = sizeof(cutme) - 1 - 4;
+	for (size_t i = 0; i < ARRAY_LEN(cuts); i++) {
+		struct outcome o;
+		size_t sizes[1] = { 3 };
+
+		p = multipart_parser_new(a, CT, NULL, media);
+		is_int(multipart_parser_feed(p, cutme, at[i]), MULTIPART_OK,
+		    "%s: nothing wrong yet", cuts[i]);
+		ok(i > 0 || files_in(spool) == 1, "%s: the file is being "
+		    "written", cuts[i]);
+		is_int(multipart_parser_finish(p, &m), MULTIPART_MALFORMED,
+		    "%s: the body ends: malformed (%s)", cuts[i], m.reason);
+		is_int(files_in(spool), 0, "%s: no file left", cuts[i]);
+		ok(m.count == 0 && m.parts == NULL, "%s: no parts", cuts[i]);
+
+		p = multipart_parser_new(a, CT, NULL, media);
+		multipart_parser_feed(p, cutme, at[i]);
+		multipart_parser_abort(p);
+		is_int(files_in(spool), 0, "%s: the client is gone: no file "
+		    "left", cuts[i]);
+
+		feed_chunks(a, CT, cutme, at[i], NULL, sizes, 1, &o);
+		is_int(o.st, MULTIPART_MALFORMED, "%s: in 3-byte chunks too",
+		    cuts[i]);
+	}
+	p = multipart_parser_new(a, CT, NULL, media);
+	multipart_parser_feed(p, cutme, sizeof(cutme) - 1);
+	is_int(multipart_parser_finish(p, &m), MULTIPART_OK, "the whole body");
+	is_int(files_in(spool), 1, "its file is in the spool");
+	ok(m.parts[0].data == NULL && m.parts[0].path != NULL &&
+	    m.parts[0].len == 6, "a file part has a path and its length, no data");
+	ok(m.parts[1].path == NULL && strcmp(m.parts[1].data, "v") == 0,
+	    "a text part has data, no path");
+	unlink(m.parts[0].path);
+
+	/* No media folder: a text-only form is fine, a file is not. */
+	is_int(multipart_parse(a, CT, ONE(CD("a"), "v"),
+	    sizeof(ONE(CD("a"), "v")) - 1, NULL, NULL, &m), MULTIPART_OK,
+	    "no media folder, no file: fine");
+	is_int(multipart_parse(a, CT, file8, sizeof(file8) - 1, NULL, NULL, &m),
+	    MULTIPART_IO_ERROR, "no media folder for a file: an I/O error");
+	is_int(multipart_http_status(MULTIPART_IO_ERROR), 500,
+	    "which is 500");
+	is_int(multipart_parse(a, CT, file8, sizeof(file8) - 1, NULL,
+	    "/nonexistent/tessera", &m), MULTIPART_IO_ERROR,
+	    "a media folder without tmp/: an I/O error");
+}
+
+/* A FastCGI stdin that hands out the body a few bytes at a time, as a
+ * slow client's would arrive, then ends (maybe before CONTENT_LENGTH). */
+struct slow_in {
+	FCGX_Stream stream;
+	unsigned char *body;
+	size_t len, off, piece;
+};
+
+static void
+slow_fill(FCGX_Stream *s)
+{
+	struct slow_in *in = s->data;
+	size_t n = in->len - in->off < in->piece ? in->len - in->off : in->piece;
+
+	if (n == 0) {
+		s->isClosed = 1;
+		return;
+	}
+	s->rdNext = s->stopUnget = in->body + in->off;
+	s->stop = in->body + in->off + n;
+	in->off += n;
+}
+
+/* request_read_multipart over a FastCGI stdin of body[0..len), with
+ * CONTENT_LENGTH clen; r is left for the checks. */
+static int
+read_upload(struct arena *a, struct request *r, struct config *cfg,
+    const char *ctype, const char *body, size_t len, size_t clen,
+    size_t max)
+{
+	static FCGX_Request fcgi;
+	static struct slow_in in;
+	static char *env[3];
+
+	memset(&in, 0, sizeof(in));
+	in.body = (unsigned char *)arena_strndup(a, body, len);
+	in.len = len;
+	in.piece = 5;
+	in.stream.isReader = 1;
+	in.stream.fillBuffProc = slow_fill;
+	in.stream.data = &in;
+	in.stream.rdNext = in.stream.stop = in.stream.stopUnget = in.body;
+	env[0] = arena_printf(a, "CONTENT_TYPE=%s", ctype);
+	env[1] = arena_printf(a, "CONTENT_LENGTH=%zu", clen);
+	env[2] = NULL;
+	memset(&fcgi, 0, sizeof(fcgi));
+	fcgi.in = &in.stream;
+	fcgi.envp = env;
+	memset(r, 0, sizeof(*r));
+	r->arena = a;
+	r->fcgi = &fcgi;
+	r->cfg = cfg;
+	r->method = "POST";
+	r->path = "/pictures";
+	return request_read_multipart(r, max);
+}
+
+/* The request's side: a body read from FastCGI in pieces, its fields as
+ * the form, its file in the spool until the request ends; every refusal
+ * with its status and an empty spool. */
+static void
+test_request_read(struct arena *a)
+{
+	static const char body[] = DELIM CD("csrf") "\r\ntok\r\n"
+	    DELIM CDF("picture", "cat.jpg") "Content-Type: image/jpeg\r\n\r\n"
+	    "\xff\xd8\xff\r\n--A-\xff\xd9" "\r\n"
+	    DELIM CD("title") "\r\nA cat\r\n" CLOSE;
+	static const char bad[] = DELIM CDF("picture", "cat.jpg") "\r\n"
+	    "\xff\xd8\r\n--Bx\r\n" CLOSE;
+	const struct multipart_part *f;
+	struct config cfg;
+	struct request r;
+	size_t n = sizeof(body) - 1;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.media_dir = media;
+	is_int(read_upload(a, &r, &cfg, CT, body, n, n, 1024), 0,
+	    "an upload read from FastCGI 5 bytes at a time");
+	is_str(params_get(&r.form, "title"), "A cat", "its field is in the form");
+	f = request_upload(&r, "picture");
+	ok(f != NULL && f->path != NULL && f->data == NULL && f->len == 11 &&
+	    strcmp(f->filename, "cat.jpg") == 0, "its file is a spool file");
+	is_int(files_in(spool), 1, "in the spool");
+	request_discard_uploads(&r);
+	is_int(files_in(spool), 0, "until the request ends");
+
+	is_int(read_upload(a, &r, &cfg, CT, body, n - 20, n, 1024), 400,
+	    "a body that ends before its Content-Length: 400");
+	is_str(r.error_detail, "The request arrived incomplete.",
+	    "saying it arrived incomplete");
+	is_int(files_in(spool), 0, "and leaves no file");
+	is_int(read_upload(a, &r, &cfg, CT, body, n, n, n - 1), 413,
+	    "a Content-Length over the route's limit: 413");
+	is_int(read_upload(a, &r, &cfg, CT, bad, sizeof(bad) - 1,
+	    sizeof(bad) - 1, 1024), 400, "a malformed upload: 400");
+	is_int(files_in(spool), 0, "and leaves no file");
+	is_int(read_upload(a, &r, &cfg, "text/plain", body, n, n, 1024), 415,
+	    "not multipart: 415");
+	is_int(read_upload(a, &r, &cfg, "multipart/form-data; boundary=B; "
+	    "boundary=C", body, n, n, 1024), 400, "two boundaries: 400");
+	is_int(files_in(spool), 0, "no file left by any of them");
+	cfg.media_dir = NULL;
+	is_int(read_upload(a, &r, &cfg, CT, body, n, n, 1024), 500,
+	    "no media folder: 500");
+}
+
+/* Resident memory now, in KiB (/proc/self/statm), or 0. */
+static long
+rss_kib(void)
+{
+	long pages = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f != NULL) {
+		if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/*
+ * A 64 MiB file, fed in 64 KiB chunks as the request reads them, goes to
+ * its spool file whole, while the process's resident memory grows by
+ * under 4 MiB: memory does not depend on the file's size.
+ */
+static void
+test_big_file(struct arena *a)
+{
+	static const char head[] = DELIM CDF("f", "big.bin") "\r\n";
+	static const char tail[] = "\r\n" CLOSE;
+	enum { CHUNK = 64 * 1024, CHUNKS = 1024 };
+	struct multipart_limits lim = multipart_default_limits;
+	struct multipart_parser *p;
+	struct multipart m;
+	struct arena small;
+	struct stat st;
+	char *chunk = xmalloc(CHUNK);
+	long before, grown;
+
+	lim.max_file_len = (size_t)CHUNK * CHUNKS;
+	lim.max_body_len = SIZE_MAX;
+	/* Bytes that look like a delimiter's start all through the file. */
+	for (size_t i = 0; i < CHUNK; i++)
+		chunk[i] = "\r\n-\r\n--x"[i % 7];
+	arena_init(&small, 0);
+	p = multipart_parser_new(&small, CT, &lim, media);
+	multipart_parser_feed(p, head, sizeof(head) - 1);
+	multipart_parser_feed(p, chunk, CHUNK);
+	before = rss_kib();
+	grown = 0;
+	for (int i = 1; i < CHUNKS; i++) {
+		multipart_parser_feed(p, chunk, CHUNK);
+		if (i % 64 == 0 && rss_kib() - before > grown)
+			grown = rss_kib() - before;
+	}
+	multipart_parser_feed(p, tail, sizeof(tail) - 1);
+	is_int(multipart_parser_finish(p, &m), MULTIPART_OK,
+	    "a 64 MiB file in 64 KiB chunks");
+	ok(before > 0 && grown < 4096, "the process grew by %ld KiB while "
+	    "it was read (under 4 MiB; %ld KiB resident)", grown, before);
+	ok(m.count == 1 && stat(m.parts[0].path, &st) == 0 &&
+	    (size_t)st.st_size == (size_t)CHUNK * CHUNKS &&
+	    m.parts[0].len == (size_t)CHUNK * CHUNKS,
+	    "its spool file holds all of it");
+	if (m.count == 1)
+		unlink(m.parts[0].path);
+	lim.max_file_len = (size_t)CHUNK * CHUNKS - 1;
+	p = multipart_parser_new(&small, CT, &lim, media);
+	multipart_parser_feed(p, head, sizeof(head) - 1);
+	for (int i = 0; i < CHUNKS; i++)
+		multipart_parser_feed(p, chunk, CHUNK);
+	multipart_parser_feed(p, tail, sizeof(tail) - 1);
+	is_int(multipart_parser_finish(p, &m), MULTIPART_TOO_LARGE,
+	    "one byte over max_file_len: 413");
+	is_int(files_in(spool), 0, "and no file left");
+	arena_free(&small);
+	free(chunk);
+	(void)a;
 }
 
 int
@@ -1276,6 +1870,12 @@ main(void)
 	struct arena a;
 
 	arena_init(&a, 0);
+	if (mkdtemp(media) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	spool = arena_printf(&a, "%s/" SPOOL_DIR, media);
+	mkdir(spool, 0700);
 	test_content_type(&a);
 	test_chromium(&a);
 	test_firefox(&a);
@@ -1289,6 +1889,14 @@ main(void)
 	test_status();
 	test_blns();
 	test_request_form(&a);
+	test_chunks(&a);
+	test_stream_limits(&a);
+	test_big_file(&a);
+	test_request_read(&a);
+	is_int(spool_leaks, 0, "every parse left the spool empty, and every "
+	    "file part has a path and no data");
+	rmdir(spool);
+	rmdir(media);
 	test_spool(&a);
 	arena_free(&a);
 	return done_testing();
