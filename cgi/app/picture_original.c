@@ -41,7 +41,9 @@ picture_original(struct request *r)
 	    media_internal_uri(&ms, p.storage_key, uri, sizeof(uri)) != 0)
 		return 500;
 	r->resp.content_type = picture_format_types[p.format];
-	response_header(&r->resp, "X-Accel-Redirect", uri);
+	/* Headers keep the pointer: the value must outlive this frame. */
+	response_header(&r->resp, "X-Accel-Redirect",
+	    arena_strdup(r->arena, uri));
 	response_header(&r->resp, "Content-Disposition", arena_printf(r->arena,
 	    "attachment; filename=\"tessera-picture-%lld.%s\"", p.id,
 	    picture_format_names[p.format]));
