@@ -50,7 +50,8 @@ GRANT SELECT (id, email, display_name, role, email_verified_at, disabled_at, del
 -- appends to the outbox and the audit log but reads neither, and deletes
 -- no order, ticket or account (an account is anonymised). A person's own
 -- pictures: uploaded, edited (never their file, size or status) and
--- deleted, and likes given and taken back with the count beside them.
+-- deleted, and likes given and taken back with the count beside them;
+-- a report of a picture, added but never read back.
 CREATE USER IF NOT EXISTS 'tessera_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_app'@'127.0.0.1' IDENTIFIED BY '@APP_PASSWORD@';
 ALTER USER 'tessera_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
@@ -72,6 +73,7 @@ GRANT SELECT, INSERT, UPDATE ON tessera.tickets TO 'tessera_app'@'localhost', 't
 GRANT INSERT ON tessera.payment_events TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE (title, description, price_cents, licence, like_count, updated_at), DELETE ON tessera.pictures TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT SELECT, INSERT, DELETE ON tessera.picture_likes TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT INSERT (picture_id, reporter_id, reason) ON tessera.picture_reports TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 
 -- tessera-admin: organizer and site-admin pages; reads replicas too. Of
 -- users it reads what the pages list, never password hashes, and changes
@@ -82,7 +84,9 @@ GRANT SELECT, INSERT, DELETE ON tessera.picture_likes TO 'tessera_app'@'localhos
 -- ticket types are the organizer's to create, edit, copy and delete (a
 -- draft without orders; events_admin.c keeps the seat counters out of its
 -- writes) and to cancel (the outbox row that undoes its orders); door
--- staff; and it reads the workers' heartbeats for the status page.
+-- staff; and it reads the workers' heartbeats for the status page. A site
+-- admin reads pictures' reports and hides (status) or deletes a picture,
+-- resolving its reports.
 CREATE USER IF NOT EXISTS 'tessera_admin'@'localhost' IDENTIFIED BY '@ADMIN_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_admin'@'127.0.0.1' IDENTIFIED BY '@ADMIN_PASSWORD@';
 ALTER USER 'tessera_admin'@'localhost' IDENTIFIED BY '@ADMIN_PASSWORD@';
@@ -101,6 +105,8 @@ GRANT SELECT, INSERT ON tessera.order_history TO 'tessera_admin'@'localhost', 't
 GRANT SELECT, UPDATE (checked_in_at) ON tessera.tickets TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT SELECT, INSERT, DELETE ON tessera.event_staff TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT SELECT ON tessera.worker_heartbeat TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, UPDATE (status), DELETE ON tessera.pictures TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, UPDATE (resolved_at) ON tessera.picture_reports TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 
 -- tessera-worker: the outbox consumer; it expires unpaid holds (their
 -- seats go back to the ticket types) and purges sessions, tokens and

@@ -56,6 +56,8 @@ static const struct route routes[] = {
 	    ACCESS_SIGNED_IN),
 	PAGE_GET("/pictures/{id:int}/original", PAGE_PICTURE_ORIGINAL,
 	    ACCESS_SIGNED_IN),
+	PAGE_POST("/pictures/{id:int}/report", PAGE_PICTURE_REPORT,
+	    ACCESS_SIGNED_IN),
 	/* Stripe's signed events: the exact bytes, no CSRF (it is not a
 	 * browser), up to 256 KiB. */
 	PAGE_POST_BODY("/payments/stripe/webhook", PAGE_STRIPE_WEBHOOK,
@@ -99,6 +101,7 @@ static const handler_fn handlers[PAGE__MAX] = {
 	[PAGE_PICTURE_UPLOAD] = picture_upload,
 	[PAGE_PICTURE_LIKE] = picture_like,
 	[PAGE_PICTURE_ORIGINAL] = picture_original,
+	[PAGE_PICTURE_REPORT] = picture_report,
 };
 
 /* Loads the common passwords that sign-up and password changes refuse;

@@ -48,6 +48,7 @@ enum app_page {
 	PAGE_PICTURE_UPLOAD,
 	PAGE_PICTURE_LIKE,
 	PAGE_PICTURE_ORIGINAL,
+	PAGE_PICTURE_REPORT,
 	PAGE__MAX
 };
 
@@ -126,5 +127,7 @@ int me_picture_delete(struct request *r);
 int picture_like(struct request *r);
 /* picture_original.c */
 int picture_original(struct request *r);
+/* picture_report.c */
+int picture_report(struct request *r);
 
 #endif

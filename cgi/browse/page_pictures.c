@@ -156,6 +156,9 @@ page_picture(struct request *r)
 	tv_set_bool(a, ctx, "liked", liked);
 	tv_set_str(a, ctx, "like_action", arena_printf(a, "/pictures/%lld/like",
 	    p.id));
+	tv_set_str(a, ctx, "report_action", arena_printf(a,
+	    "/pictures/%lld/report", p.id));
+	tv_set_bool(a, ctx, "reported", request_query(r, "reported") != NULL);
 	tv_set_bool(a, ctx, "nav_pictures", 1);
 	r->resp.cache = CACHE_PUBLIC;
 	return page_render(r, "picture", ctx);

@@ -30,6 +30,7 @@ const char *const picture_status_names[PICTURE__STATUS_MAX] = {
 	[PICTURE_PROCESSING] = "processing",
 	[PICTURE_READY] = "ready",
 	[PICTURE_FAILED] = "failed",
+	[PICTURE_HIDDEN] = "hidden",
 };
 
 const char *const picture_licence_names[LICENCE__MAX] = {

@@ -7,7 +7,8 @@
  *
  * A picture is public once the worker made its derived sizes (status
  * ready) and while its owner's account is not disabled. Only its owner
- * sees it before (processing) or when that failed.
+ * sees it before (processing), when that failed, or once a moderator hid
+ * it (picture_reports.h).
  *
  * Every read returns 0, -1 when no server could answer (503), or ROW_BAD
  * when a row did not parse (500); reads of one picture also 1 when there
@@ -36,7 +37,7 @@ extern const char *const picture_format_names[PICTURE__FORMAT_MAX];
 extern const char *const picture_format_types[PICTURE__FORMAT_MAX];
 
 enum picture_status { PICTURE_PROCESSING, PICTURE_READY, PICTURE_FAILED,
-	PICTURE__STATUS_MAX };
+	PICTURE_HIDDEN, PICTURE__STATUS_MAX };
 extern const char *const picture_status_names[PICTURE__STATUS_MAX];
 
 /* As the pictures.licence ENUM; picture_licence_labels says them for

@@ -69,6 +69,7 @@ view_picture(struct arena *a, const struct picture *p)
 	tv_set_bool(a, v, "processing", p->status == PICTURE_PROCESSING);
 	tv_set_bool(a, v, "failed", p->status == PICTURE_FAILED);
 	tv_set_bool(a, v, "ready", p->status == PICTURE_READY);
+	tv_set_bool(a, v, "hidden", p->status == PICTURE_HIDDEN);
 	tv_set_int(a, v, "original_width", p->width);
 	tv_set_int(a, v, "original_height", p->height);
 	tv_set_str(a, v, "created", dates_local(a, p->created_at, "UTC",

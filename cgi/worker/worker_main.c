@@ -19,6 +19,7 @@
 #include "outbox.h"
 #include "picture_derive.h"
 #include "picture_image.h"
+#include "picture_notice.h"
 #include "purge.h"
 #include "stripe_api.h"
 #include "tmpl.h"
@@ -37,7 +38,8 @@
  *   holders it moved), event_fanout.h; and "picture_derive" (an
  *   upload's sizes, picture_derive.h), of the slow class (outbox.h): a
  *   batch of quick rows, then one slow row, and again, so a mail waits
- *   behind at most one picture whatever the queue of uploads.
+ *   behind at most one picture whatever the queue of uploads; and
+ *   "picture_moderated" (its owner's mail, picture_notice.h).
  * - releasing the seats of holds that were never paid and of offline
  *   orders past their payment deadline (orders.h), every few seconds,
  *   and closing the Stripe Checkout Session of each, so nobody pays for
@@ -99,6 +101,8 @@ static int handle_event_changed(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
 static int handle_picture_derive(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
+static int handle_picture_moderated(struct worker *,
+    const struct outbox_row *, struct json_object *, char *, size_t);
 
 static const struct {
 	const char *topic;
@@ -108,6 +112,7 @@ static const struct {
 	{ "event_cancelled", handle_event_cancelled },
 	{ "event_changed", handle_event_changed },
 	{ "picture_derive", handle_picture_derive },
+	{ "picture_moderated", handle_picture_moderated },
 };
 
 /* Waits up to ms milliseconds for SIGTERM or SIGINT (0: only looks).
@@ -243,6 +248,16 @@ handle_picture_derive(struct worker *w, const struct outbox_row *row,
 {
 	return picture_derive(w->db, &w->cfg, &w->arena, payload, row->attempts,
 	    err, errlen);
+}
+
+/* Topic "picture_moderated" (picture_reports.h): picture_notice.c. */
+static int
+handle_picture_moderated(struct worker *w, const struct outbox_row *row,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	(void)row;
+	return picture_notice_moderated(w->db, &w->cfg, &w->arena, payload, err,
+	    errlen);
 }
 
 /* ------------------------------------------------------------ outbox */

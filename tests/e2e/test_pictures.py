@@ -9,6 +9,8 @@ give the exact count; and a mail queued behind a pile of picture jobs
 goes out at once."""
 
 import concurrent.futures
+import email
+import email.policy
 import glob
 import json
 import os
@@ -21,7 +23,7 @@ import uuid
 import zlib
 
 import tap
-from fixtures import location, make_accounts
+from fixtures import location, make_accounts, sign_in
 
 DB = tap.DB_NAME
 TAG = "px%d" % (int(time.time()) % 100000000)
@@ -328,6 +330,69 @@ tap.ok(wait_for(lambda: int(value(
     "SELECT COUNT(*) FROM pictures WHERE storage_key IN (%s) AND status = 'ready'"
     % ", ".join("'%s'" % k for k in copies))) == 40, timeout=120),
     "... and the 40 are all made after")
+
+# ---------------------------------------------------------------- moderation
+owner_email = value("SELECT email FROM users WHERE id = %d" % owner)
+token = tap.form_value(c2.get("/pictures/%d" % pid).body, "csrf")
+r = c2.post("/pictures/%d/report" % pid, {"csrf": token, "reason": "Not theirs <b>x</b>"})
+tap.is_eq(r.status, 303, "another person reports the picture")
+tap.ok("your report reached the moderators" in c2.get(location(r)).body,
+       "... and is thanked")
+c2.post("/pictures/%d/report" % pid, {"csrf": token, "reason": "Again"})
+tap.is_eq(value("SELECT COUNT(*) FROM picture_reports WHERE picture_id = %d" % pid), "1",
+          "a second report by the same person adds nothing")
+tap.is_eq(c2.post("/pictures/%d/report" % pid, {"csrf": token, "reason": " "}).status, 400,
+          "a report without a reason: 400")
+tap.is_eq(c2.get("/admin/moderation/pictures").status, 403,
+          "the moderation page is for site admins")
+admin = sign_in("admin@tessera.test")
+r = admin.get("/admin/moderation/pictures")
+tap.is_eq(r.status, 200, "GET /admin/moderation/pictures")
+tap.ok("Not theirs &lt;b&gt;x&lt;/b&gt;" in r.body and "Harbour at dusk" in r.body,
+       "... lists the report, escaped")
+tap.ok('href="/admin/moderation/pictures"' in admin.get("/admin").body,
+       "the admin home links to it")
+atoken = tap.form_value(r.body, "csrf")
+r = admin.post("/admin/moderation/pictures/%d/hide" % pid, {"csrf": atoken})
+tap.is_eq(r.status, 303, "the admin hides the picture")
+tap.is_eq(picture_status(pid), "hidden", "... it is hidden")
+tap.is_eq(value("SELECT COUNT(*) FROM picture_reports WHERE picture_id = %d "
+                "AND resolved_at IS NULL" % pid), "0", "... its reports are resolved")
+tap.is_eq(value("SELECT COUNT(*) FROM audit_log WHERE action = 'picture.hide' "
+                "AND target = 'picture %d'" % pid), "1", "... in the audit log")
+tap.is_eq(admin.post("/admin/moderation/pictures/%d/hide" % pid, {"csrf": atoken}).status,
+          404, "hiding it again: 404")
+tap.is_eq(tap.get("/pictures/%d" % pid).status, 404, "a hidden picture's page: 404")
+for path in ("/pictures", "/pictures?sort=popular", "/pictures?author=%d" % owner):
+    tap.ok('href="/pictures/%d"' % pid not in tap.get(path).body,
+           "... it is gone from %s" % path)
+tap.is_eq(likers[0][1].post("/pictures/%d/like" % pid, {"csrf": tap.form_value(
+    likers[0][1].get("/me/pictures").body, "csrf")}).status, 404, "... it cannot be liked")
+tap.is_eq(c2.get("/pictures/%d/original" % pid).status, 404, "... nor downloaded")
+r = c.get("/me/pictures/%d" % pid)
+tap.ok(r.status == 200 and "hidden this picture" in r.body, "its owner still sees it, hidden")
+
+
+def mail_to(address, needle):
+    """Whether a mail to address whose subject holds needle was sent."""
+    def found():
+        for path in glob.glob(os.path.join(MAIL_DIR, "*.eml")):
+            m = email.message_from_bytes(read(path), policy=email.policy.default)
+            if address in str(m["To"]) and needle in str(m["Subject"]):
+                return True
+        return False
+    return found
+
+
+tap.ok(wait_for(mail_to(owner_email, "hidden"), timeout=30), "the owner is mailed")
+
+copy_id = int(value("SELECT id FROM pictures WHERE storage_key = '%s'" % copies[0]))
+r = admin.post("/admin/moderation/pictures/%d/delete" % copy_id, {"csrf": atoken})
+tap.is_eq(r.status, 303, "the admin deletes another picture")
+tap.is_eq(value("SELECT COUNT(*) FROM pictures WHERE id = %d" % copy_id), "0", "... its row is gone")
+tap.ok(not os.path.exists(os.path.join(MEDIA, "originals", copies[0])) and
+       not glob.glob(os.path.join(MEDIA, "public", copies[0] + "-*")), "... and its files")
+tap.ok(wait_for(mail_to(owner_email, "removed"), timeout=30), "... and the owner is mailed")
 
 # ---------------------------------------------------------------- delete
 csrf = tap.form_value(c.get("/me/pictures/%d" % pid).body, "csrf")

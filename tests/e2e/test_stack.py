@@ -152,6 +152,7 @@ EXPECTED_GRANTS = {
         "pictures": "SELECT, INSERT, UPDATE (title, description, price_cents, licence, "
                     "like_count, updated_at), DELETE",
         "picture_likes": "SELECT, INSERT, DELETE",
+        "picture_reports": "INSERT (picture_id, reporter_id, reason)",
     },
     "tessera_admin": {
         "*.*": "SLAVE MONITOR",
@@ -163,6 +164,8 @@ EXPECTED_GRANTS = {
         "order_lines": "SELECT", "order_history": "SELECT, INSERT",
         "tickets": "SELECT, UPDATE (checked_in_at)",
         "event_staff": "SELECT, INSERT, DELETE", "worker_heartbeat": "SELECT",
+        "pictures": "SELECT, UPDATE (status), DELETE",
+        "picture_reports": "SELECT, UPDATE (resolved_at)",
     },
     "tessera_worker": {
         "*.*": "USAGE",
