@@ -247,8 +247,9 @@ step(VipsImage **img, int failed, VipsImage *next)
 }
 
 int
-picture_image_derive(const char *src, int side, enum picture_encoding enc,
-    const char *dst, int *width, int *height, char *err, size_t errlen)
+picture_image_derive(const char *src, int side,
+    const char *const dst[PICTURE__ENC_MAX], int *width, int *height,
+    char *err, size_t errlen)
 {
 	VipsImage *img = NULL, *next = NULL;
 	int rc = -1;
@@ -268,25 +269,30 @@ picture_image_derive(const char *src, int side, enum picture_encoding enc,
 	if (img->BandFmt != VIPS_FORMAT_UCHAR &&
 	    step(&img, vips_cast_uchar(img, &next, NULL) != 0, next) != 0)
 		goto out;
-	if (enc == PICTURE_ENC_JPEG && vips_image_hasalpha(img)) {
+	if (drop_metadata(&img) != 0)
+		goto out;
+	/* Decoded once into memory: both encodings are made from it, not
+	 * each from the file again. */
+	next = vips_image_copy_memory(img);
+	if (step(&img, next == NULL, next) != 0)
+		goto out;
+	if (save_webp(img, dst[PICTURE_ENC_WEBP]) != 0)
+		goto out;
+	if (vips_image_hasalpha(img)) {
 		VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
 		int failed = vips_flatten(img, &next, "background", white, NULL);
 
 		vips_area_unref(VIPS_AREA(white));
-		if (step(&img, failed != 0, next) != 0)
+		if (step(&img, failed != 0, next) != 0 ||
+		    drop_metadata(&img) != 0)
 			goto out;
 	}
-	if (drop_metadata(&img) != 0)
+	if (vips_jpegsave(img, dst[PICTURE_ENC_JPEG], "Q", 82, "strip", TRUE,
+	    "optimize_coding", TRUE, "interlace", TRUE, NULL) != 0)
 		goto out;
-	if (enc == PICTURE_ENC_WEBP)
-		rc = save_webp(img, dst);
-	else
-		rc = vips_jpegsave(img, dst, "Q", 82, "strip", TRUE,
-		    "optimize_coding", TRUE, "interlace", TRUE, NULL);
-	if (rc == 0) {
-		*width = img->Xsize;
-		*height = img->Ysize;
-	}
+	*width = img->Xsize;
+	*height = img->Ysize;
+	rc = 0;
 out:
 	if (rc != 0)
 		snprintf(err, errlen, "%s", vips_error_buffer()[0] ?
@@ -294,5 +300,5 @@ out:
 	if (img != NULL)
 		g_object_unref(img);
 	vips_error_clear();
-	return rc == 0 ? 0 : -1;
+	return rc;
 }

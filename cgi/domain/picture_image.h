@@ -54,11 +54,13 @@ const char *picture_probe_message(enum picture_probe p);
 
 /*
  * Writes the image at src, shrunk to fit a box of side x side (never
- * enlarged), upright, sRGB, without metadata, as encoding into the file
- * dst (overwritten). *width and *height get its size. Returns 0, or -1
+ * enlarged), upright, sRGB, without metadata, once in each encoding: into
+ * the files dst[PICTURE_ENC_WEBP] and dst[PICTURE_ENC_JPEG] (overwritten),
+ * from one decoding. *width and *height get its size. Returns 0, or -1
  * with the reason in err.
  */
-int picture_image_derive(const char *src, int side, enum picture_encoding enc,
-    const char *dst, int *width, int *height, char *err, size_t errlen);
+int picture_image_derive(const char *src, int side,
+    const char *const dst[PICTURE__ENC_MAX], int *width, int *height,
+    char *err, size_t errlen);
 
 #endif

@@ -15,35 +15,52 @@
 #include "picture_image.h"
 #include "pictures.h"
 
-/* Makes one derived file through a temporary one in the spool folder, so
- * nginx never serves a file being written. */
-static int
-derive_one(struct arena *a, const struct config *cfg,
-    const struct media_store *ms, const char *src, const char *key,
-    enum picture_size size, enum picture_encoding enc, int *w, int *h,
-    char *err, size_t errlen)
+/* A new empty file in the spool folder (arena-owned name), where the
+ * derived files are written before they are kept, so nginx never serves
+ * one being written; mode 0640, since nginx reads them through the group
+ * (the savers truncate the file and keep its mode). NULL when it cannot. */
+static char *
+spool_file(struct arena *a, const struct config *cfg)
 {
 	char *tmp = arena_printf(a, "%s/tmp/derive-XXXXXX", cfg->media_dir);
-	int fd, rc = -1;
+	int fd;
 
-	if ((fd = mkstemp(tmp)) == -1) {
-		snprintf(err, errlen, "cannot create a file in %s/tmp",
-		    cfg->media_dir);
-		return -1;
-	}
-	/* nginx serves it, reading through the group (the savers truncate
-	 * the file and keep its mode). */
+	if ((fd = mkstemp(tmp)) == -1)
+		return NULL;
 	fchmod(fd, 0640);
 	close(fd);
-	if (picture_image_derive(src, picture_sides[size], enc, tmp, w, h, err,
-	    errlen) == 0 &&
-	    media_keep(ms, MEDIA_PUBLIC, picture_file_key(a, key, size, enc),
-	    tmp) == 0)
-		rc = 0;
-	else if (err[0] == '\0')
-		snprintf(err, errlen, "cannot store a derived file");
-	if (rc != 0)
-		unlink(tmp);
+	return tmp;
+}
+
+/* Makes both encodings of one size and keeps them. */
+static int
+derive_size(struct arena *a, const struct config *cfg,
+    const struct media_store *ms, const char *src, const char *key,
+    enum picture_size size, int *w, int *h, char *err, size_t errlen)
+{
+	const char *tmp[PICTURE__ENC_MAX] = { NULL, NULL };
+	int rc = -1, e;
+
+	for (e = 0; e < PICTURE__ENC_MAX; e++)
+		if ((tmp[e] = spool_file(a, cfg)) == NULL) {
+			snprintf(err, errlen, "cannot create a file in %s/tmp",
+			    cfg->media_dir);
+			goto out;
+		}
+	if (picture_image_derive(src, picture_sides[size], tmp, w, h, err,
+	    errlen) != 0)
+		goto out;
+	for (e = 0; e < PICTURE__ENC_MAX; e++)
+		if (media_keep(ms, MEDIA_PUBLIC, picture_file_key(a, key, size,
+		    (enum picture_encoding)e), tmp[e]) != 0) {
+			snprintf(err, errlen, "cannot store a derived file");
+			goto out;
+		}
+	rc = 0;
+out:
+	for (e = 0; e < PICTURE__ENC_MAX; e++)
+		if (rc != 0 && tmp[e] != NULL)
+			unlink(tmp[e]);
 	return rc;
 }
 
@@ -78,19 +95,17 @@ picture_derive(struct db *db, const struct config *cfg, struct arena *a,
 		snprintf(err, errlen, "picture %lld: cannot read its row", pid);
 		return -1;
 	}
-	for (int i = 0; i < PICTURE__SIZE_MAX; i++)
-		for (int e = 0; e < PICTURE__ENC_MAX; e++) {
-			if (derive_one(a, cfg, &ms, src, key, (enum picture_size)i,
-			    (enum picture_encoding)e, &w[i], &h[i], err,
-			    errlen) == 0)
-				continue;
-			picture_files_remove(a, &ms, key, 0);
-			if (attempts < PICTURE_DERIVE_ATTEMPTS)
-				return -1;
-			log_err("picture %lld: marked failed: %s", pid, err);
-			return pictures_set_derived(db, pid, PICTURE_FAILED, 0, 0,
-			    0, 0) == 0 ? 0 : -1;
-		}
+	for (int i = 0; i < PICTURE__SIZE_MAX; i++) {
+		if (derive_size(a, cfg, &ms, src, key, (enum picture_size)i,
+		    &w[i], &h[i], err, errlen) == 0)
+			continue;
+		picture_files_remove(a, &ms, key, 0);
+		if (attempts < PICTURE_DERIVE_ATTEMPTS)
+			return -1;
+		log_err("picture %lld: marked failed: %s", pid, err);
+		return pictures_set_derived(db, pid, PICTURE_FAILED, 0, 0, 0,
+		    0) == 0 ? 0 : -1;
+	}
 	if (pictures_set_derived(db, pid, PICTURE_READY, w[0], h[0], w[1],
 	    h[1]) != 0) {
 		snprintf(err, errlen, "picture %lld: its sizes are made but "

@@ -219,19 +219,21 @@ test_broken_samples(void)
 
 	while (d != NULL && (e = readdir(d)) != NULL) {
 		struct picture_info info;
-		char path[4400], out[4096], err[256];
+		char path[4400], out[2][4096], err[256];
+		const char *const dst[PICTURE__ENC_MAX] = { out[0], out[1] };
 		int w, h;
 
 		if (strstr(e->d_name, ".jpg") == NULL)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", sample("jpg/invalid"),
 		    e->d_name);
-		snprintf(out, sizeof(out), "%s/broken.webp", dir);
+		snprintf(out[0], sizeof(out[0]), "%s/broken.webp", dir);
+		snprintf(out[1], sizeof(out[1]), "%s/broken.jpg", dir);
 		n++;
 		/* Either refused, or readable all the way through. */
 		if (probe(path, &info) == PICTURE_OK &&
-		    picture_image_derive(path, 400, PICTURE_ENC_WEBP, out, &w,
-		    &h, err, sizeof(err)) != 0) {
+		    picture_image_derive(path, 400, dst, &w, &h, err,
+		    sizeof(err)) != 0) {
 			printf("# %s passed the probe, then failed: %s\n", e->d_name,
 			    err);
 			clean = 0;
@@ -280,29 +282,32 @@ static void
 test_derive(void)
 {
 	static const int sides[] = { 400, 1600 };
-	char out[4096], err[256];
+	char out[2][4096], err[256];
+	const char *const dst[PICTURE__ENC_MAX] = { out[0], out[1] };
 	int w, h;
 
-	for (size_t s = 0; s < 2; s++)
-		for (int e = 0; e < PICTURE__ENC_MAX; e++) {
-			snprintf(out, sizeof(out), "%s/gps-%d.%s", dir, sides[s],
-			    picture_encoding_ext[e]);
-			is_int(picture_image_derive(sample("jpg/gps/DSCN0010.jpg"),
-			    sides[s], (enum picture_encoding)e, out, &w, &h, err,
-			    sizeof(err)), 0, "the GPS photo at %d as %s", sides[s],
-			    picture_encoding_ext[e]);
-			ok(!has_metadata(out), "... read back, it has no EXIF, "
-			    "GPS, XMP, IPTC or ICC");
-			ok(w == (sides[s] == 400 ? 400 : 640) &&
-			    h == (sides[s] == 400 ? 300 : 480),
-			    "... %d x %d: fitted, never enlarged", w, h);
-		}
+	for (size_t s = 0; s < 2; s++) {
+		for (int e = 0; e < PICTURE__ENC_MAX; e++)
+			snprintf(out[e], sizeof(out[e]), "%s/gps-%d.%s", dir,
+			    sides[s], picture_encoding_ext[e]);
+		is_int(picture_image_derive(sample("jpg/gps/DSCN0010.jpg"),
+		    sides[s], dst, &w, &h, err, sizeof(err)), 0,
+		    "the GPS photo at %d, as WebP and JPEG", sides[s]);
+		ok(w == (sides[s] == 400 ? 400 : 640) &&
+		    h == (sides[s] == 400 ? 300 : 480),
+		    "... %d x %d: fitted, never enlarged", w, h);
+		for (int e = 0; e < PICTURE__ENC_MAX; e++)
+			ok(!has_metadata(out[e]), "... read back, the %s has no "
+			    "EXIF, GPS, XMP, IPTC or ICC", picture_encoding_ext[e]);
+	}
 
 	/* Stored 600 x 450 with orientation 6 (turn 90 degrees): upright it
 	 * is 450 x 600. */
-	snprintf(out, sizeof(out), "%s/upright.jpg", dir);
+	for (int e = 0; e < PICTURE__ENC_MAX; e++)
+		snprintf(out[e], sizeof(out[e]), "%s/upright.%s", dir,
+		    picture_encoding_ext[e]);
 	is_int(picture_image_derive(sample("jpg/orientation/portrait_6.jpg"),
-	    400, PICTURE_ENC_JPEG, out, &w, &h, err, sizeof(err)), 0,
+	    400, dst, &w, &h, err, sizeof(err)), 0,
 	    "a photo with orientation 6");
 	ok(w == 300 && h == 400, "... comes out upright: %d x %d", w, h);
 }
