@@ -43,6 +43,17 @@ def new_event(title, types):
     return ev, ids
 
 
+def wait_for(cond, timeout=30, step=0.2):
+    """Polls cond until it holds or timeout seconds passed; its last
+    answer."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if cond():
+            return True
+        time.sleep(step)
+    return cond()
+
+
 def make_accounts(tag, n):
     """n verified accounts named after tag, each with a session made in the
     database (a sign-in each would cost n password hashes):

@@ -17,6 +17,7 @@ import time
 import uuid
 
 import tap
+from fixtures import wait_for
 
 DB = tap.DB_NAME
 MAIL_DIR = os.path.join(tap.VAR, "mail")
@@ -94,15 +95,6 @@ def outbox(ids):
                           "in_seconds": int(r[5]), "next_attempt_at": r[6],
                           "error": r[7]}
     return out
-
-
-def wait_for(cond, timeout=30, step=0.2):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if cond():
-            return True
-        time.sleep(step)
-    return cond()
 
 
 def processed_count(ids):

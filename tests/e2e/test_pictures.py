@@ -23,7 +23,7 @@ import uuid
 import zlib
 
 import tap
-from fixtures import location, make_accounts, sign_in
+from fixtures import location, make_accounts, sign_in, wait_for
 
 DB = tap.DB_NAME
 TAG = "px%d" % (int(time.time()) % 100000000)
@@ -83,15 +83,6 @@ def state():
     """What an upload leaves: pictures rows, originals, spool files."""
     return (int(value("SELECT COUNT(*) FROM pictures")), files_in("originals"),
             files_in("tmp"))
-
-
-def wait_for(cond, timeout=30, step=0.2):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if cond():
-            return True
-        time.sleep(step)
-    return cond()
 
 
 def picture_status(pid):
