@@ -229,8 +229,8 @@ check_html_page(tap.get("/pictures?sort=popular"), "GET /pictures?sort=popular")
 if ready:
     r = tap.get("/pictures/%d" % ready[0])
     check_html_page(r, "GET /pictures/%d" % ready[0])
-    title = first("SELECT title FROM pictures WHERE id = %d" % ready[0])
-    tap.ok("<h1>%s</h1>" % title in r.body, "the picture page shows its title")
+    pic_title = first("SELECT title FROM pictures WHERE id = %d" % ready[0])
+    tap.ok("<h1>%s</h1>" % pic_title in r.body, "the picture page shows its title")
 for path, what in [("/pictures/99999999", "unknown picture"), ("/pictures?page=0", "page 0"),
                    ("/pictures?event=abc", "event not a number"),
                    ("/pictures?event=1&author=1", "event and author")]:
