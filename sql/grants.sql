@@ -26,7 +26,8 @@
 -- for SELECT on the columns it reads as well.
 
 -- tessera-browse: public pages; reads only. Of users, what pages and the
--- session show, never password hashes. SLAVE MONITOR lets it read SHOW
+-- session show, never password hashes; pictures and who liked them, for
+-- the galleries. SLAVE MONITOR lets it read SHOW
 -- REPLICA STATUS to skip a lagging replica.
 CREATE USER IF NOT EXISTS 'tessera_browse'@'localhost' IDENTIFIED BY '@BROWSE_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_browse'@'127.0.0.1' IDENTIFIED BY '@BROWSE_PASSWORD@';
@@ -37,6 +38,8 @@ GRANT SLAVE MONITOR ON *.* TO 'tessera_browse'@'localhost', 'tessera_browse'@'12
 GRANT SELECT ON tessera.events TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 GRANT SELECT ON tessera.ticket_types TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 GRANT SELECT ON tessera.reviews TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
+GRANT SELECT ON tessera.pictures TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
+GRANT SELECT ON tessera.picture_likes TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 GRANT SELECT ON tessera.sessions TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 GRANT SELECT (id, email, display_name, role, email_verified_at, disabled_at, deleted_at, unread_notifications) ON tessera.users TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 
@@ -50,6 +53,9 @@ GRANT SELECT (id, email, display_name, role, email_verified_at, disabled_at, del
 -- anyone's to report; of events it changes only the review counters.
 -- Of notifications a person reads theirs and marks them read (the counter
 -- in users with them) and chooses which kinds are mailed.
+-- A person's own pictures: uploaded, edited (never their file, size or
+-- status) and deleted, and likes given and taken back with the count beside them;
+-- a report of a picture, added but never read back.
 CREATE USER IF NOT EXISTS 'tessera_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_app'@'127.0.0.1' IDENTIFIED BY '@APP_PASSWORD@';
 ALTER USER 'tessera_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
@@ -74,6 +80,9 @@ GRANT INSERT ON tessera.review_reports TO 'tessera_app'@'localhost', 'tessera_ap
 GRANT SELECT, UPDATE (read_at, open_subject) ON tessera.notifications TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE ON tessera.notification_prefs TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT UPDATE (rating_sum, rating_count, rating_1, rating_2, rating_3, rating_4, rating_5) ON tessera.events TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE (title, description, price_cents, licence, like_count, updated_at), DELETE ON tessera.pictures TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT, DELETE ON tessera.picture_likes TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT INSERT (picture_id, reporter_id, reason) ON tessera.picture_reports TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 
 -- tessera-admin: organizer and site-admin pages; reads replicas too. Of
 -- users it reads what the pages list, never password hashes, and changes
@@ -88,6 +97,8 @@ GRANT UPDATE (rating_sum, rating_count, rating_1, rating_2, rating_3, rating_4, 
 -- reviews, a site admin hides and shows reported ones (their counters in
 -- events move with them). Cancelling an order tells its buyer: a
 -- notification (and the counter in users) and its mail, as they chose.
+-- A site admin reads pictures' reports and hides (status) or deletes a picture,
+-- resolving its reports.
 CREATE USER IF NOT EXISTS 'tessera_admin'@'localhost' IDENTIFIED BY '@ADMIN_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_admin'@'127.0.0.1' IDENTIFIED BY '@ADMIN_PASSWORD@';
 ALTER USER 'tessera_admin'@'localhost' IDENTIFIED BY '@ADMIN_PASSWORD@';
@@ -110,6 +121,8 @@ GRANT SELECT, UPDATE (hidden_at, hidden_by) ON tessera.reviews TO 'tessera_admin
 GRANT SELECT ON tessera.review_reports TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT INSERT ON tessera.notifications TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 GRANT SELECT ON tessera.notification_prefs TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, UPDATE (status), DELETE ON tessera.pictures TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
+GRANT SELECT, UPDATE (resolved_at) ON tessera.picture_reports TO 'tessera_admin'@'localhost', 'tessera_admin'@'127.0.0.1';
 
 -- tessera-worker: the outbox consumer; it expires unpaid holds (their
 -- seats go back to the ticket types) and purges sessions, tokens and
@@ -121,6 +134,8 @@ GRANT SELECT ON tessera.notification_prefs TO 'tessera_admin'@'localhost', 'tess
 -- what each person wants mailed. The day before an event it records each
 -- holder's reminder and, once all are told, the event's reminded_at; and
 -- each organizer's daily digest.
+-- Of pictures it reads what it derives sizes from and writes only their
+-- status and the derived sizes' dimensions.
 CREATE USER IF NOT EXISTS 'tessera_worker'@'localhost' IDENTIFIED BY '@WORKER_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_worker'@'127.0.0.1' IDENTIFIED BY '@WORKER_PASSWORD@';
 ALTER USER 'tessera_worker'@'localhost' IDENTIFIED BY '@WORKER_PASSWORD@';
@@ -143,3 +158,4 @@ GRANT SELECT, UPDATE ON tessera.ticket_types TO 'tessera_worker'@'localhost', 't
 GRANT SELECT, DELETE ON tessera.sessions TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT, DELETE ON tessera.account_tokens TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT, DELETE ON tessera.login_throttle TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT, UPDATE (status, thumb_width, thumb_height, preview_width, preview_height) ON tessera.pictures TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';

@@ -63,6 +63,12 @@ static const struct route routes[] = {
 	    ACCESS_ORGANIZER),
 	PAGE_POST("/admin/events/{id:int}/types/{tid:int}/delete",
 	    ADMIN_TYPE_DELETE, ACCESS_ORGANIZER),
+	PAGE_GET("/admin/moderation/pictures", ADMIN_PICTURE_REPORTS,
+	    ACCESS_ADMIN),
+	PAGE_POST("/admin/moderation/pictures/{id:int}/hide", ADMIN_PICTURE_HIDE,
+	    ACCESS_ADMIN),
+	PAGE_POST("/admin/moderation/pictures/{id:int}/delete",
+	    ADMIN_PICTURE_DELETE, ACCESS_ADMIN),
 };
 
 static const handler_fn handlers[ADMIN__MAX] = {
@@ -72,6 +78,9 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_USER_ACCESS] = admin_user_access,
 	[ADMIN_AUDIT] = admin_audit,
 	[ADMIN_STATUS] = admin_status,
+	[ADMIN_PICTURE_REPORTS] = admin_picture_reports,
+	[ADMIN_PICTURE_HIDE] = admin_picture_hide,
+	[ADMIN_PICTURE_DELETE] = admin_picture_delete,
 	[ADMIN_OUTBOX_RETRY] = admin_outbox_retry,
 	[ADMIN_ORDER] = admin_order,
 	[ADMIN_ORDER_PAID] = admin_order_paid,

@@ -51,10 +51,17 @@ enum admin_page {
 	ADMIN_MODERATION,
 	ADMIN_REVIEW_HIDE,
 	ADMIN_REVIEW_SHOW,
+	ADMIN_PICTURE_REPORTS,
+	ADMIN_PICTURE_HIDE,
+	ADMIN_PICTURE_DELETE,
 	ADMIN__MAX
 };
 
 int admin_home(struct request *r);
+/* admin_picture_reports.c: moderation of pictures */
+int admin_picture_reports(struct request *r);
+int admin_picture_hide(struct request *r);
+int admin_picture_delete(struct request *r);
 int admin_users(struct request *r);
 int admin_user_role(struct request *r);
 int admin_user_access(struct request *r);

@@ -144,14 +144,7 @@ type_form_read(const struct form_result *res, struct ticket_type *t)
 const char *
 type_form_price_text(struct arena *a, long long minor, const char *currency)
 {
-	int d = decimals_of(currency);
-	long long scale = 1;
-
-	for (int i = 0; i < d; i++)
-		scale *= 10;
-	if (d == 0)
-		return arena_printf(a, "%lld", minor);
-	return arena_printf(a, "%lld.%0*lld", minor / scale, d, minor % scale);
+	return money_input_text(a, minor, currency);
 }
 
 static const char *

@@ -4,6 +4,7 @@
 #include "account_validate.h"
 #include "program.h"
 #include "app_pages.h"
+#include "picture_image.h"
 #include "stripe_api.h"
 #include "util.h"
 
@@ -70,6 +71,21 @@ static const struct route routes[] = {
 	    ACCESS_SIGNED_IN),
 	PAGE_POST("/reviews/{id:int}/report", PAGE_REVIEW_REPORT,
 	    ACCESS_SIGNED_IN),
+	PAGE_GET("/me/pictures", PAGE_ME_PICTURES, ACCESS_SIGNED_IN),
+	PAGE_GET("/me/pictures/{id:int}", PAGE_ME_PICTURE, ACCESS_SIGNED_IN),
+	PAGE_POST("/me/pictures/{id:int}", PAGE_ME_PICTURE_EDIT,
+	    ACCESS_SIGNED_IN),
+	PAGE_POST("/me/pictures/{id:int}/delete", PAGE_ME_PICTURE_DELETE,
+	    ACCESS_SIGNED_IN),
+	/* An upload: nginx's location = /pictures takes as much (20m). */
+	PAGE_POST_BODY("/pictures", PAGE_PICTURE_UPLOAD, ACCESS_VERIFIED,
+	    BODY_MULTIPART, 20 * 1024 * 1024),
+	PAGE_POST("/pictures/{id:int}/like", PAGE_PICTURE_LIKE,
+	    ACCESS_SIGNED_IN),
+	PAGE_GET("/pictures/{id:int}/original", PAGE_PICTURE_ORIGINAL,
+	    ACCESS_SIGNED_IN),
+	PAGE_POST("/pictures/{id:int}/report", PAGE_PICTURE_REPORT,
+	    ACCESS_SIGNED_IN),
 	/* Stripe's signed events: the exact bytes, no CSRF (it is not a
 	 * browser), up to 256 KiB. */
 	PAGE_POST_BODY("/payments/stripe/webhook", PAGE_STRIPE_WEBHOOK,
@@ -122,6 +138,14 @@ static const handler_fn handlers[PAGE__MAX] = {
 	[PAGE_NOTIFICATION_SETTINGS_POST] = me_notification_settings_post,
 	[PAGE_UNSUBSCRIBE_FORM] = unsubscribe_form,
 	[PAGE_UNSUBSCRIBE] = unsubscribe,
+	[PAGE_ME_PICTURES] = me_pictures,
+	[PAGE_ME_PICTURE] = me_picture,
+	[PAGE_ME_PICTURE_EDIT] = me_picture_edit,
+	[PAGE_ME_PICTURE_DELETE] = me_picture_delete,
+	[PAGE_PICTURE_UPLOAD] = picture_upload,
+	[PAGE_PICTURE_LIKE] = picture_like,
+	[PAGE_PICTURE_ORIGINAL] = picture_original,
+	[PAGE_PICTURE_REPORT] = picture_report,
 };
 
 /* Loads the common passwords that sign-up and password changes refuse;
@@ -136,6 +160,10 @@ app_init(struct program *p)
 	if (validate_common_load(path) <= 0) {
 		fprintf(stderr, "%s: %s: no list of common passwords\n",
 		    p->name, path);
+		return -1;
+	}
+	if (picture_image_init() != 0) {
+		fprintf(stderr, "%s: cannot start libvips\n", p->name);
 		return -1;
 	}
 	if (p->cfg.stripe_secret_key != NULL && stripe_api_init() != 0) {

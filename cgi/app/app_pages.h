@@ -57,6 +57,14 @@ enum app_page {
 	PAGE_NOTIFICATION_SETTINGS_POST,
 	PAGE_UNSUBSCRIBE_FORM,
 	PAGE_UNSUBSCRIBE,
+	PAGE_ME_PICTURES,
+	PAGE_ME_PICTURE,
+	PAGE_ME_PICTURE_EDIT,
+	PAGE_ME_PICTURE_DELETE,
+	PAGE_PICTURE_UPLOAD,
+	PAGE_PICTURE_LIKE,
+	PAGE_PICTURE_ORIGINAL,
+	PAGE_PICTURE_REPORT,
 	PAGE__MAX
 };
 
@@ -156,5 +164,17 @@ int me_notification_settings(struct request *r);
 int me_notification_settings_post(struct request *r);
 int unsubscribe_form(struct request *r);
 int unsubscribe(struct request *r);
+/* Pictures: a person's own (pictures_upload.c, pictures_own.c) and
+ * likes (picture_like.c). */
+int me_pictures(struct request *r);
+int picture_upload(struct request *r);
+int me_picture(struct request *r);
+int me_picture_edit(struct request *r);
+int me_picture_delete(struct request *r);
+int picture_like(struct request *r);
+/* picture_original.c */
+int picture_original(struct request *r);
+/* picture_report.c */
+int picture_report(struct request *r);
 
 #endif

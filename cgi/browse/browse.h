@@ -13,6 +13,8 @@ enum browse_page {
 	PAGE_EVENT,
 	PAGE_EVENT_ICS,
 	PAGE_HEALTHZ,
+	PAGE_PICTURES,
+	PAGE_PICTURE,
 	PAGE__MAX
 };
 
@@ -21,5 +23,7 @@ int page_events(struct request *r);
 int page_event(struct request *r);
 int page_event_ics(struct request *r);
 int page_healthz(struct request *r);
+int page_pictures(struct request *r);
+int page_picture(struct request *r);
 
 #endif

@@ -8,6 +8,8 @@ static const struct route routes[] = {
 	PAGE_GET("/events/{id:int}", PAGE_EVENT, ACCESS_ANYONE),
 	PAGE_GET("/events/{id:int}.ics", PAGE_EVENT_ICS, ACCESS_ANYONE),
 	PAGE_GET("/healthz", PAGE_HEALTHZ, ACCESS_ANYONE),
+	PAGE_GET("/pictures", PAGE_PICTURES, ACCESS_ANYONE),
+	PAGE_GET("/pictures/{id:int}", PAGE_PICTURE, ACCESS_ANYONE),
 };
 
 static const handler_fn handlers[PAGE__MAX] = {
@@ -16,6 +18,8 @@ static const handler_fn handlers[PAGE__MAX] = {
 	[PAGE_EVENT] = page_event,
 	[PAGE_EVENT_ICS] = page_event_ics,
 	[PAGE_HEALTHZ] = page_healthz,
+	[PAGE_PICTURES] = page_pictures,
+	[PAGE_PICTURE] = page_picture,
 };
 
 int

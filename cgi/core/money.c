@@ -131,3 +131,16 @@ money_format(struct arena *a, long long minor, const char *currency,
 	return arena_printf(a, "%s%s" MONEY_NBSP "%s", sign,
 	    money_code_ok(currency) ? currency : MONEY_GENERIC_SIGN, digits);
 }
+
+char *
+money_input_text(struct arena *a, long long minor, const char *currency)
+{
+	int d = money_decimals(currency);
+	long long scale = 1;
+
+	for (int i = 0; i < d; i++)
+		scale *= 10;
+	if (d == 0)
+		return arena_printf(a, "%lld", minor);
+	return arena_printf(a, "%lld.%0*lld", minor / scale, d, minor % scale);
+}

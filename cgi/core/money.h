@@ -36,6 +36,10 @@ struct arena;
 char *money_format(struct arena *a, long long minor, const char *currency,
     unsigned flags);
 
+/* minor units as a price input shows them, without a currency sign or
+ * grouping: "12.50", "0.00", "1200" for JPY. Arena-owned. */
+char *money_input_text(struct arena *a, long long minor, const char *currency);
+
 /* Digits after the decimal point in currency: 0 for JPY, 2 for the other
  * known codes and for unknown ones. The form module reads a price input
  * with it. */

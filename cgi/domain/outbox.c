@@ -19,7 +19,8 @@
 enum outbox_stmt {
 	OB_INSERT,
 	OB_READ_COMMITTED,
-	OB_CLAIM_SELECT,
+	OB_CLAIM_QUICK,
+	OB_CLAIM_SLOW,
 	OB_CLAIM_LEASE,
 	OB_DONE,
 	OB_RETRY,
@@ -39,9 +40,15 @@ static const char *const outbox_stmts[OB__MAX] = {
 	/* OB_READ_COMMITTED: the claim needs no gap locks, which would hold
 	 * up the inserts of the programs while it runs. */
 	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
-	/* OB_CLAIM_SELECT */
+	/* OB_CLAIM_QUICK */
 	"SELECT id, topic, payload, created_at, attempts FROM outbox "
 	"WHERE processed_at IS NULL AND next_attempt_at <= UTC_TIMESTAMP() "
+	"AND topic NOT IN (" OUTBOX_SLOW_TOPICS ") "
+	"ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+	/* OB_CLAIM_SLOW */
+	"SELECT id, topic, payload, created_at, attempts FROM outbox "
+	"WHERE processed_at IS NULL AND next_attempt_at <= UTC_TIMESTAMP() "
+	"AND topic IN (" OUTBOX_SLOW_TOPICS ") "
 	"ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
 	/* OB_CLAIM_LEASE */
 	"UPDATE outbox SET attempts = attempts + 1, "
@@ -146,6 +153,7 @@ outbox_backoff(long long attempts)
 
 struct claim {
 	struct arena *arena;
+	enum outbox_stmt select;
 	size_t max;
 	struct outbox_row *rows;
 	size_t nrows;
@@ -165,7 +173,7 @@ claim_rows(struct db *db, void *arg)
 	if ((st = db_exec(db, outbox_stmts[OB_READ_COMMITTED], NULL, 0, NULL,
 	    NULL)) != DB_OK ||
 	    (st = db_query(db, c->arena, DB_PRIMARY,
-	    outbox_stmts[OB_CLAIM_SELECT], limit, 1, &r)) != DB_OK)
+	    outbox_stmts[c->select], limit, 1, &r)) != DB_OK)
 		return st;
 	c->rows = arena_calloc(c->arena, r.nrows ? r.nrows : 1,
 	    sizeof(*c->rows));
@@ -191,10 +199,11 @@ claim_rows(struct db *db, void *arg)
 }
 
 int
-outbox_claim(struct db *db, struct arena *a, size_t max,
-    struct outbox_row **rows)
+outbox_claim(struct db *db, struct arena *a, enum outbox_class cls,
+    size_t max, struct outbox_row **rows)
 {
-	struct claim c = { a, max, NULL, 0 };
+	struct claim c = { a, cls == OUTBOX_SLOW ? OB_CLAIM_SLOW :
+	    OB_CLAIM_QUICK, max, NULL, 0 };
 
 	*rows = NULL;
 	if (db_tx(db, claim_rows, &c) != DB_OK)

@@ -64,14 +64,27 @@ struct outbox_row {
 };
 
 /*
- * Claims up to max due rows, oldest first: one short transaction locks
+ * Topics come in two classes, claimed apart so that a queue of slow jobs
+ * never holds up the quick ones (a mail behind a hundred uploads' picture
+ * sizes): the worker takes a batch of quick rows, then one slow row, and
+ * so on. OUTBOX_SLOW_TOPICS lists the slow topics, as SQL strings.
+ */
+enum outbox_class {
+	OUTBOX_QUICK,     /* mail, fan-outs: every topic not listed below */
+	OUTBOX_SLOW,      /* decoding images and writing their sizes */
+};
+#define OUTBOX_SLOW_TOPICS "'picture_derive'"
+
+/*
+ * Claims up to max due rows of class cls, oldest first: one short
+ * transaction locks
  * them with FOR UPDATE SKIP LOCKED (rows another worker is claiming are
  * skipped, never waited for), counts the attempt, leases them for
  * OUTBOX_LEASE_SECONDS and commits. Returns how many rows it claimed, in
  * *rows (arena-owned), or -1 (logged) having claimed none.
  */
-int outbox_claim(struct db *db, struct arena *a, size_t max,
-    struct outbox_row **rows);
+int outbox_claim(struct db *db, struct arena *a, enum outbox_class cls,
+    size_t max, struct outbox_row **rows);
 
 /* Marks a claimed row processed. Returns 0, 1 when the claim had been
  * lost (the lease ran out and another worker claimed the row), or -1. */

@@ -19,6 +19,9 @@
 #include "orders.h"
 #include "outbox.h"
 #include "digest.h"
+#include "picture_derive.h"
+#include "picture_image.h"
+#include "picture_notice.h"
 #include "purge.h"
 #include "reminders.h"
 #include "stripe_api.h"
@@ -36,7 +39,12 @@
  *   Topics: "mail" (one message), "event_cancelled" (undoing a
  *   cancelled event's orders) and "event_changed" (telling its ticket
  *   holders it moved), event_fanout.h; "notify" (a notification and its
- *   mail, notify.h), written in one transaction with the row's mark.
+ *   mail, notify.h), written in one transaction with the row's mark;
+ *   "picture_derive" (an upload's sizes, picture_derive.h), of the slow
+ *   class (outbox.h): a
+ *   batch of quick rows, then one slow row, and again, so a mail waits
+ *   behind at most one picture whatever the queue of uploads; and
+ *   "picture_moderated" (its owner's mail, picture_notice.h).
  * - releasing the seats of holds that were never paid and of offline
  *   orders past their payment deadline (orders.h), every few seconds,
  *   and closing the Stripe Checkout Session of each, so nobody pays for
@@ -105,6 +113,10 @@ static int handle_event_changed(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
 static int handle_notify(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
+static int handle_picture_derive(struct worker *, const struct outbox_row *,
+    struct json_object *, char *, size_t);
+static int handle_picture_moderated(struct worker *,
+    const struct outbox_row *, struct json_object *, char *, size_t);
 
 static const struct {
 	const char *topic;
@@ -114,6 +126,8 @@ static const struct {
 	{ "event_cancelled", handle_event_cancelled },
 	{ "event_changed", handle_event_changed },
 	{ "notify", handle_notify },
+	{ "picture_derive", handle_picture_derive },
+	{ "picture_moderated", handle_picture_moderated },
 };
 
 /* Waits up to ms milliseconds for SIGTERM or SIGINT (0: only looks).
@@ -243,24 +257,27 @@ handle_event_changed(struct worker *w, const struct outbox_row *row,
 	    errlen);
 }
 
-struct notify_job {
+/* A topic whose work is only rows: done in the transaction that marks
+ * its outbox row, so a crash between the two never doubles it. */
+typedef int (*rows_fn)(struct worker *, struct db *, struct json_object *,
+    char *, size_t);
+
+struct rows_job {
 	struct worker *w;
 	const struct outbox_row *row;
 	struct json_object *payload;
+	rows_fn fn;
 	char *err;
 	size_t errlen;
 };
 
-/* The notification, its mail's row and the mark of this row, in one
- * transaction. */
 static enum db_status
-notify_tx(struct db *db, void *arg)
+rows_tx(struct db *db, void *arg)
 {
-	struct notify_job *j = arg;
+	struct rows_job *j = arg;
 	enum db_status st;
 
-	if (notify_handle(db, j->w->cfg.base_url, j->w->cfg.secret_key,
-	    j->payload, j->err, j->errlen) != 0)
+	if (j->fn(j->w, db, j->payload, j->err, j->errlen) != 0)
 		return (st = db_last_status(db)) != DB_OK ? st : DB_ABORTED;
 	switch (outbox_done(db, j->row)) {
 	case 0:
@@ -275,20 +292,62 @@ notify_tx(struct db *db, void *arg)
 	}
 }
 
+static int
+handle_rows_in_tx(struct worker *w, const struct outbox_row *row,
+    struct json_object *payload, rows_fn fn, char *err, size_t errlen)
+{
+	struct rows_job j = { w, row, payload, fn, err, errlen };
+	enum db_status st = db_tx(w->db, rows_tx, &j);
+
+	if (st == DB_OK)
+		return HANDLED_IN_TX;
+	if (err[0] == '\0')
+		snprintf(err, errlen, "%s: %s", row->topic, db_status_name(st));
+	return -1;
+}
+
+static int
+notify_rows(struct worker *w, struct db *db, struct json_object *payload,
+    char *err, size_t errlen)
+{
+	return notify_handle(db, w->cfg.base_url, w->cfg.secret_key, payload,
+	    err, errlen);
+}
+
 /* Topic "notify" (notify.h): a notification and, as its recipient
  * wants, its mail. */
 static int
 handle_notify(struct worker *w, const struct outbox_row *row,
     struct json_object *payload, char *err, size_t errlen)
 {
-	struct notify_job j = { w, row, payload, err, errlen };
-	enum db_status st = db_tx(w->db, notify_tx, &j);
+	return handle_rows_in_tx(w, row, payload, notify_rows, err, errlen);
+}
 
-	if (st == DB_OK)
-		return HANDLED_IN_TX;
-	if (err[0] == '\0')
-		snprintf(err, errlen, "notify: %s", db_status_name(st));
-	return -1;
+/* Topic "picture_derive" (pictures.h): picture_derive.c. */
+static int
+handle_picture_derive(struct worker *w, const struct outbox_row *row,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	return picture_derive(w->db, &w->cfg, &w->arena, payload, row->attempts,
+	    err, errlen);
+}
+
+static int
+picture_moderated_rows(struct worker *w, struct db *db,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	return picture_notice_moderated(db, &w->cfg, &w->arena, payload, err,
+	    errlen);
+}
+
+/* Topic "picture_moderated" (picture_reports.h): the owner's
+ * notification and mail, picture_notice.c. */
+static int
+handle_picture_moderated(struct worker *w, const struct outbox_row *row,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	return handle_rows_in_tx(w, row, payload, picture_moderated_rows, err,
+	    errlen);
 }
 
 /* ------------------------------------------------------------ outbox */
@@ -324,12 +383,12 @@ handle_row(struct worker *w, const struct outbox_row *row, char *err,
 }
 
 /*
- * Claims one batch and handles it. Before each row it checks for a stop
- * request and for enough lease left; rows it does not get to are given
+ * Claims one batch of up to max rows of class cls and handles it. Before
+ * each row it checks for a stop request and for enough lease left; rows it does not get to are given
  * back. Returns how many rows it claimed, or -1.
  */
 static int
-run_outbox(struct worker *w)
+run_outbox(struct worker *w, enum outbox_class cls, int max)
 {
 	struct outbox_row *rows;
 	double claimed_at;
@@ -338,7 +397,7 @@ run_outbox(struct worker *w)
 
 	arena_reset(&w->arena);
 	claimed_at = now_seconds();
-	if ((n = outbox_claim(w->db, &w->arena, OUTBOX_BATCH, &rows)) <= 0)
+	if ((n = outbox_claim(w->db, &w->arena, cls, (size_t)max, &rows)) <= 0)
 		return n;
 	for (i = 0; i < n; i++) {
 		if (stop_requested(w, 0) || now_seconds() - claimed_at >
@@ -395,6 +454,13 @@ worker_init(struct worker *w)
 		mail_cleanup();
 		return -1;
 	}
+	if (picture_image_init() != 0) {
+		mysql_library_end();
+		mail_cleanup();
+		return -1;
+	}
+	if (w->cfg.media_dir == NULL)
+		log_err("TESSERA_MEDIA_DIR is not set: uploads stay processing");
 	w->db = db_open(&w->cfg);
 	arena_init(&w->arena, 0);
 	return 0;
@@ -456,7 +522,7 @@ main(void)
 	    w.cfg.mail_dir != NULL ? "into files" : "not configured");
 
 	while (!stop_requested(&w, 0)) {
-		int n;
+		int n, slow;
 
 		if (now_seconds() >= next_holds) {
 			arena_reset(&holds);
@@ -494,8 +560,9 @@ main(void)
 				log_info("sent %d organizers' daily digests", n);
 			next_remind = now_seconds() + REMIND_EVERY;
 		}
-		n = run_outbox(&w);
-		if (n < OUTBOX_BATCH)
+		n = run_outbox(&w, OUTBOX_QUICK, OUTBOX_BATCH);
+		slow = run_outbox(&w, OUTBOX_SLOW, 1);
+		if (n < OUTBOX_BATCH && slow < 1)
 			stop_requested(&w, POLL_MS * 3 / 4 +
 			    random() % (POLL_MS / 2));
 	}
@@ -508,5 +575,6 @@ main(void)
 	mysql_library_end();
 	mail_cleanup();
 	stripe_api_cleanup();
+	picture_image_shutdown();
 	return 0;
 }

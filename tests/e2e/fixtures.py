@@ -59,9 +59,21 @@ def account(name, role="attendee"):
     return who, int(value("SELECT id FROM users WHERE email = '%s'" % who))
 
 
-def make_buyers(tag, n):
-    """n verified accounts, each with a session made in the database (a
-    sign-in each would cost n password hashes): [(user id, Client)]."""
+def wait_until(cond, timeout=30, step=0.2):
+    """Polls cond until it holds or timeout seconds passed; its last
+    answer."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if cond():
+            return True
+        time.sleep(step)
+    return cond()
+
+
+def make_accounts(tag, n):
+    """n verified accounts named after tag, each with a session made in the
+    database (a sign-in each would cost n password hashes):
+    [(user id, Client)]."""
     # The demo password's hash: every live account has a real one.
     value("INSERT INTO users (email, display_name, password_hash, "
           "email_verified_at) SELECT CONCAT('%s-', s.seq, '@buyers.test'), "
@@ -70,7 +82,7 @@ def make_buyers(tag, n):
           % (tag, n))
     rows = tap.sql("primary", "SELECT id FROM users WHERE email LIKE "
                    "'%s-%%@buyers.test' ORDER BY id" % tag, database=DB)
-    buyers, values = [], []
+    accounts, values = [], []
     for (uid,) in rows:
         raw = os.urandom(32)
         token = base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -79,10 +91,10 @@ def make_buyers(tag, n):
                                            os.urandom(32).hex()))
         c = tap.Client()
         c.cookies["tessera_session"] = token
-        buyers.append((int(uid), c))
+        accounts.append((int(uid), c))
     value("INSERT INTO sessions (token_hash, user_id, csrf_secret, expires_at) "
           "VALUES " + ", ".join(values))
-    return buyers
+    return accounts
 
 
 def pay_for(ev, uids):

@@ -12,7 +12,7 @@ import time
 import urllib.parse
 
 import tap
-from fixtures import counters, expire_hold, location, make_buyers, new_event, sign_in
+from fixtures import counters, expire_hold, location, make_accounts, new_event, sign_in
 
 DB = tap.DB_NAME
 TAG = "bk%d" % (int(time.time()) % 100000000)
@@ -252,7 +252,7 @@ def race(ev, buyers, items_of, what):
 
 
 def test_races():
-    buyers = make_buyers(TAG, 240)
+    buyers = make_accounts(TAG, 240)
 
     ev, (tt,) = new_event(TAG + " race", [("General", 0, 50, 10, 0)])
     t0 = time.time()

@@ -8,8 +8,9 @@ transfer, the organizer recording its payment from /admin, checking its
 ticket in at the door and finding it among the event's attendees and in
 its statistics, and running an event (a new one refused, a copy edited,
 given a ticket type and published); a buyer's review form, notifications
-and mail settings, and the moderation queue; by clicking links and
-buttons as a person would. Every page
+and mail settings, and the moderation queue; a picture uploaded, seen
+processed, liked and offered for download; by clicking links and buttons
+as a person would. Every page
 passes browser.check_page: no script element, axe-core finds nothing
 serious or critical, nothing scrolls sideways."""
 
@@ -26,6 +27,8 @@ from fixtures import mailed_token, new_event
 
 DB = tap.DB_NAME
 RUN = secrets.token_hex(4)
+GPS_JPEG = os.path.join(os.environ.get("EXIF_SAMPLES", "/work/shared/exif-samples"),
+                        "jpg/gps/DSCN0021.jpg")
 PASSWORD = "a browser-typed passphrase 7"
 
 
@@ -146,6 +149,7 @@ def flow(d, size):
     tap.ok(browser.find(d, 'nav a[href="/me"][aria-current="page"]') is not None,
            "%s: the menu marks the account page as current" % size)
     book(d, size, page)
+    pictures(d, size, page)
     reserved = reserve(d, size, page)
     browser.follow(d, "Events")
     browser.follow(d, name)
@@ -165,6 +169,41 @@ def flow(d, size):
     tap.is_eq(browser.path(d), "/login?next=%2Fme", "%s: then /me asks to sign in" % size)
     if reserved:
         record_payment(d, size, page, reserved)
+
+
+def pictures(d, size, page):
+    """/me/pictures -> upload -> processing -> its page -> like; the free
+    original's download link."""
+    browser.follow(d, "Your pictures")
+    page("/me/pictures, from the menu", want_path="/me/pictures")
+    # Each run's own bytes: the site takes a file once.
+    path = os.path.join(tap.VAR, "tmp", "browser-%s-%s.jpg" % (size, RUN))
+    with open(GPS_JPEG, "rb") as src, open(path, "wb") as dst:
+        dst.write(src.read() + b"\0" * (1 + len(size) + int(RUN, 16) % 1000))
+    browser.field(d, "Picture file", "/pictures").send_keys(path)
+    title = "Browser picture %s %s" % (size, RUN)
+    st = browser.submit(d, "Upload", form="/pictures", fields={
+        "Title": title, "Price of the original (EUR)": "0"})
+    tap.is_eq(st, 200, "%s: uploading answers 200 after the redirect" % size)
+    m = re.match(r"/me/pictures/(\d+)\?done=uploaded$", browser.path(d))
+    if not tap.ok(m, "%s: the upload leads to its own page (%s)" % (size, browser.path(d))):
+        return
+    pid = int(m.group(1))
+    browser.check_page(d, "%s: a picture being processed" % size)
+    deadline = time.time() + 30
+    while time.time() < deadline and value(
+            "SELECT status FROM pictures WHERE id = %d" % pid) != "ready":
+        time.sleep(0.3)
+    browser.open(d, "/me/pictures/%d" % pid)
+    page("the picture, processed")
+    browser.follow(d, "its page")
+    page("its public page", want_path="/pictures/%d" % pid)
+    tap.like(browser.text(d, "h1"), re.escape(title), "%s: with its title" % size)
+    browser.submit(d, "Like")
+    page("liking it", want_path="/pictures/%d" % pid)
+    tap.like(browser.text(d, "main"), r"\b1 like\b", "%s: it has one like" % size)
+    link = browser.find(d, 'a[href="/pictures/%d/original"]' % pid)
+    tap.ok(link is not None, "%s: the free original has a download link" % size)
 
 
 def book(d, size, page):

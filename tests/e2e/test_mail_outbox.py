@@ -17,6 +17,7 @@ import time
 import uuid
 
 import tap
+from fixtures import wait_until
 
 DB = tap.DB_NAME
 MAIL_DIR = os.path.join(tap.VAR, "mail")
@@ -96,22 +97,13 @@ def outbox(ids):
     return out
 
 
-def wait_for(cond, timeout=30, step=0.2):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if cond():
-            return True
-        time.sleep(step)
-    return cond()
-
-
 def processed_count(ids):
     return int(tap.sql_value("primary", "SELECT COUNT(*) FROM %s.outbox WHERE id IN (%s) "
                              "AND processed_at IS NOT NULL" % (DB, id_list(ids))))
 
 
 def wait_processed(ids, timeout=30):
-    return wait_for(lambda: processed_count(ids) == len(ids), timeout)
+    return wait_until(lambda: processed_count(ids) == len(ids), timeout)
 
 
 def files_of(i):
@@ -193,7 +185,7 @@ def test_stop_mid_batch():
     back the rest of its batch, and nothing is sent twice or lost."""
     expect = add_mails(list(range(200, 400)), "verify")
     ids = sorted(expect)
-    wait_for(lambda: processed_count(ids) > 0, timeout=15, step=0.02)
+    wait_until(lambda: processed_count(ids) > 0, timeout=15, step=0.02)
     tap.ok(tap.worker_stop(), "the worker stops in the middle of a backlog")
     done = processed_count(ids)
     tap.diag("%d of %d rows were done when it stopped" % (done, len(ids)))
@@ -256,7 +248,7 @@ def test_failures():
     tap.ok(wait_processed(list(good), timeout=30),
            "a good mail queued after the bad rows still goes out")
     check_delivered(good, "after bad rows")
-    tap.ok(wait_for(lambda: all(r["attempts"] == 1 and r["error"]
+    tap.ok(wait_until(lambda: all(r["attempts"] == 1 and r["error"]
                                 for r in outbox(ids).values()), timeout=15),
            "every bad row has been tried once and has an error")
     rows = outbox(ids)
@@ -275,7 +267,7 @@ def test_failures():
     dead = ids[names.index("unknown topic")]
     tap.sql("primary", "UPDATE %s.outbox SET attempts = 9, next_attempt_at = "
             "UTC_TIMESTAMP() WHERE id = %d" % (DB, dead))
-    tap.ok(wait_for(lambda: outbox([dead])[dead]["attempts"] == 10, timeout=15),
+    tap.ok(wait_until(lambda: outbox([dead])[dead]["attempts"] == 10, timeout=15),
            "a row on its last attempt is tried again")
     r = outbox([dead])[dead]
     tap.ok(r["error"].startswith("gave up after 10 attempts: unknown topic"),

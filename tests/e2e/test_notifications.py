@@ -11,7 +11,7 @@ import time
 import urllib.parse
 
 import tap
-from fixtures import hold, location, mails_to, make_buyers, new_event, pay_with, sign_in, wait_for
+from fixtures import hold, location, mails_to, make_accounts, new_event, pay_with, sign_in, wait_for
 
 DB = tap.DB_NAME
 TAG = "nt%d" % (int(time.time()) % 100000000)
@@ -43,7 +43,7 @@ def book(c, ev, tt):
 
 
 ev, (tt,) = new_event(TAG + " Notified", [("Free", 0, 100, 5, 0)])
-buyers = make_buyers(TAG, 5)
+buyers = make_accounts(TAG, 5)
 (uid, c), (uid2, c2) = buyers[0], buyers[1]
 addr = value("SELECT email FROM users WHERE id = %d" % uid)
 

@@ -1,7 +1,8 @@
 """The public pages end to end: nginx, tessera-browse, primary and replica.
 Status codes, content read back from the database, escaping of hostile
-event text, search, filters and pages, calendar files, security headers,
-and pages still served with the replica stopped."""
+event text, search, filters and pages, calendar files, the picture
+gallery, security headers, and pages still served with the replica
+stopped."""
 
 import re
 import os
@@ -208,6 +209,35 @@ for path, what in [("/events/%d" % (maxid + 1000), "unknown id"), ("/events/abc"
 r = tap.post("/events", {"a": "b"})
 tap.is_eq(r.status, 405, "POST /events is 405")
 tap.ok("GET" in (r.headers.get("Allow") or ""), "with an Allow header naming GET")
+
+# ---------------------------------------------------------------- pictures
+# The demo pictures (data/demo_pictures.py), once the worker made their sizes.
+deadline = time.time() + 60
+while time.time() < deadline and int(first("SELECT COUNT(*) FROM pictures "
+                                           "WHERE status = 'processing'")) > 0:
+    time.sleep(0.5)
+r = tap.get("/pictures")
+check_html_page(r, "GET /pictures")
+shown = [int(i) for i in re.findall(r'<li class="card picture-card">\s*<a href="/pictures/(\d+)">',
+                                      r.body)]
+ready = [int(i) for (i,) in rows("SELECT p.id FROM pictures p JOIN users u ON u.id = p.owner_id "
+                                 "WHERE p.status = 'ready' AND u.disabled_at IS NULL "
+                                 "ORDER BY p.created_at DESC, p.id DESC LIMIT 24")]
+tap.ok(ready and shown == ready, "the gallery shows the ready pictures, newest first")
+imgs = re.findall(r"<img [^>]*>", r.body)
+tap.ok(imgs and all(re.search(r'\bwidth="\d+" height="\d+" alt="[^"]+"', i) and
+                    "srcset=" in i and "sizes=" in i for i in imgs),
+       "every picture has srcset, sizes, width, height and alt")
+check_html_page(tap.get("/pictures?sort=popular"), "GET /pictures?sort=popular")
+if ready:
+    r = tap.get("/pictures/%d" % ready[0])
+    check_html_page(r, "GET /pictures/%d" % ready[0])
+    pic_title = first("SELECT title FROM pictures WHERE id = %d" % ready[0])
+    tap.ok("<h1>%s</h1>" % pic_title in r.body, "the picture page shows its title")
+for path, what in [("/pictures/99999999", "unknown picture"), ("/pictures?page=0", "page 0"),
+                   ("/pictures?event=abc", "event not a number"),
+                   ("/pictures?event=1&author=1", "event and author")]:
+    tap.ok(tap.get(path).status in (400, 404), "%s: %s is refused" % (what, path))
 
 # ---------------------------------------------------------------- hostile text
 hostile = rows("SELECT id, title FROM events WHERE title LIKE '%<script>%' AND status = 'published' LIMIT 1")

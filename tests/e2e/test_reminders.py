@@ -8,7 +8,7 @@ organizers' daily digest of new bookings, once a day for those who ask."""
 import time
 
 import tap
-from fixtures import hold, mails_to, make_buyers, new_event, pay_for, pay_with, sign_in, wait_for
+from fixtures import hold, mails_to, make_accounts, new_event, pay_for, pay_with, sign_in, wait_for
 
 DB = tap.DB_NAME
 TAG = "rm%d" % (int(time.time()) % 100000000)
@@ -27,7 +27,7 @@ org_id = int(value("SELECT id FROM users WHERE email = 'organizer@tessera.test'"
 
 # ---------------------------------------------------------------- one event
 ev, (tt,) = new_event(TAG + " Day before", [("Free", 0, 100, 5, 0)])
-buyers = make_buyers(TAG, 3)
+buyers = make_accounts(TAG, 3)
 codes = []
 for _, c in buyers[:2]:
     code = hold(c, ev, tt, 2)
@@ -67,7 +67,7 @@ if mails:
 
 # ---------------------------------------------------------------- two workers, a restart
 ev2, _ = new_event(TAG + " Crowded", [("Free", 0, 1000, 5, 0)])
-many = make_buyers(TAG + "m", 160)
+many = make_accounts(TAG + "m", 160)
 pay_for(ev2, [uid for uid, _ in many])
 tap.worker_start(second=True)
 tomorrow(ev2)

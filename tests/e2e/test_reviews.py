@@ -11,7 +11,7 @@ import re
 import time
 
 import tap
-from fixtures import location, make_buyers, new_event, pay_for, sign_in
+from fixtures import location, make_accounts, new_event, pay_for, sign_in
 
 DB = tap.DB_NAME
 TAG = "rv%d" % (int(time.time()) % 100000000)
@@ -56,7 +56,7 @@ def write(c, ev, rating, comment):
 
 
 ev, _ = new_event(TAG + " Reviewed", [("Seat", 0, 500, 10, 0)])
-buyers = make_buyers(TAG, 60)
+buyers = make_accounts(TAG, 60)
 pay_for(ev, [uid for uid, _ in buyers])
 (uid0, b0), (uid1, b1) = buyers[0], buyers[1]
 

@@ -10,7 +10,7 @@ import time
 
 import fake_smtp
 import tap
-from fixtures import hold, mails_to, make_buyers, new_event, pay_with, sign_in, wait_for
+from fixtures import hold, mails_to, make_accounts, new_event, pay_with, sign_in, wait_for
 
 DB = tap.DB_NAME
 TAG = "sm%d" % (int(time.time()) % 100000000)
@@ -21,7 +21,7 @@ def value(q):
 
 
 ev, (tt,) = new_event(TAG + " Relay down", [("Free", 0, 100, 5, 0)])
-(uid, c), = make_buyers(TAG, 1)
+(uid, c), = make_accounts(TAG, 1)
 addr = value("SELECT email FROM users WHERE id = %d" % uid)
 
 relay = fake_smtp.start()

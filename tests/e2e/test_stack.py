@@ -133,7 +133,7 @@ EXPECTED_GRANTS = {
     "tessera_browse": {
         "*.*": "SLAVE MONITOR",
         "events": "SELECT", "ticket_types": "SELECT", "reviews": "SELECT",
-        "sessions": "SELECT",
+        "sessions": "SELECT", "pictures": "SELECT", "picture_likes": "SELECT",
         "users": "SELECT (id, email, display_name, role, email_verified_at, "
                  "disabled_at, deleted_at, unread_notifications)",
     },
@@ -157,6 +157,10 @@ EXPECTED_GRANTS = {
         "review_reports": "INSERT",
         "notifications": "SELECT, UPDATE (read_at, open_subject)",
         "notification_prefs": "SELECT, INSERT, UPDATE",
+        "pictures": "SELECT, INSERT, UPDATE (title, description, price_cents, licence, "
+                    "like_count, updated_at), DELETE",
+        "picture_likes": "SELECT, INSERT, DELETE",
+        "picture_reports": "INSERT (picture_id, reporter_id, reason)",
     },
     "tessera_admin": {
         "*.*": "SLAVE MONITOR",
@@ -171,6 +175,8 @@ EXPECTED_GRANTS = {
         "event_staff": "SELECT, INSERT, DELETE", "worker_heartbeat": "SELECT",
         "reviews": "SELECT, UPDATE (hidden_at, hidden_by)", "review_reports": "SELECT",
         "notifications": "INSERT", "notification_prefs": "SELECT",
+        "pictures": "SELECT, UPDATE (status), DELETE",
+        "picture_reports": "SELECT, UPDATE (resolved_at)",
     },
     "tessera_worker": {
         "*.*": "USAGE",
@@ -186,6 +192,8 @@ EXPECTED_GRANTS = {
         "worker_heartbeat": "SELECT, INSERT, UPDATE, DELETE",
         "sessions": "SELECT, DELETE", "account_tokens": "SELECT, DELETE",
         "login_throttle": "SELECT, DELETE",
+        "pictures": "SELECT, UPDATE (status, thumb_width, thumb_height, preview_width, "
+                    "preview_height)",
     },
 }
 

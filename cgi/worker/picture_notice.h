@@ -1,0 +1,23 @@
+/*
+ * The worker's side of what happened to a picture that its owner should
+ * hear of: outbox topic "picture_moderated" (picture_reports.h) becomes a
+ * mail to the owner (template picture_moderated). The payload also
+ * carries what an in-app notification needs (picture id, recipient).
+ */
+#ifndef TESSERA_PICTURE_NOTICE_H
+#define TESSERA_PICTURE_NOTICE_H
+
+#include <stddef.h>
+
+struct arena;
+struct config;
+struct db;
+struct json_object;
+
+/* The owner's notification and, as they chose, mail, in the caller's
+ * transaction. Returns 0 when the row is done (also when the owner is
+ * gone), or -1 with the reason in err. */
+int picture_notice_moderated(struct db *db, const struct config *cfg,
+    struct arena *a, struct json_object *payload, char *err, size_t errlen);
+
+#endif
