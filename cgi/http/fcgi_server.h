@@ -9,6 +9,15 @@
 
 #include <fcgiapp.h>
 
+/*
+ * The listening socket's backlog. nginx connects once per request and
+ * never keeps the connection (fastcgi_keep_conn off), so at 1,000
+ * visitors at once up to 1,000 connections wait here for a worker; a
+ * full backlog refuses the connect and nginx answers 502. Linux caps it
+ * at net.core.somaxconn (4096 since 5.4).
+ */
+#define FCGI_SERVER_BACKLOG 4096
+
 struct fcgi_server_opts {
 	const char *listen;   /* unix socket path, or host:port */
 	int workers;          /* worker processes */

@@ -582,7 +582,7 @@ program_main(struct program *p, int argc, char **argv)
 	};
 	struct fcgi_server_opts opts = {
 		.workers = p->default_workers,
-		.backlog = 1024,
+		.backlog = FCGI_SERVER_BACKLOG,
 		.socket_mode = 0660,
 		.worker_init = worker_init,
 		.handle = handle,

@@ -75,7 +75,7 @@ main(int argc, char **argv)
 {
 	struct fcgi_server_opts opts = {
 		.workers = 4,
-		.backlog = 1024,
+		.backlog = FCGI_SERVER_BACKLOG,
 		.socket_mode = 0660,
 		.handle = handle,
 	};
