@@ -2,23 +2,90 @@
 # The benchmarks of ./stack bench, sourced by stack: its helpers (msg,
 # root_sql, start_programs, ...) and settings are in scope.
 
-# wrk_case N URL [HEADER]: one wrk run; sets RPS P50 P99 BAD for the table.
+# The concurrencies every wrk case runs at: a busy page's usual load, and
+# the 1,000 visitors at once a deployment is sized for.
+BENCH_CONNS=(64 1000)
+# wrk counts an answer slower than this as a socket error (a timeout):
+# past its default of 2 s, a slow page at 1,000 connections (each request
+# waits behind 999 others) would read as dropped connections; its p99
+# says how slow it is.
+BENCH_TIMEOUT=10s
+
+# wrk_case N URL HEADER CONNS LABEL: one wrk run with CONNS connections; sets
+# RPS P50 P99 BAD (non-2xx or 3xx answers) and SOCKERR (connect, read,
+# write errors and timeouts: what a visitor sees as a failed page).
 wrk_case() {
-	local out=$LOG/wrk-$1.txt url=$2 hdr=()
+	local out=$LOG/wrk-$1.txt url=$2 hdr=() conns=${4:-64} prof=""
 	if [[ -n ${3:-} ]]; then hdr=(-H "$3"); fi
-	msg "wrk ${BENCH_SECONDS:-10}s: $url ${3:-}"
-	wrk -t2 -c64 -d"${BENCH_SECONDS:-10}"s --latency "${hdr[@]}" "$url" >"$out" 2>&1 ||
+	msg "wrk ${BENCH_SECONDS:-10}s c=$conns: $url ${3:-}"
+	# A hot page: the micro-cache holds it before the clock starts (a cold
+	# entry makes every request of the first moment wait on its lock,
+	# which nginx polls every 500 ms).
+	curl -s -o /dev/null ${3:+-H "$3"} "$url" || true
+	if [[ -n ${BENCH_PROFILE:-} && $5 =~ $BENCH_PROFILE && $conns == 64 ]]; then
+		bench_profile "$1" "${BENCH_SECONDS:-10}" &
+		prof=$!
+	fi
+	wrk -t2 -c"$conns" -d"${BENCH_SECONDS:-10}"s --timeout "$BENCH_TIMEOUT" --latency \
+	    "${hdr[@]}" "$url" >"$out" 2>&1 ||
 	    warn "wrk failed for $url; see $out"
+	if [[ -n $prof ]]; then wait "$prof" || true; fi
 	RPS=$(awk '$1 == "Requests/sec:" { print $2 }' "$out")
 	P50=$(awk '$1 == "50%" { print $2; exit }' "$out")
 	P99=$(awk '$1 == "99%" { print $2; exit }' "$out")
 	BAD=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
-	RPS=${RPS:-0} P50=${P50:--} P99=${P99:--} BAD=${BAD:-0}
+	SOCKERR=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")
+	RPS=${RPS:-0} P50=${P50:--} P99=${P99:--} BAD=${BAD:-0} SOCKERR=${SOCKERR:-0}
 }
 
-bench_row() { printf '%-32s %10s %9s %9s %9s %9s %7s\n' "$@"; }
+# bench_profile N SECONDS: where the machine's time goes while case N
+# runs (BENCH_PROFILE=REGEX picks the cases by label, at 64 connections):
+# perf record -a -g over the middle of the run, across nginx, the
+# programs, mariadbd and wrk; $LOG/perf-N.txt has the time per program
+# and library, then the hottest functions.
+bench_profile() {
+	local n=$1 seconds=$2 data=$LOG/perf-$1.data
+	sleep 1
+	perf record -a -g -o "$data" -- sleep $((seconds > 4 ? seconds - 3 : 1)) \
+	    >/dev/null 2>&1 || { warn "perf record failed for case $n"; return 0; }
+	{
+		perf report -i "$data" --no-children --sort comm,dso --stdio 2>/dev/null |
+		    grep -v '^$' | grep -v '^#' | grep '%' | head -n 40
+		echo
+		perf report -i "$data" --no-children --sort comm,symbol --stdio -g none 2>/dev/null |
+		    grep -v '^$' | grep -v '^#' | grep '%' | head -n 60
+	} >"$LOG/perf-$n.txt"
+	rm -f "$data"
+}
+
+# bench_row CELLS...: one row of the results table, as Markdown, which
+# reads as well in a terminal as in var/bench/results.md.
+bench_row() {
+	local cell line="|"
+	for cell in "$@"; do line+=" $cell |"; done
+	printf '%s\n' "$line"
+}
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+# bench_rss: the resident memory of each FastCGI program's workers (the
+# children of its master) now, as "NAME: N workers, max X MB (X, X, ...)".
+bench_rss() {
+	local name pid kids p rss list max
+	for name in browse app admin; do
+		pid=$(pid_of "$name") || continue
+		kids=$(pgrep -P "$pid" || true)
+		list="" max=0
+		for p in $kids; do
+			rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$p/status" 2>/dev/null) || continue
+			[[ -n $rss ]] || continue
+			list+="${list:+, }$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')"
+			if (( rss > max )); then max=$rss; fi
+		done
+		printf '%s: %d workers, max %s MB (%s)\n' "$name" "$(wc -w <<<"$kids")" \
+		    "$(awk -v k="$max" 'BEGIN { printf "%.1f", k / 1024 }')" "$list"
+	done
+}
 
 # bench_references SIZE: the static file and tessera-fixed, SIZE bytes each.
 bench_references() {
@@ -112,6 +179,109 @@ bench_reviews_event() {
 	    e.rating_5 = (SELECT COUNT(*) FROM $DB_NAME.reviews WHERE event_id = @ev AND rating = 5)
 	    WHERE e.id = @ev;
 	    SELECT @ev"
+}
+
+# bench_scale: the data of a site in use, for the page cases to run
+# where indexes matter: 100 organizers with 100 published events each
+# (10,000: a fifth of them past, the rest over the coming year, in 20
+# cities, titles of ten kinds to search for), one ticket type each, 5,000
+# attendees, 50,000 paid orders of two tickets (100,000 tickets) and 25
+# reviews on each past event (50,000), the counters in the event and
+# ticket type rows set from them as the booking and review transactions
+# keep them. Bulk INSERT ... SELECT from MariaDB's sequence tables, in
+# seconds. Sets SCALE_NOTE (what was loaded, how long it took) and
+# SCALE_EVENT (a past event with its reviews, for the event page).
+bench_scale() {
+	local d=$DB_NAME start counts
+	msg "scale: 10,000 events, 100,000 tickets, 50,000 reviews"
+	start=$(date +%s.%N)
+	root_sql primary -e "
+	    INSERT INTO $d.users (email, display_name, password_hash, role,
+	    email_verified_at) SELECT CONCAT('scale-org-', s.seq, '@bench.test'),
+	    CONCAT('Organizer ', s.seq), u.password_hash, 'organizer',
+	    UTC_TIMESTAMP() FROM $d.seq_1_to_100 s JOIN $d.users u
+	    ON u.email = 'alice@tessera.test';
+	    INSERT INTO $d.users (email, display_name, password_hash,
+	    email_verified_at) SELECT CONCAT('scale-', s.seq, '@bench.test'),
+	    CONCAT('Attendee ', s.seq), u.password_hash, UTC_TIMESTAMP()
+	    FROM $d.seq_1_to_5000 s JOIN $d.users u ON u.email = 'alice@tessera.test';
+	    INSERT INTO $d.events (organizer_id, title, summary, description,
+	    venue, address, city, timezone, starts_at, ends_at, status)
+	    SELECT o.id, CONCAT(ELT(1 + s.seq % 10, 'Jazz', 'Rock', 'Folk',
+	      'Opera', 'Techno', 'Comedy', 'Theatre', 'Poetry', 'Blues', 'Dance'),
+	      ' ', ELT(1 + s.seq DIV 10 % 5, 'night', 'evening', 'festival',
+	      'matinee', 'session'), ' ', s.seq),
+	    'An evening of music and talk with guests from near and far.',
+	    CONCAT('Doors open an hour before. The hall seats five hundred; ',
+	      'the bar is open throughout. Event ', s.seq, ' of the season.'),
+	    CONCAT('Scale Hall ', s.seq % 50), CONCAT(s.seq % 200, ' Main Street'),
+	    ELT(1 + s.seq % 20, 'Berlin', 'Hamburg', 'Munich', 'Cologne',
+	      'Frankfurt', 'Stuttgart', 'Leipzig', 'Dresden', 'Vienna', 'Zurich',
+	      'Paris', 'Lyon', 'Amsterdam', 'Brussels', 'Prague', 'Warsaw',
+	      'Copenhagen', 'Oslo', 'Lisbon', 'Madrid'),
+	    'Europe/Berlin',
+	    IF(s.seq % 5 = 2, UTC_TIMESTAMP() - INTERVAL 1 + s.seq % 300 DAY,
+	       UTC_TIMESTAMP() + INTERVAL 1 + s.seq % 365 DAY)
+	      + INTERVAL s.seq % 12 HOUR,
+	    IF(s.seq % 5 = 2, UTC_TIMESTAMP() - INTERVAL 1 + s.seq % 300 DAY,
+	       UTC_TIMESTAMP() + INTERVAL 1 + s.seq % 365 DAY)
+	      + INTERVAL s.seq % 12 HOUR + INTERVAL 3 HOUR,
+	    'published'
+	    FROM $d.seq_1_to_10000 s JOIN $d.users o
+	    ON o.email = CONCAT('scale-org-', 1 + s.seq % 100, '@bench.test');
+	    INSERT INTO $d.ticket_types (event_id, name, price_cents, currency,
+	    quota, sort_order) SELECT e.id, 'Standard', 1500 + e.id % 5 * 500,
+	    'EUR', 500, 0 FROM $d.events e WHERE e.venue LIKE 'Scale Hall %';
+	    INSERT INTO $d.orders (code, event_id, buyer_id, status, total_cents,
+	    currency, created_at, paid_at) SELECT
+	    CONCAT('SC', LPAD(e.id * 5 + k.seq, 14, '0')), e.id, u.id, 'paid',
+	    2 * t.price_cents, 'EUR', e.starts_at - INTERVAL k.seq DAY,
+	    e.starts_at - INTERVAL k.seq DAY FROM $d.events e
+	    JOIN $d.seq_1_to_5 k JOIN $d.ticket_types t ON t.event_id = e.id
+	    JOIN $d.users u ON u.email = CONCAT('scale-',
+	      1 + (e.id * 5 + k.seq) % 5000, '@bench.test')
+	    WHERE e.venue LIKE 'Scale Hall %';
+	    INSERT INTO $d.order_lines (order_id, kind, ticket_type_id,
+	    description, quantity, unit_price_cents) SELECT o.id, 'ticket', t.id,
+	    'Standard', 2, t.price_cents FROM $d.orders o JOIN $d.ticket_types t
+	    ON t.event_id = o.event_id WHERE o.code LIKE 'SC%';
+	    INSERT INTO $d.tickets (order_id, ticket_type_id, attendee_name, code)
+	    SELECT l.order_id, l.ticket_type_id, CONCAT('Guest ', k.seq),
+	    CONCAT('SCALE', LPAD(l.order_id, 14, '0'), k.seq)
+	    FROM $d.order_lines l JOIN $d.orders o ON o.id = l.order_id
+	    JOIN $d.seq_1_to_2 k WHERE o.code LIKE 'SC%';
+	    UPDATE $d.ticket_types t SET t.sold = 10
+	    WHERE t.event_id IN (SELECT id FROM $d.events WHERE venue LIKE 'Scale Hall %');
+	    INSERT INTO $d.reviews (event_id, author_id, rating, comment, created_at)
+	    SELECT e.id, u.id, 1 + (e.id + k.seq) % 5,
+	    CONCAT('Review ', k.seq, ': the hall was full, the sound was clear ',
+	      'and the second half was better than the first.'),
+	    e.ends_at + INTERVAL k.seq HOUR FROM $d.events e JOIN $d.seq_1_to_25 k
+	    JOIN $d.users u ON u.email = CONCAT('scale-',
+	      1 + (e.id * 25 + k.seq) % 5000, '@bench.test')
+	    WHERE e.venue LIKE 'Scale Hall %' AND e.ends_at < UTC_TIMESTAMP();
+	    UPDATE $d.events e JOIN (SELECT event_id, SUM(rating) AS s,
+	      COUNT(*) AS c, SUM(rating = 1) AS r1, SUM(rating = 2) AS r2,
+	      SUM(rating = 3) AS r3, SUM(rating = 4) AS r4, SUM(rating = 5) AS r5
+	      FROM $d.reviews GROUP BY event_id) x ON x.event_id = e.id
+	    SET e.rating_sum = x.s, e.rating_count = x.c, e.rating_1 = x.r1,
+	    e.rating_2 = x.r2, e.rating_3 = x.r3, e.rating_4 = x.r4,
+	    e.rating_5 = x.r5 WHERE e.venue LIKE 'Scale Hall %';
+	    ANALYZE TABLE $d.events, $d.ticket_types, $d.orders, $d.order_lines,
+	    $d.tickets, $d.reviews, $d.users" >/dev/null ||
+	    die "cannot load the scale data"
+	wait_replica_synced 300
+	counts=$(root_sql replica -N -B -e "SELECT
+	    (SELECT COUNT(*) FROM $d.events WHERE venue LIKE 'Scale Hall %'),
+	    (SELECT COUNT(*) FROM $d.tickets WHERE code LIKE 'SCALE%'),
+	    (SELECT COUNT(*) FROM $d.reviews r JOIN $d.events e ON e.id = r.event_id
+	     WHERE e.venue LIKE 'Scale Hall %')")
+	SCALE_EVENT=$(root_sql primary -N -B -e "SELECT MIN(e.id) FROM $d.events e
+	    WHERE e.venue LIKE 'Scale Hall %' AND e.rating_count > 0")
+	[[ $SCALE_EVENT =~ ^[0-9]+$ ]] || die "the scale data has no reviewed event"
+	read -r -a counts <<<"$counts"
+	SCALE_NOTE="data at scale (bench_scale, on the replica): ${counts[0]} events, ${counts[1]} tickets, ${counts[2]} reviews, loaded and replicated in $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
+	msg "$SCALE_NOTE"
 }
 
 # bench_notify N: an event with N holders of a paid free ticket each is
@@ -276,14 +446,14 @@ bench_cpu_report() {
 	    <(printf '%s\n' "$1") <(printf '%s\n' "$2")
 }
 
-booking_row() { printf '%-32s %10s %9s %9s %9s %9s %9s %5s\n' "$@"; }
-
-# bench_booking FIXED_RPS: the booking cases; sets BOOKING_ROWS and
-# BOOKING_NOTES, and BENCH_FAILURES on an oversell or a wrong answer.
+# bench_booking FIXED_64 FIXED_1000: the booking cases (the fixed page's
+# req/s at 64 and 1,000 connections, for their ratios); adds their rows to
+# BENCH_ROWS, sets BOOKING_NOTES, and BENCH_FAILURES on an oversell or a
+# wrong answer.
 bench_booking() {
-	local fixed_rps=$1 base=http://127.0.0.1:$HTTP_PORT seconds=${BENCH_SECONDS:-10}
+	local fixed_rps=$1 fixed_1000=$2 base=http://127.0.0.1:$HTTP_PORT seconds=${BENCH_SECONDS:-10}
 	local ev tt before after cpu_before cpu_after label
-	BOOKING_ROWS=() BOOKING_NOTES=()
+	BOOKING_NOTES=()
 	msg "booking cases: 64 buyers and 1000 buyers with a session each"
 	bench_buyers 64 flow "$VAR/bench-flow.tokens"
 	bench_buyers 1000 burst "$VAR/bench-burst.tokens"
@@ -297,10 +467,10 @@ bench_booking() {
 	bench_driver "$LOG/booking-flow.txt" flow "$base" "$ev" "$tt" \
 	    "$VAR/bench-flow.tokens" "$seconds"
 	after=$(bench_db_status) cpu_after=$(bench_cpu)
-	BOOKING_ROWS+=("$(booking_row "$label" "${BK[bookings_per_s]}" \
-	    "${BK[requests_per_s]}" "${BK[booking_p50_ms]}ms" "${BK[booking_p99_ms]}ms" \
-	    "$(ratio "${BK[requests_per_s]}" "$fixed_rps")" \
-	    "$(ratio "${BK[bookings_per_s]}" "$fixed_rps")" "${BK[s5xx]}")")
+	BENCH_ROWS+=("$(bench_row "$label (${BK[bookings_per_s]} bookings/s)" 64 \
+	    "${BK[requests_per_s]}" "${BK[booking_p50_ms]}ms" "${BK[booking_p99_ms]}ms" - \
+	    "$(ratio "${BK[requests_per_s]}" "$fixed_rps")" "${BK[s5xx]} 5xx" \
+	    "${BK[errors]}" booking-flow)")
 	BOOKING_NOTES+=("$label: ${BK[confirmed]} confirmed in ${BK[seconds]}s; answers ${BK[statuses]}")
 	BOOKING_NOTES+=("  p50 per request: hold ${BK[hold_p50_ms]}ms (p99 ${BK[hold_p99_ms]}ms), checkout page ${BK[checkout_p50_ms]}ms, confirm ${BK[confirm_p50_ms]}ms")
 	BOOKING_NOTES+=("  primary: $(bench_db_delta "$before" "$after" "${BK[confirmed]}")")
@@ -324,9 +494,10 @@ bench_booking() {
 	msg "booking burst: 1000 buyers ask for one of 50 seats at once"
 	bench_driver "$LOG/booking-burst.txt" burst "$base" "$ev" "$tt" \
 	    "$VAR/bench-burst.tokens"
-	BOOKING_ROWS+=("$(booking_row "$label" - \
-	    "${BK[requests_per_s]}" "${BK[hold_p50_ms]}ms" "${BK[hold_p99_ms]}ms" \
-	    "$(ratio "${BK[requests_per_s]}" "$fixed_rps")" - "${BK[s5xx]}")")
+	BENCH_ROWS+=("$(bench_row "$label (holds)" 1000 \
+	    "${BK[requests_per_s]}" "${BK[hold_p50_ms]}ms" "${BK[hold_p99_ms]}ms" - \
+	    "$(ratio "${BK[requests_per_s]}" "$fixed_1000")" "${BK[s5xx]} 5xx" \
+	    "${BK[errors]}" booking-burst)")
 	BOOKING_NOTES+=("$label: ${BK[book_303]} held a seat, ${BK[book_409]} were told 409, ${BK[confirmed]} confirmed; all done in ${BK[seconds]}s (p50 and p99 above: of the 1000 holds); answers ${BK[statuses]}")
 	bench_seats_check "$label" "$tt" >>"$LOG/booking-burst.txt"
 	BOOKING_NOTES+=("$(tail -n 1 "$LOG/booking-burst.txt")")
@@ -376,6 +547,47 @@ bench_pictures() {
 	    "SELECT COUNT(*) FROM $DB_NAME.pictures WHERE status = 'failed'")" 0
 }
 
+# bench_report SIZE GROUPS: the results as Markdown, for the terminal and
+# var/bench/results.md: the run's conditions, one table of every case at
+# every concurrency, then the booking, notify and pictures notes and the
+# workers' memory.
+bench_report() {
+	local size=$1 groups=$2
+	printf '# ./stack bench, %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+	printf 'commit %s; %s CPUs; load average before the run %s (the machine may be shared: compare ratios, not req/s)\n\n' \
+	    "$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo '?')" "$(nproc)" "$BENCH_LOAD"
+	printf 'wrk -t2 -cN -d%ss --timeout %s --latency; %d-byte pages; micro-cache %s; x static and x fixed: to the references at the same N; socket errors: connect, read and write errors and timeouts\n\n' \
+	    "${BENCH_SECONDS:-10}" "$BENCH_TIMEOUT" "$size" "$MICROCACHE"
+	bench_row case N "req/s" p50 p99 "x static" "x fixed" "non-2xx" "socket errors" log
+	bench_row --- --: --: --: --: --: --: --: --: ---
+	printf '%s\n' "${BENCH_ROWS[@]}"
+	echo
+	echo "(log: ${LOG#"$SRC"/}/wrk-N.txt, booking-flow.txt, booking-burst.txt)"
+	if [[ -n ${SCALE_NOTE:-} ]]; then printf '\n%s\n' "$SCALE_NOTE"; fi
+	if [[ $groups == *" booking "* ]]; then
+		echo
+		printf 'booking (tests/bench/booking.py): 64 buyers for %ss, then the burst; a booking is 3 requests (hold, checkout, confirm) for one free ticket; its rows above count requests, p50 and p99 per booking\n' \
+		    "${BENCH_SECONDS:-10}"
+		printf "nginx POST limit per address for this run: rate=%s burst=%s (the up stack's: 10r/s burst 20; BENCH_POST_RATE, BENCH_POST_BURST)\n\n" \
+		    "$POST_RATE" "$POST_BURST"
+		printf '%s\n' "${BOOKING_NOTES[@]}"
+		awk -v b="$BENCH_BOOKINGS_PER_S" 'BEGIN { printf "target: 1000 confirmed bookings/s for one event: %s (%.0f/s)\n", (b >= 1000 ? "met" : "NOT met"), b }'
+	fi
+	if [[ $groups == *" notify "* ]]; then
+		echo
+		echo "notify: one event cancelled with its holders' paid orders; the worker undoes them, a batch per outbox row, each order's notification and mail row in its transaction, then writes the mails (.eml files)"
+		printf '%s\n' "${NOTIFY_ROWS[@]}"
+	fi
+	if [[ $groups == *" pictures "* ]]; then
+		echo
+		printf '%s\n' "${PICTURE_NOTES[@]}"
+	fi
+	echo
+	echo "memory after the bench (VmRSS of each FastCGI worker; target under 10 MB):"
+	echo
+	bench_rss | sed 's/^/- /'
+}
+
 # cmd_bench [pages] [booking] [pictures]: the references, then the page cases, the
 # booking cases or (by default) both.
 cmd_bench() {
@@ -386,6 +598,9 @@ cmd_bench() {
 	done
 	if (( $# == 0 )); then groups=" pages booking notify pictures "; fi
 	set_stack bench
+	BENCH_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+	# wrk's 1,000 connections and nginx's two descriptors per request.
+	ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 	[[ $POST_RATE =~ ^[1-9][0-9]*r/[sm]$ && $POST_BURST =~ ^[0-9]+$ ]] ||
 	    die "BENCH_POST_RATE must be like 100000r/s and BENCH_POST_BURST a number"
 	require_programs
@@ -394,6 +609,8 @@ cmd_bench() {
 	claim_scratch
 	stack_setup "${DEPLOYED_SERVERS[@]}"
 	base=http://127.0.0.1:$HTTP_PORT
+	SCALE_NOTE=""
+	if [[ $groups == *" pages "* ]]; then bench_scale; fi
 
 	read -r code size < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' "$base/events")
 	[[ $code == 200 ]] || die "GET /events answered $code; see $LOG/browse.log"
@@ -434,10 +651,18 @@ cmd_bench() {
 		reviewed=$(bench_reviews_event 1000)
 		[[ $reviewed =~ ^[0-9]+$ ]] || die "cannot make the event with 1,000 reviews"
 		cases+=(
+		"/events?page=50 (10,000 events)|/events?page=50|$me"
+		"/events?q=jazz (signed in)|/events?q=jazz|$me"
+		"/events?q=jazz+berlin|/events?q=jazz+berlin|$me"
+		"/events?city=Hamburg (signed in)|/events?city=Hamburg|$me"
+		"/events?city=Hamburg&q=rock|/events?city=Hamburg&q=rock|$me"
+		"/events/$SCALE_EVENT (25 reviews, signed in)|/events/$SCALE_EVENT|$me"
 		"/events|/events|"
 		"/events/$id|/events/$id|"
 		"/events, no micro-cache|/events|$cookie"
 		"/events/$id, no micro-cache|/events/$id|$cookie"
+		"/events (signed in)|/events|$me"
+		"/events/$id (signed in)|/events/$id|$me"
 		"event, 1000 reviews, uncached|/events/$reviewed|$cookie"
 		"/events/$id/book (signed in)|/events/$id/book?tt%5B0%5D%5Bid%5D=$tt&tt%5B0%5D%5Bqty%5D=1|$me"
 		"/me/tickets (signed in)|/me/tickets|$me"
@@ -469,7 +694,19 @@ cmd_bench() {
 		"/me/pictures (signed in)|/me/pictures|$me"
 		)
 	fi
-	local c label path hdr got n=0 static_rps=0 fixed_rps=0 rows=()
+	local c label path hdr got conns n=0 picked=()
+	local -A static_rps=() fixed_rps=()
+	BENCH_ROWS=()
+	# BENCH_CASES=REGEX: only the cases whose label matches (and the two
+	# references), for a quicker look at a few pages.
+	for c in "${cases[@]}"; do
+		IFS='|' read -r label path hdr <<<"$c"
+		if [[ -z ${BENCH_CASES:-} || $label =~ $BENCH_CASES ||
+		    $label == "static file (nginx)" || $label == "fixed page (FastCGI)" ]]; then
+			picked+=("$c")
+		fi
+	done
+	cases=("${picked[@]}")
 	for c in "${cases[@]}"; do
 		IFS='|' read -r label path hdr <<<"$c"
 		read -r code got < <(curl -s -o /dev/null -H "${hdr:-X-Bench: 1}" \
@@ -477,49 +714,34 @@ cmd_bench() {
 		[[ $code == 200 ]] || die "GET $path answered $code before the benchmark"
 		if [[ $got != "$size" ]]; then warn "note: $path is $got bytes, /events $size"; fi
 	done
+	# Each case at every concurrency, one after the other, so that its
+	# rows sit together; the references come first, and each row's
+	# ratios are to the references at its own concurrency.
 	for c in "${cases[@]}"; do
 		IFS='|' read -r label path hdr <<<"$c"
-		n=$((n + 1))
-		wrk_case "$n" "$base$path" "$hdr"
-		case $n in
-		1) static_rps=$RPS rows+=("$(bench_row "$label" "$RPS" "$P50" "$P99" - - "$BAD")") ;;
-		2) fixed_rps=$RPS rows+=("$(bench_row "$label" "$RPS" "$P50" "$P99" - - "$BAD")") ;;
-		*) rows+=("$(bench_row "$label" "$RPS" "$P50" "$P99" \
-			"$(ratio "$RPS" "$static_rps")" "$(ratio "$RPS" "$fixed_rps")" "$BAD")") ;;
-		esac
+		for conns in "${BENCH_CONNS[@]}"; do
+			n=$((n + 1))
+			wrk_case "$n" "$base$path" "$hdr" "$conns" "$label"
+			case $label in
+			"static file (nginx)") static_rps[$conns]=$RPS ;;
+			"fixed page (FastCGI)") fixed_rps[$conns]=$RPS ;;
+			esac
+			BENCH_ROWS+=("$(bench_row "$label" "$conns" "$RPS" "$P50" "$P99" \
+			    "$(ratio "$RPS" "${static_rps[$conns]:-0}")" \
+			    "$(ratio "$RPS" "${fixed_rps[$conns]:-0}")" "$BAD" "$SOCKERR" "wrk-$n")")
+		done
 	done
 	BENCH_FAILURES=()
-	if [[ $groups == *" booking "* ]]; then bench_booking "$fixed_rps"; fi
+	if [[ $groups == *" booking "* ]]; then bench_booking "${fixed_rps[64]:-0}" "${fixed_rps[1000]:-0}"; fi
 	NOTIFY_ROWS=()
 	if [[ $groups == *" notify "* ]]; then bench_notify 10000; fi
 	if [[ $groups == *" pictures "* ]]; then bench_pictures; fi
+	bench_report "$size" "$groups" >"$VAR/results.md"
 	echo
-	printf 'wrk -t2 -c64 -d%ss --latency; %d-byte pages; micro-cache %s\n' \
-	    "${BENCH_SECONDS:-10}" "$size" "$MICROCACHE"
-	bench_row case "req/s" p50 p99 "x static" "x fixed" "non-2xx"
-	printf '%s\n' "${rows[@]}"
-	echo "(wrk output: ${LOG#"$SRC"/}/wrk-N.txt, N = row)"
-	if [[ $groups == *" booking "* ]]; then
-		echo
-		printf 'booking (tests/bench/booking.py): 64 buyers for %ss, then the burst; a booking is 3 requests (hold, checkout, confirm) for one free ticket\n' \
-		    "${BENCH_SECONDS:-10}"
-		printf "nginx POST limit per address for this run: rate=%s burst=%s (the up stack's: 10r/s burst 20; BENCH_POST_RATE, BENCH_POST_BURST)\n" \
-		    "$POST_RATE" "$POST_BURST"
-		booking_row case "bookings/s" "req/s" p50 p99 "req x fix" "bkg x fix" 5xx
-		printf '%s\n' "${BOOKING_ROWS[@]}"
-		printf '%s\n' "${BOOKING_NOTES[@]}"
-		awk -v b="$BENCH_BOOKINGS_PER_S" 'BEGIN { printf "target: 1000 confirmed bookings/s for one event: %s (%.0f/s)\n", (b >= 1000 ? "met" : "NOT met"), b }'
-		echo "(driver output: ${LOG#"$SRC"/}/booking-flow.txt, booking-burst.txt)"
-	fi
-	if [[ $groups == *" notify "* ]]; then
-		echo
-		echo "notify: one event cancelled with its holders' paid orders; the worker undoes them, a batch per outbox row, each order's notification and mail row in its transaction, then writes the mails (.eml files)"
-		printf '%s\n' "${NOTIFY_ROWS[@]}"
-	fi
-	if [[ $groups == *" pictures "* ]]; then
-		echo
-		printf '%s\n' "${PICTURE_NOTES[@]}"
-	fi
+	cat "$VAR/results.md"
+	mkdir -p "$SRC/var/bench-results"
+	cp "$VAR/results.md" "$SRC/var/bench-results/$(date -u +%Y%m%d-%H%M%S).md"
+	echo "(this table: ${VAR#"$SRC"/}/results.md; every run's is kept in var/bench-results/)"
 	echo
 	stop_stack
 	if (( ${#BENCH_FAILURES[@]} )); then
