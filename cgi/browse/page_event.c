@@ -5,6 +5,7 @@
 #include "browse.h"
 #include "events.h"
 #include "http_url.h"
+#include "page_cache.h"
 #include "reviews.h"
 #include "session.h"
 #include "tmpl.h"
@@ -23,12 +24,18 @@ reviews_page_url(struct arena *a, long long id, int page)
 
 /* GET /events/{id} — one event with its tickets and a page of its
  * reviews (?page=N), newest first, with the rating's breakdown from the
- * event row. */
+ * event row. The same for everyone but its organizer (who may reply to
+ * reviews): kept a moment per worker (page_cache.h). */
 int
 page_event(struct request *r)
 {
 	struct arena *a = r->arena;
 	long long id = strtoll(request_path_param(r, "id"), NULL, 10);
+	struct page_cache_page p = {
+		.key = arena_printf(a, "%s?%s", r->path, r->query),
+		.nav = "nav_events",
+		.content = "event",
+	};
 	struct event ev;
 	struct ticket_type *types;
 	struct review *reviews;
@@ -36,6 +43,9 @@ page_event(struct request *r)
 	struct tmpl_value *ctx, *rating;
 	int rc, page, organizer;
 
+	r->resp.cache = CACHE_PUBLIC;
+	if (page_cache_serve(r, p.key) == 0)
+		return 0;
 	if ((page = request_page_number(r, MAX_REVIEW_PAGE)) < 0)
 		return 400;
 	if ((rc = events_get(r->db, a, id, &ev)) == 1 ||
@@ -50,7 +60,9 @@ page_event(struct request *r)
 	if (rc != 0)
 		return rc == ROW_BAD ? 500 : 503;
 
-	ctx = page_context(r, ev.title);
+	p.title = ev.title;
+	p.owner = ev.organizer_id;
+	ctx = tv_object(a);
 	tv_set(a, ctx, "event", view_event_detail(a, &ev));
 	tv_set(a, ctx, "ticket_types", view_ticket_types(a, types, ntypes, &ev,
 	    time(NULL)));
@@ -79,7 +91,5 @@ page_event(struct request *r)
 	tv_set_bool(a, ctx, "has_pages", page > 1 ||
 	    nreviews > REVIEWS_PAGE_SIZE);
 	tv_set_str(a, ctx, "ics_url", arena_printf(a, "/events/%lld.ics", id));
-	tv_set_bool(a, ctx, "nav_events", 1);
-	r->resp.cache = CACHE_PUBLIC;
-	return page_render(r, "event", ctx);
+	return page_cache_render(r, &p, ctx);
 }

@@ -8,6 +8,7 @@
 #include "dates.h"
 #include "events.h"
 #include "http_url.h"
+#include "page_cache.h"
 #include "tmpl.h"
 #include "utf8.h"
 #include "util.h"
@@ -208,11 +209,17 @@ city_options(struct arena *a, const char *chosen)
 	return list;
 }
 
-/* GET /events — search, filters, pages. */
+/* GET /events — search, filters, pages. The list is the same for
+ * everyone: kept a moment per worker (page_cache.h). */
 int
 page_events(struct request *r)
 {
 	struct arena *a = r->arena;
+	struct page_cache_page p = {
+		.key = arena_printf(a, "%s?%s", r->path, r->query),
+		.nav = "nav_events",
+		.content = "events",
+	};
 	struct events_query eq;
 	struct event_filter f;
 	struct event *events = NULL;
@@ -220,6 +227,9 @@ page_events(struct request *r)
 	struct tmpl_value *ctx;
 	int status, rc = 0;
 
+	r->resp.cache = CACHE_PUBLIC;
+	if (page_cache_serve(r, p.key) == 0)
+		return 0;
 	if ((status = parse_query(r, &eq, &f)) != 0)
 		return status;
 	if (!eq.q_too_short)
@@ -229,8 +239,9 @@ page_events(struct request *r)
 	if (rc != 0)
 		return rc == ROW_BAD ? 500 : 503;
 
-	ctx = page_context(r, eq.q ? arena_printf(a, "Events matching “%s”",
-	    eq.q) : "Events");
+	p.title = eq.q ? arena_printf(a, "Events matching “%s”", eq.q) :
+	    "Events";
+	ctx = tv_object(a);
 	tv_set(a, ctx, "events", view_event_cards(a, events, n, PER_PAGE));
 	tv_set_bool(a, ctx, "no_results", n == 0);
 	tv_set_bool(a, ctx, "q_too_short", eq.q_too_short);
@@ -250,7 +261,5 @@ page_events(struct request *r)
 		tv_set_str(a, ctx, "next_url", page_url(a, &eq, eq.page + 1));
 	tv_set_bool(a, ctx, "has_pages", eq.page > 1 || n > PER_PAGE);
 	tv_set_bool(a, ctx, "filtered", eq.q || eq.city || eq.from || eq.to);
-	tv_set_bool(a, ctx, "nav_events", 1);
-	r->resp.cache = CACHE_PUBLIC;
-	return page_render(r, "events", ctx);
+	return page_cache_render(r, &p, ctx);
 }

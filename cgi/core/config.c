@@ -17,6 +17,26 @@ env_or(const char *name, const char *fallback)
 	return (v != NULL && *v != '\0') ? v : fallback;
 }
 
+/* Reads the whole number in variable name (fallback when unset) into
+ * *out if it is within lo..hi. Returns 0, or -1 with err saying what is
+ * allowed (unit: what the number counts). */
+static int
+env_int(const char *name, const char *fallback, long lo, long hi,
+    const char *unit, int *out, char *err, size_t errlen)
+{
+	const char *s = env_or(name, fallback);
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || *end != '\0' || v < lo || v > hi) {
+		snprintf(err, errlen, "%s: %ld to %ld %s, not \"%s\"", name, lo,
+		    hi, unit, s);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
 /* Splits TESSERA_DB_REPLICAS on commas into cfg->db_replicas. The copy
  * lives for the whole process, like the environment it came from. */
 static int
@@ -184,10 +204,6 @@ config_require_site(const struct config *cfg, char *err, size_t errlen)
 int
 config_load(struct config *cfg, char *err, size_t errlen)
 {
-	const char *lag;
-	char *end;
-	long v;
-
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->db_name = env_or("TESSERA_DB_NAME", "tessera");
 	cfg->db_user = env_or("TESSERA_DB_USER", "tessera");
@@ -240,14 +256,11 @@ config_load(struct config *cfg, char *err, size_t errlen)
 		return -1;
 	}
 
-	lag = env_or("TESSERA_REPLICA_MAX_LAG", "5");
-	v = strtol(lag, &end, 10);
-	if (*end != '\0' || v < 0 || v > 86400) {
-		snprintf(err, errlen, "TESSERA_REPLICA_MAX_LAG: not a number of "
-		    "seconds: \"%s\"", lag);
+	if (env_int("TESSERA_REPLICA_MAX_LAG", "5", 0, 86400, "seconds",
+	    &cfg->replica_max_lag, err, errlen) != 0 ||
+	    env_int("TESSERA_PAGE_CACHE_MS", "1000", 0, 2000, "milliseconds",
+	    &cfg->page_cache_ms, err, errlen) != 0)
 		return -1;
-	}
-	cfg->replica_max_lag = (int)v;
 	cfg->hold_minutes = atoi(env_or("TESSERA_HOLD_MINUTES", "15"));
 	if (cfg->hold_minutes < 1 || cfg->hold_minutes > 24 * 60) {
 		snprintf(err, errlen, "TESSERA_HOLD_MINUTES: 1 to 1440");

@@ -35,6 +35,10 @@ struct config {
 	const char *db_replicas[CONFIG_MAX_REPLICAS];
 	int nreplicas;
 	int replica_max_lag;        /* TESSERA_REPLICA_MAX_LAG, seconds */
+	int page_cache_ms;          /* TESSERA_PAGE_CACHE_MS: how long a worker
+	                             * keeps the public part of a hot page
+	                             * (web/page_cache.h), 0 (off) to 2000;
+	                             * default 1000 */
 	enum config_db_tls db_tls;  /* TESSERA_DB_TLS: verify (default),
 	                             * required or off */
 	const char *db_tls_ca;      /* TESSERA_DB_TLS_CA: a PEM file, or NULL */

@@ -564,6 +564,12 @@ db_wait_for_gtid(struct db *db, const char *gtid)
 		db->replicas[i].has_gtid = db->replicas[i].gtid_asked = 0;
 }
 
+int
+db_waits_for_gtid(const struct db *db)
+{
+	return db->wait_gtid[0] != '\0';
+}
+
 void
 db_request_start(struct db *db)
 {

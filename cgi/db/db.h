@@ -156,6 +156,10 @@ int db_request_end(struct db *db);
  * this GTID (read-your-writes): the replica waits for it briefly, else the
  * read goes to the primary. NULL or "" clears it; db_request_start() too. */
 void db_wait_for_gtid(struct db *db, const char *gtid);
+/* 1 when this request's reads wait for a GTID (db_wait_for_gtid): the
+ * person wrote a moment ago and must see it, so nothing kept from before
+ * may answer them. */
+int db_waits_for_gtid(const struct db *db);
 /* Called at the start of every request. */
 void db_request_start(struct db *db);
 /* The GTID of this connection's last commit on the primary, into out

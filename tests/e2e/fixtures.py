@@ -3,6 +3,7 @@ with ticket types, a demo account signed in, and waiting for an order's
 status (the worker's expiry). Standard library only."""
 
 import base64
+import contextlib
 import email
 import email.policy
 import glob
@@ -10,6 +11,9 @@ import hashlib
 import os
 import random
 import re
+import signal
+import subprocess
+import tempfile
 import time
 import urllib.parse
 
@@ -208,3 +212,35 @@ def mails_to(addr):
         if msg["To"] is not None and addr in str(msg["To"]):
             out.append(msg)
     return out
+
+
+@contextlib.contextmanager
+def own_program(name, settings, workers=2):
+    """A FastCGI program of the test's own (tessera-NAME), with the stack's
+    settings as its running one has them and those of settings over them,
+    on a socket of its own: yields the socket's path, and stops the program
+    (SIGTERM) when the block ends. Its log: log/NAME-own.log."""
+    var, build = os.environ["TESSERA_TEST_VAR"], os.environ["TESSERA_TEST_BUILD"]
+    with open(os.path.join(var, "run", "%s.pid" % name)) as f:
+        pid = f.read().strip()
+    with open("/proc/%s/environ" % pid, "rb") as f:
+        env = dict(p.decode().partition("=")[::2] for p in f.read().split(b"\0") if b"=" in p)
+    env.update(settings)
+    sock = os.path.join(tempfile.mkdtemp(prefix="tessera-%s-" % name), "%s.sock" % name)
+    log = open(os.path.join(var, "log", "%s-own.log" % name), "ab")
+    prog = subprocess.Popen([os.path.join(build, "tessera-" + name), "--listen", sock,
+                             "--workers", str(workers)], env=env, stdout=log, stderr=log,
+                            stdin=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.1)
+        yield sock
+    finally:
+        prog.send_signal(signal.SIGTERM)
+        try:
+            prog.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            prog.kill()
+        log.close()

@@ -17,21 +17,17 @@ its own client address, IPv6 ones included.
 
 import os
 import re
-import signal
 import statistics
-import subprocess
-import tempfile
 import threading
 import time
 import urllib.parse
 
 import fcgi
 import tap
-from fixtures import account, value
+from fixtures import account, own_program, value
 
 RUN = "%d-%d" % (os.getpid(), int(time.time()))
 VAR = os.environ["TESSERA_TEST_VAR"]
-BUILD = os.environ["TESSERA_TEST_BUILD"]
 APP_SOCK = os.path.join(VAR, "run", "app.sock")
 ACCOUNT_LIMIT = 5          # THROTTLE_ACCOUNT_FAILURES
 NETWORK_LIMIT = 3
@@ -97,21 +93,7 @@ value("DELETE FROM login_throttle WHERE subject LIKE '192.0.2.%%' OR subject = '
       % victim)
 
 # ------------------------------------------------ per network, IPv6 per /64
-with open("/proc/%s/environ" % open(os.path.join(VAR, "run", "app.pid")).read().strip(),
-          "rb") as f:
-    env = dict(p.decode().partition("=")[::2] for p in f.read().split(b"\0") if b"=" in p)
-env["TESSERA_SIGNUPS_PER_NETWORK"] = str(NETWORK_LIMIT)
-tmp = tempfile.mkdtemp(prefix="tessera-throttle-")
-sock = os.path.join(tmp, "app.sock")
-log = open(os.path.join(VAR, "log", "app-throttle.log"), "ab")
-app = subprocess.Popen([os.path.join(BUILD, "tessera-app"), "--listen", sock,
-                        "--workers", "2"], env=env, stdout=log, stderr=log,
-                       stdin=subprocess.DEVNULL)
-try:
-    for _ in range(100):
-        if os.path.exists(sock):
-            break
-        time.sleep(0.1)
+with own_program("app", {"TESSERA_SIGNUPS_PER_NETWORK": str(NETWORK_LIMIT)}) as sock:
     reg = Visitor(sock, "/register")
     n = [0]
 
@@ -140,12 +122,6 @@ try:
     tap.is_eq(value("SELECT COUNT(*) FROM users WHERE email LIKE 'net-%%-%s@example.com'"
                     % RUN), str(2 * NETWORK_LIMIT + 2),
               "only the sign-ups let through made accounts")
-finally:
-    app.send_signal(signal.SIGTERM)
-    try:
-        app.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        app.kill()
 value("DELETE FROM login_throttle WHERE scope = 'costly'")
 
 # ------------------------------------------------ forgot: the same time
