@@ -82,7 +82,10 @@ page_cache_serve(struct request *r, const char *key)
 {
 	struct page_cache_entry *e = slot_of(key);
 
-	if (!may_share(r) || e->key == NULL || strcmp(e->key, key) != 0 ||
+	/* Nobody signed in: nginx's micro-cache keeps this answer for its
+	 * second, and a kept one under it would make that two. */
+	if (r->session == NULL || !may_share(r) || e->key == NULL ||
+	    strcmp(e->key, key) != 0 ||
 	    now_ms() - e->made_ms >= r->cfg->page_cache_ms ||
 	    (e->owner != 0 && e->owner == viewer(r)))
 		return 1;

@@ -4,7 +4,8 @@
  * /events or /events/{id} runs the page's queries and renders it whole;
  * with it, a view costs the session lookup and the layout around content
  * kept from a request of the last TESSERA_PAGE_CACHE_MS (config.h; 1 s,
- * 0 turns it off).
+ * 0 turns it off). Only signed-in visitors are served from it: anonymous
+ * answers are nginx's to keep, and one kept here first would be older.
  *
  * What is kept is the HTML of a page's content block, rendered from a
  * context the handler builds without the session: nothing of the person
