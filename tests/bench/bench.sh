@@ -49,7 +49,7 @@ bench_profile() {
 	perf record -a -g -o "$data" -- sleep $((seconds > 4 ? seconds - 3 : 1)) \
 	    >/dev/null 2>&1 || { warn "perf record failed for case $n"; return 0; }
 	{
-		perf report -i "$data" --no-children --sort comm,dso --stdio 2>/dev/null |
+		perf report -i "$data" --no-children --sort comm,dso --stdio -g none 2>/dev/null |
 		    grep -v '^$' | grep -v '^#' | grep '%' | head -n 40
 		echo
 		perf report -i "$data" --no-children --sort comm,symbol --stdio -g none 2>/dev/null |
@@ -68,22 +68,29 @@ bench_row() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
-# bench_rss: the resident memory of each FastCGI program's workers (the
-# children of its master) now, as "NAME: N workers, max X MB (X, X, ...)".
+# bench_rss: the memory of each FastCGI program's workers (the children of
+# its master) now, as "NAME: N workers, RSS max X MB (X, X, ...), private
+# max X MB": RSS counts the libraries and the master's pages each worker
+# shares with the others; private (Private_Clean + Private_Dirty of
+# smaps_rollup) is what one more worker costs.
 bench_rss() {
-	local name pid kids p rss list max
+	local name pid kids p rss priv list max maxpriv
 	for name in browse app admin; do
 		pid=$(pid_of "$name") || continue
 		kids=$(pgrep -P "$pid" || true)
-		list="" max=0
+		list="" max=0 maxpriv=0
 		for p in $kids; do
-			rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$p/status" 2>/dev/null) || continue
-			[[ -n $rss ]] || continue
+			read -r rss priv < <(awk '$1 == "Rss:" { r = $2 }
+			    $1 == "Private_Clean:" || $1 == "Private_Dirty:" { q += $2 }
+			    END { print r + 0, q + 0 }' "/proc/$p/smaps_rollup" 2>/dev/null) || continue
+			(( rss > 0 )) || continue
 			list+="${list:+, }$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')"
 			if (( rss > max )); then max=$rss; fi
+			if (( priv > maxpriv )); then maxpriv=$priv; fi
 		done
-		printf '%s: %d workers, max %s MB (%s)\n' "$name" "$(wc -w <<<"$kids")" \
-		    "$(awk -v k="$max" 'BEGIN { printf "%.1f", k / 1024 }')" "$list"
+		printf '%s: %d workers, RSS max %s MB (%s), private max %s MB\n' "$name" \
+		    "$(wc -w <<<"$kids")" "$(awk -v k="$max" 'BEGIN { printf "%.1f", k / 1024 }')" \
+		    "$list" "$(awk -v k="$maxpriv" 'BEGIN { printf "%.1f", k / 1024 }')"
 	done
 }
 
@@ -743,6 +750,13 @@ cmd_bench() {
 	cp "$VAR/results.md" "$SRC/var/bench-results/$(date -u +%Y%m%d-%H%M%S).md"
 	echo "(this table: ${VAR#"$SRC"/}/results.md; every run's is kept in var/bench-results/)"
 	echo
+	# BENCH_KEEP=1: the stack stays up for a look by hand (./stack sql
+	# with STACK_VAR=var/bench, wrk, perf) until its keep file goes.
+	if [[ ${BENCH_KEEP:-} == 1 ]]; then
+		touch "$VAR/keep"
+		msg "the bench stack stays up on $base until you rm ${VAR#"$SRC"/}/keep"
+		while [[ -e $VAR/keep ]]; do sleep 2; done
+	fi
 	stop_stack
 	if (( ${#BENCH_FAILURES[@]} )); then
 		printf 'stack: bench FAILED: %s\n' "${BENCH_FAILURES[@]}" >&2
