@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # The benchmarks of ./stack bench, sourced by stack: its helpers (msg,
-# root_sql, start_programs, ...) and settings are in scope.
+# root_sql, start_programs, ...) and settings are in scope. Knobs (README,
+# "Benchmarks"): BENCH_SECONDS per case, BENCH_CASES=REGEX (only the
+# matching cases and the references), BENCH_PROFILE=REGEX (perf record
+# during the matching cases), BENCH_KEEP=1 (the stack stays up after).
 
 # The concurrencies every wrk case runs at: a busy page's usual load, and
 # the 1,000 visitors at once a deployment is sized for.
