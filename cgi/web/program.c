@@ -1,7 +1,6 @@
 #include "program.h"
 
 #include <getopt.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <mysql.h>
 #include <stdio.h>
@@ -512,10 +511,6 @@ handle(FCGX_Request *fcgi, void *arg)
 	    (double)(ended.tv_nsec - started.tv_nsec) / 1e9);
 	/* Not the request's time: it has been answered. */
 	sweep_spool(w);
-	/* Decoding an upload (libvips) takes megabytes that malloc
-	 * keeps once freed; each worker would hold them for good. */
-	if (r.upload.count > 0)
-		malloc_trim(0);
 	return cut ? -1 : 0;
 }
 
