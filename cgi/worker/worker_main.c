@@ -16,6 +16,7 @@
 #include "log.h"
 #include "mail.h"
 #include "notify.h"
+#include "order_expiring.h"
 #include "orders.h"
 #include "outbox.h"
 #include "digest.h"
@@ -45,6 +46,8 @@
  *   batch of quick rows, then one slow row, and again, so a mail waits
  *   behind at most one picture whatever the queue of uploads; and
  *   "picture_moderated" (its owner's mail, picture_notice.h).
+ * - warning the buyers of unpaid orders a few minutes before their hold
+ *   runs out (order_expiring.h), on the same schedule as releasing them.
  * - releasing the seats of holds that were never paid and of offline
  *   orders past their payment deadline (orders.h), every few seconds,
  *   and closing the Stripe Checkout Session of each, so nobody pays for
@@ -522,7 +525,7 @@ main(void)
 	    w.cfg.mail_dir != NULL ? "into files" : "not configured");
 
 	while (!stop_requested(&w, 0)) {
-		int n, slow;
+		int n, slow, warned;
 
 		if (now_seconds() >= next_holds) {
 			arena_reset(&holds);
@@ -533,8 +536,14 @@ main(void)
 				log_info("expired %d unpaid orders", n);
 				close_checkouts(&w, expired, n);
 			}
+			arena_reset(&holds);
+			warned = order_expiring_run(w.db, &w.cfg, &holds);
+			if (warned > 0)
+				log_info("warned %d buyers of orders about to "
+				    "expire", warned);
 			next_holds = now_seconds() +
-			    (n == ORDERS_EXPIRE_BATCH ? 0 : HOLDS_EVERY);
+			    (n == ORDERS_EXPIRE_BATCH ||
+			    warned == ORDER_EXPIRING_BATCH ? 0 : HOLDS_EVERY);
 		}
 		if (now_seconds() >= next_beat) {
 			if (heartbeat_beat(w.db, name, started) != 0)
