@@ -257,9 +257,12 @@ error_page(struct request *r, int status)
 	tv_set_str(r->arena, ctx, "message", message);
 	if (r->error_detail != NULL)
 		tv_set_str(r->arena, ctx, "detail", r->error_detail);
+	if (r->request_id[0] != '\0')
+		tv_set_str(r->arena, ctx, "reference", r->request_id);
 	if (page_render(r, "error", ctx) != 0) {
 		buf_reset(r->resp.body);
-		buf_printf(r->resp.body, "%d %s\n", status, title);
+		buf_printf(r->resp.body, "%d %s\nreference: %s\n", status,
+		    title, r->request_id);
 		r->resp.content_type = "text/plain; charset=utf-8";
 	}
 	r->resp.status = status;
@@ -461,6 +464,7 @@ handle(FCGX_Request *fcgi, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	arena_reset(&w->arena);
 	status = request_init(&r, fcgi, &w->arena, &w->body);
+	log_set_request(r.request_id);
 	r.program = w->program;
 	r.cfg = &w->program->cfg;
 	r.writes = w->program->writes;
@@ -490,8 +494,13 @@ handle(FCGX_Request *fcgi, void *arg)
 			cut = 1;
 		}
 	} else if (status != 0) {
+		/* Each error page shows the request's id as its reference;
+		 * this is the line it finds (not for 404s, which are the
+		 * web's noise and in nginx's access log anyway). */
 		if (status >= 500)
 			log_err("%s %s answered %d", r.method, r.path, status);
+		else if (status != 404)
+			log_info("%s %s answered %d", r.method, r.path, status);
 		error_page(&r, status);
 	}
 	/* A page that knows who is looking is for that person only. */
@@ -509,6 +518,7 @@ handle(FCGX_Request *fcgi, void *arg)
 	metrics_record(cut ? status : r.resp.status,
 	    (double)(ended.tv_sec - started.tv_sec) +
 	    (double)(ended.tv_nsec - started.tv_nsec) / 1e9);
+	log_set_request(NULL);
 	/* Not the request's time: it has been answered. */
 	sweep_spool(w);
 	return cut ? -1 : 0;
