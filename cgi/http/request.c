@@ -67,6 +67,7 @@ request_init(struct request *r, FCGX_Request *fcgi, struct arena *a,
 	r->method = param_or_empty(r, "REQUEST_METHOD");
 	r->head = strcmp(r->method, "HEAD") == 0;
 	r->remote_addr = param_or_empty(r, "REMOTE_ADDR");
+	r->route_index = -1;
 	r->request_id = param_or_empty(r, "REQUEST_ID");
 	if (!request_id_ok(r->request_id))
 		r->request_id = "";

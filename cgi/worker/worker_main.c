@@ -98,6 +98,8 @@ struct worker {
 	struct tmpl_set *mail_tmpl;
 	sigset_t stop_signals;
 	int stopping;
+	long long mails_sent;         /* since start, for the heartbeat */
+	long long mails_failed;
 };
 
 /* A topic's handler: 0 when the row is done, HANDLED_IN_TX when it is
@@ -235,6 +237,10 @@ handle_mail(struct worker *w, const struct outbox_row *row,
 	log_info("outbox %llu: mail %s delivered", row->id, name);
 	rc = 0;
 out:
+	if (rc == 0)
+		w->mails_sent++;
+	else
+		w->mails_failed++;
 	buf_free(&msg);
 	mail_content_free(&content);
 	return rc;
@@ -546,7 +552,8 @@ main(void)
 			    warned == ORDER_EXPIRING_BATCH ? 0 : HOLDS_EVERY);
 		}
 		if (now_seconds() >= next_beat) {
-			if (heartbeat_beat(w.db, name, started) != 0)
+			if (heartbeat_beat(w.db, name, started, w.mails_sent,
+			    w.mails_failed) != 0)
 				log_err("the heartbeat was not recorded");
 			next_beat = now_seconds() + BEAT_EVERY;
 		}

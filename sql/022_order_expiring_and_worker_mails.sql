@@ -6,3 +6,10 @@
 -- came first leaves the order out of the scan (orders_expiry's status).
 ALTER TABLE orders
   ADD COLUMN expiry_warned_at DATETIME NULL;
+
+-- Each worker's mails since it started, with its heartbeat: the admin
+-- program's /metrics shows them per worker (a counter that starts again
+-- with the worker, as Prometheus expects of a restarted process).
+ALTER TABLE worker_heartbeat
+  ADD COLUMN mails_sent BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  ADD COLUMN mails_failed BIGINT UNSIGNED NOT NULL DEFAULT 0;
