@@ -12,6 +12,8 @@
 #include "config.h"
 #include "db.h"
 #include "event_fanout.h"
+#include "event_ics.h"
+#include "events.h"
 #include "heartbeat.h"
 #include "log.h"
 #include "mail.h"
@@ -172,6 +174,32 @@ json_str(struct json_object *obj, const char *key)
 }
 
 /*
+ * The calendar of the event vars name as "ics_event_id" (the booking
+ * confirmation's, the reminder's), into cal; its file name into *name.
+ * Returns 1 when there is one, 0 when the mail has none (or the event is
+ * gone: the mail goes without), -1 when it cannot be read now.
+ */
+static int
+mail_calendar(struct worker *w, struct json_object *vars, struct buf *cal,
+    const char **name)
+{
+	struct json_object *id;
+	struct event ev;
+	int rc;
+
+	if (vars == NULL || !json_object_object_get_ex(vars, "ics_event_id",
+	    &id) || !json_object_is_type(id, json_type_int))
+		return 0;
+	if ((rc = events_get(w->db, &w->arena, json_object_get_int64(id),
+	    &ev)) != 0)
+		return rc == 1 ? 0 : -1;
+	event_ics_write(cal, &w->arena, &ev, w->cfg.base_url ?
+	    w->cfg.base_url : "", time(NULL));
+	*name = arena_printf(&w->arena, "event-%lld.ics", ev.id);
+	return 1;
+}
+
+/*
  * Topic "mail", payload {"to": address, "template": name, "vars": {...}}
  * (outbox_mail()): renders the mail, builds the message and delivers it.
  * The Message-ID comes from the row, so a mail sent again after a crash
@@ -184,7 +212,7 @@ handle_mail(struct worker *w, const struct outbox_row *row,
 	struct mail_content content;
 	struct mail_message m;
 	struct json_object *vars = NULL;
-	struct buf msg;
+	struct buf msg, cal;
 	char from[MAIL_ADDRESS_MAX + 1], stamp[16];
 	const char *to, *name, *domain;
 	size_t n = 0;
@@ -218,10 +246,20 @@ handle_mail(struct worker *w, const struct outbox_row *row,
 
 	mail_content_init(&content);
 	buf_init(&msg);
+	buf_init(&cal);
 	if (mail_render(w->mail_tmpl, &w->cfg, name, vars, &content, err,
 	    errlen) != 0)
 		goto out;
 	memset(&m, 0, sizeof(m));
+	switch (mail_calendar(w, vars, &cal, &m.calendar_name)) {
+	case 1:
+		m.calendar = cal.data;
+		break;
+	case -1:
+		snprintf(err, errlen, "the event of the mail's calendar cannot "
+		    "be read");
+		goto out;
+	}
 	m.from = w->cfg.mail_from;
 	m.to = to;
 	m.subject = content.subject.data;
@@ -242,6 +280,7 @@ out:
 	else
 		w->mails_failed++;
 	buf_free(&msg);
+	buf_free(&cal);
 	mail_content_free(&content);
 	return rc;
 }

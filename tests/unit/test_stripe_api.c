@@ -361,7 +361,7 @@ test_session(struct stripe_session *s)
 	is_str(get_str(p, "line_items[1][quantity]"), "3", "quantity");
 	snprintf(expires, sizeof(expires), "%lld", (long long)req.expires_at);
 	is_str(get_str(p, "expires_at"), expires, "expires_at");
-	is_int(json_object_object_length(p), 14, "and nothing else");
+	is_int(json_object_object_length(p), 15, "and nothing else");
 	json_object_put(o);
 
 	is_int(stripe_api_checkout_create(&cfg, ORDER "-checkout-1", &req,
