@@ -67,34 +67,46 @@ workers(struct request *r, struct buf *out)
 		}
 }
 
+/* The site's gauges, in the order of their values in admin_metrics(). */
+static const struct {
+	const char *name, *help;
+} site_series[] = {
+	{ "tessera_outbox_pending", "Outbox rows not processed yet." },
+	{ "tessera_outbox_oldest_seconds", "Age of the oldest outbox row not "
+	    "processed yet; 0 when there is none." },
+	{ "tessera_outbox_failing", "Pending outbox rows whose last attempt "
+	    "failed." },
+	{ "tessera_outbox_dead", "Outbox rows given up after their last "
+	    "attempt." },
+	{ "tessera_orders_holding", "Unpaid orders holding seats (at the "
+	    "checkout, or waiting for an offline payment)." },
+	{ "tessera_orders_expiring", "Of those, the ones whose hold ends "
+	    "within five minutes." },
+};
+
 void
 admin_metrics(struct request *r, struct buf *out)
 {
 	struct site_gauges g;
 	struct outbox_counts c;
+	int ok = site_gauges_read(r->db, r->arena, ORDER_EXPIRING_WARN_SECONDS,
+	    &g) == 0 && outbox_counts(r->db, r->arena, &c) == 0;
 
-	if (site_gauges_read(r->db, r->arena, ORDER_EXPIRING_WARN_SECONDS,
-	    &g) != 0 || outbox_counts(r->db, r->arena, &c) != 0) {
+	gauge(r, out, "tessera_site_gauges_up", "1 when the site's gauges "
+	    "below could be read.", ok);
+	if (!ok) {
 		log_err("%s: the site's gauges cannot be read", __func__);
-		gauge(r, out, "tessera_site_gauges_up", "1 when the site's "
-		    "gauges below could be read.", 0);
 		return;
 	}
-	gauge(r, out, "tessera_site_gauges_up", "1 when the site's gauges "
-	    "below could be read.", 1);
-	gauge(r, out, "tessera_outbox_pending", "Outbox rows not processed "
-	    "yet.", (double)g.outbox_pending);
-	gauge(r, out, "tessera_outbox_oldest_seconds", "Age of the oldest "
-	    "outbox row not processed yet; 0 when there is none.",
-	    (double)g.outbox_oldest_seconds);
-	gauge(r, out, "tessera_outbox_failing", "Pending outbox rows whose "
-	    "last attempt failed.", (double)c.failed);
-	gauge(r, out, "tessera_outbox_dead", "Outbox rows given up after "
-	    "their last attempt.", (double)c.dead);
-	gauge(r, out, "tessera_orders_holding", "Unpaid orders holding seats "
-	    "(at the checkout, or waiting for an offline payment).",
-	    (double)g.holds);
-	gauge(r, out, "tessera_orders_expiring", "Of those, the ones whose "
-	    "hold ends within five minutes.", (double)g.holds_expiring);
+	{
+		const long long values[ARRAY_LEN(site_series)] = {
+			g.outbox_pending, g.outbox_oldest_seconds, c.failed,
+			c.dead, g.holds, g.holds_expiring,
+		};
+
+		for (size_t i = 0; i < ARRAY_LEN(site_series); i++)
+			gauge(r, out, site_series[i].name, site_series[i].help,
+			    (double)values[i]);
+	}
 	workers(r, out);
 }
