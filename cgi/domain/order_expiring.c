@@ -38,8 +38,7 @@ static const char *const expiring_stmts[EX__MAX] = {
 	"COALESCE(e.timezone, 'UTC') FROM users u "
 	"LEFT JOIN events e ON e.id = ? WHERE u.id = ? AND u.disabled_at IS NULL",
 	/* EX_MARK */
-	"UPDATE orders SET expiry_warned_at = UTC_TIMESTAMP() "
-	"WHERE id = ? AND expiry_warned_at IS NULL",
+	"UPDATE orders SET expiry_warned_at = UTC_TIMESTAMP() WHERE id = ? AND expiry_warned_at IS NULL",
 };
 
 struct expiring_job {
