@@ -16,7 +16,6 @@
 #include "order_undo.h"
 #include "orders.h"
 #include "notify.h"
-#include "outbox.h"
 
 struct cancel_batch {
 	const struct config *cfg;
@@ -80,13 +79,6 @@ cancel_batch(struct db *db, void *arg)
 	return DB_OK;
 }
 
-/* The same row again, for the orders this one left. */
-static enum db_status
-hand_on(struct db *db, void *arg)
-{
-	return outbox_add(db, "event_cancelled", arg) == 0 ? DB_OK : DB_ERROR;
-}
-
 /* 1 when event_id still has orders to undo, 0, or -1. */
 static int
 live_left(struct db *db, struct arena *a, long long event_id)
@@ -137,7 +129,7 @@ event_fanout_cancelled(struct db *db, const struct config *cfg,
 	b.ev = &ev;
 	arena_init(&batch, 0);
 	/* Batch after batch until one finds nothing left, or this row's
-	 * time is up: then a new row takes the rest. */
+	 * time is up: then the row comes back for the rest. */
 	while (more && now_seconds() < until) {
 		enum db_status st;
 
@@ -157,20 +149,14 @@ event_fanout_cancelled(struct db *db, const struct config *cfg,
 		more = b.found > 0;
 	}
 	/* Nothing found may still leave orders another transaction had
-	 * locked (SKIP LOCKED passed them): a new row comes back for them. */
+	 * locked (SKIP LOCKED passed them): the row comes back for them. */
 	if (!more && (more = live_left(db, a, ev.id)) < 0) {
 		snprintf(err, errlen, "event %lld: its orders cannot be counted",
 		    ev.id);
 		rc = -1;
 		goto out;
 	}
-	if (more && db_tx(db, hand_on, payload) != DB_OK) {
-		snprintf(err, errlen, "event %lld: the next batch could not be "
-		    "queued", ev.id);
-		rc = -1;
-		goto out;
-	}
-	rc = 0;
+	rc = more;
 out:
 	if (total > 0)
 		log_info("event %lld cancelled: %zu orders undone%s", ev.id, total,

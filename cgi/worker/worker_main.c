@@ -40,7 +40,9 @@
  *   Several workers may run at once: the claim skips rows another worker
  *   has locked, and a claimed row is not due again until its lease ends.
  *   Topics: "mail" (one message), "event_cancelled" (undoing a
- *   cancelled event's orders) and "event_changed" (telling its ticket
+ *   cancelled event's orders, a slice of batches at a time: the row goes
+ *   back between slices, keeping its place ahead of the mails it queued)
+ *   and "event_changed" (telling its ticket
  *   holders it moved), event_fanout.h; "notify" (a notification and its
  *   mail, notify.h), written in one transaction with the row's mark;
  *   "picture_derive" (an upload's sizes, picture_derive.h), of the slow
@@ -106,9 +108,12 @@ struct worker {
 
 /* A topic's handler: 0 when the row is done, HANDLED_IN_TX when it is
  * done and marked processed in the handler's own transaction (rows it
- * wrote commit with that mark, so a crash never writes them twice), or -1
- * with the reason in err (the row is retried later). */
+ * wrote commit with that mark, so a crash never writes them twice),
+ * HANDLED_IN_PART when it did part and the row goes back, due at once,
+ * keeping its place in the queue, or -1 with the reason in err (the row
+ * is retried later). */
 #define HANDLED_IN_TX 1
+#define HANDLED_IN_PART 2
 typedef int (*topic_handler)(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
 
@@ -290,9 +295,12 @@ static int
 handle_event_cancelled(struct worker *w, const struct outbox_row *row,
     struct json_object *payload, char *err, size_t errlen)
 {
+	int rc;
+
 	(void)row;
-	return event_fanout_cancelled(w->db, &w->cfg, &w->arena, payload, err,
+	rc = event_fanout_cancelled(w->db, &w->cfg, &w->arena, payload, err,
 	    errlen);
+	return rc == 1 ? HANDLED_IN_PART : rc;
 }
 
 /* Topic "event_changed" (event_notice.h): event_fanout.c. */
@@ -455,6 +463,12 @@ run_outbox(struct worker *w, enum outbox_class cls, int max)
 		if ((rc = handle_row(w, &rows[i], err, sizeof(err))) ==
 		    HANDLED_IN_TX)
 			continue;
+		if (rc == HANDLED_IN_PART) {
+			if (outbox_release(w->db, &rows[i]) == -1)
+				log_err("outbox %llu: part done, not given back; "
+				    "it comes back after its lease", rows[i].id);
+			continue;
+		}
 		if (rc == 0) {
 			if (outbox_done(w->db, &rows[i]) == -1)
 				log_err("outbox %llu: handled but not marked "
