@@ -21,8 +21,9 @@ struct config;
 #define EVENT_CANCEL_REASON_MAX 500    /* characters, shown to buyers */
 /* Orders undone in one transaction. */
 #define EVENT_CANCEL_BATCH 50
-/* How long one outbox row undoes batches before it hands the rest on to
- * a new row: well inside the row's lease (outbox.h). */
+/* How long one claim of the outbox row undoes batches before the row
+ * goes back for the rest: well inside its lease (outbox.h), and a stop
+ * request waits no longer than this. */
 #define EVENT_CANCEL_ROW_SECONDS 20
 
 /* Marks event_id cancelled and queues the undoing of its orders, in the
