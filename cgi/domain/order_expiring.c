@@ -30,7 +30,8 @@ static const char *const expiring_stmts[EX__MAX] = {
 	"WHERE status IN ('held', 'pending_payment') "
 	"AND hold_expires_at > UTC_TIMESTAMP() "
 	"AND hold_expires_at <= UTC_TIMESTAMP() + INTERVAL ? SECOND "
-	"AND expiry_warned_at IS NULL "
+	"AND expiry_warned_at IS NULL AND created_at <= UTC_TIMESTAMP() - "
+	"INTERVAL ? SECOND "
 	"ORDER BY hold_expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
 	/* EX_WHO: the buyer, and the event whose time zone says the deadline
 	 * in the buyer's terms (a picture purchase has none: UTC) */
@@ -84,7 +85,7 @@ expiring_batch(struct db *db, void *arg)
 {
 	struct expiring_job *j = arg;
 	struct db_arg args[] = { DB_INT(ORDER_EXPIRING_WARN_SECONDS),
-	    DB_INT(ORDER_EXPIRING_BATCH) };
+	    DB_INT(ORDER_EXPIRING_WARN_SECONDS), DB_INT(ORDER_EXPIRING_BATCH) };
 	struct db_rows rows;
 	enum db_status st;
 

@@ -2,7 +2,10 @@
  * "Your order is about to expire": a held order (seats kept at the
  * checkout) or one waiting for an offline payment, not paid, whose hold
  * ends within ORDER_EXPIRING_WARN_SECONDS, is told to its buyer once (a
- * notification and, as they chose, a mail), with the link to pay.
+ * notification and, as they chose, a mail), with the link to pay. An
+ * order younger than that is not: with holds that short
+ * (TESSERA_HOLD_MINUTES), the buyer is still at the checkout, whose page
+ * says when the hold ends.
  *
  * One transaction per batch locks the orders (SKIP LOCKED: another worker
  * or a payment in progress keeps its own), sets orders.expiry_warned_at

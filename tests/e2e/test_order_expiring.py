@@ -27,8 +27,10 @@ def warned(code):
 
 
 def ends_soon(code, seconds=120):
-    value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() + INTERVAL %d SECOND "
-          "WHERE code = '%s'" % (seconds, code))
+    """The hold of order code, made ten minutes ago, ends in seconds."""
+    value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() + INTERVAL %d SECOND, "
+          "created_at = UTC_TIMESTAMP() - INTERVAL 10 MINUTE WHERE code = '%s'"
+          % (seconds, code))
 
 
 def expiring_mails(addr, code):
@@ -53,6 +55,9 @@ code = hold(c1, ev, paid_tt, 2)
 tap.ok(code is not None, "a hold of two seats")
 time.sleep(7)   # more than a worker's round (5 s)
 tap.is_eq(warned(code), "0", "fifteen minutes left: not told yet")
+young = hold(c1, ev, paid_tt, 1)
+value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() + INTERVAL 120 SECOND "
+      "WHERE code = '%s'" % young)
 ends_soon(code)
 deadline = time.time() + 20
 while warned(code) != "1" and time.time() < deadline:
@@ -85,8 +90,7 @@ tap.is_eq(len(expiring_mails(addr1, code)), 1, "and one mail")
 paid = hold(c2, ev, free_tt, 1)
 pay_with(c2, paid, "free")
 tap.is_eq(value("SELECT status FROM orders WHERE code = '%s'" % paid), "paid", "a free order is paid")
-value("UPDATE orders SET hold_expires_at = UTC_TIMESTAMP() + INTERVAL 120 SECOND "
-      "WHERE code = '%s'" % paid)
+ends_soon(paid)
 cancelled = hold(c3, ev, paid_tt, 1)
 page = c3.get("/orders/%s/checkout" % cancelled)
 r = c3.post("/orders/%s/cancel" % cancelled, {"csrf": tap.form_value(page.body, "csrf")})
@@ -104,6 +108,7 @@ while warned(quiet) != "1" and time.time() < deadline:
 tap.is_eq(warned(quiet), "1", "mail turned off: still the notification")
 time.sleep(3)
 tap.is_eq(len(expiring_mails(addr2, quiet)), 0, "but no mail")
+tap.is_eq(warned(young), "0", "an order made a moment ago, however short its hold, is not")
 tap.is_eq(warned(paid), "0", "a paid order is not warned")
 tap.is_eq(warned(cancelled), "0", "nor a cancelled one")
 
