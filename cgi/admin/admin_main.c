@@ -144,6 +144,7 @@ main(int argc, char **argv)
 		.default_workers = 2,
 		.writes = 1,
 		.init = admin_init,
+		.metrics = admin_metrics,
 	};
 
 	return program_main(&program, argc, argv);

@@ -126,4 +126,9 @@ const char *admin_refusal_text(struct arena *a,
 struct form_result *admin_form_copy(struct arena *a,
     const struct form_result *res);
 
+/* tessera-admin's gauges on its /metrics (program.h's metrics hook):
+ * admin_metrics.c. */
+struct buf;
+void admin_metrics(struct request *r, struct buf *out);
+
 #endif

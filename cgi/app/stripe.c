@@ -5,6 +5,7 @@
 
 #include "app_pages.h"
 #include "log.h"
+#include "notify.h"
 #include "order_view.h"
 #include "orders.h"
 #include "program.h"
@@ -88,6 +89,7 @@ struct stripe_event {
 	const char *type;
 	const char *order_code;     /* client_reference_id */
 	const char *payment;        /* payment_intent */
+	const char *failure;        /* last_payment_error.message, or NULL */
 	int refund_due;             /* set by the first run: seats gone */
 };
 
@@ -107,7 +109,7 @@ parse_event(struct arena *a, const char *body, size_t len,
     struct stripe_event *ev)
 {
 	struct json_tokener *tok = json_tokener_new();
-	struct json_object *root, *data = NULL, *obj = NULL;
+	struct json_object *root, *data = NULL, *obj = NULL, *meta, *perr;
 
 	memset(ev, 0, sizeof(*ev));
 	root = json_tokener_parse_ex(tok, body, (int)len);
@@ -120,6 +122,13 @@ parse_event(struct arena *a, const char *body, size_t len,
 		json_object_object_get_ex(data, "object", &obj);
 	ev->order_code = json_str(a, obj, "client_reference_id");
 	ev->payment = json_str(a, obj, "payment_intent");
+	/* A PaymentIntent's own events name the order in its metadata
+	 * (stripe_api_checkout_create sets payment_intent_data). */
+	if (ev->order_code == NULL && json_object_object_get_ex(obj,
+	    "metadata", &meta))
+		ev->order_code = json_str(a, meta, "order_code");
+	if (json_object_object_get_ex(obj, "last_payment_error", &perr))
+		ev->failure = json_str(a, perr, "message");
 	json_object_put(root);
 	return ev->id != NULL && ev->type != NULL ? 0 : -1;
 }
@@ -156,6 +165,47 @@ refund(struct request *r, struct order_view *v, const char *payment)
 	    == 0 ? 0 : -1;
 }
 
+/* Stripe's words for a payment that did not go through. */
+static int
+is_failure(const char *type)
+{
+	return strcmp(type, "payment_intent.payment_failed") == 0 ||
+	    strcmp(type, "checkout.session.async_payment_failed") == 0;
+}
+
+/*
+ * Tells the buyer of v, still unpaid, that a payment failed, with the
+ * link to try again: queued in the transaction that recorded the event,
+ * so each failed attempt (one event id) is told once.
+ */
+static int
+tell_failed(struct request *r, const struct order_view *v,
+    const struct stripe_event *ev)
+{
+	const char *base = r->cfg->base_url ? r->cfg->base_url : "";
+	const char *link = arena_printf(r->arena, "/orders/%s/checkout",
+	    v->o.code);
+	const char *why = ev->failure != NULL ? ev->failure :
+	    "The payment provider did not say why.";
+	struct json_object *vars = json_object_new_object();
+	int rc;
+
+	json_object_object_add(vars, "name", json_object_new_string(
+	    v->o.buyer_name));
+	json_object_object_add(vars, "event", json_object_new_string(
+	    v->ev.title));
+	json_object_object_add(vars, "code", json_object_new_string(v->o.code));
+	json_object_object_add(vars, "reason", json_object_new_string(why));
+	json_object_object_add(vars, "pay_url", json_object_new_string(
+	    arena_printf(r->arena, "%s%s", base, link)));
+	rc = notify_queue(r->db, v->o.buyer_id, NOTIFY_PAYMENT_FAILED, v->o.id,
+	    link, arena_printf(r->arena, "The payment for order %s did not go "
+	    "through: %s Try again from the checkout.", v->o.code, why),
+	    v->o.buyer_email, "payment_failed", vars);
+	json_object_put(vars);
+	return rc;
+}
+
 /* Acts on one webhook, once: in db_tx's transaction. */
 static enum db_status
 webhook_apply(struct db *db, void *arg)
@@ -174,6 +224,18 @@ webhook_apply(struct db *db, void *arg)
 		return DB_OK;          /* seen already: acted on then */
 	default:
 		return db_last_status(db);
+	}
+	if (is_failure(ev->type) && ev->order_code != NULL) {
+		if ((rc = order_view_read(r, ev->order_code, 1, 1, &v)) != 0)
+			return rc == 404 ? DB_OK : DB_ERROR;
+		/* Paid meanwhile, or given up: nothing to try again. */
+		if (v.o.status != ORDER_HELD &&
+		    v.o.status != ORDER_PENDING_PAYMENT)
+			return DB_OK;
+		if (tell_failed(r, &v, ev) != 0)
+			return db_last_status(db) != DB_OK ?
+			    db_last_status(db) : DB_ERROR;
+		return DB_OK;
 	}
 	if (strcmp(ev->type, "checkout.session.completed") != 0 ||
 	    ev->order_code == NULL || ev->payment == NULL)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "util.h"
 
 /* Seconds between replica status checks, and before retrying a server
@@ -430,6 +431,11 @@ error:
 	/* A statement that failed without a code (a fetch that ran out of
 	 * memory, say) is an error all the same. */
 	status = err == 0 ? DB_ERROR : status_of(err);
+	/* A duplicate key is an answer (taken, seen already), not an error. */
+	if (status != DB_DUPLICATE)
+		metrics_count(status == DB_CONN_LOST ? METRICS_DB_CONN_LOST :
+		    status == DB_DEADLOCK || status == DB_LOCK_TIMEOUT ?
+		    METRICS_DB_DEADLOCK : METRICS_DB_ERROR);
 	if (status == DB_CONN_LOST)
 		conn_disconnect(db, c);
 	else if (status != DB_DUPLICATE)
@@ -638,20 +644,26 @@ db_query(struct db *db, struct arena *a, enum db_target target,
 			replica_check(db, c, 0);
 			if (c->usable && replica_has_gtid(db, c) &&
 			    conn_run_retry(db, c, stmt, args, nargs, a, out, NULL,
-			    NULL) == DB_OK)
+			    NULL) == DB_OK) {
+				metrics_count(METRICS_READ_REPLICA);
 				return db->last = DB_OK;
+			}
 		}
 	}
 	st = conn_run_retry(db, &db->primary, stmt, args, nargs, a, out, NULL,
 	    NULL);
+	if (st == DB_OK)
+		metrics_count(METRICS_READ_PRIMARY);
 	if (st != DB_CONN_LOST)
 		return st;
 	if (target == DB_READ) {
 		/* The primary is down: a stale page beats no page. */
 		for (int i = 0; i < db->nreplicas; i++)
 			if (conn_run_retry(db, &db->replicas[i], stmt, args, nargs,
-			    a, out, NULL, NULL) == DB_OK)
+			    a, out, NULL, NULL) == DB_OK) {
+				metrics_count(METRICS_READ_REPLICA);
 				return db->last = DB_OK;
+			}
 	}
 	log_err("%s: no server could run \"%.60s\"", __func__, stmt);
 	return db->last = DB_CONN_LOST;

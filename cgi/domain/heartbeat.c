@@ -12,9 +12,10 @@ enum heartbeat_stmt { HB_BEAT, HB_CLEAR, HB_STOP, HB_LIST, HB__MAX };
 
 static const char *const heartbeat_stmts[HB__MAX] = {
 	/* HB_BEAT */
-	"INSERT INTO worker_heartbeat (worker, started_at, beat_at) "
-	"VALUES (?, ?, UTC_TIMESTAMP()) "
-	"ON DUPLICATE KEY UPDATE beat_at = UTC_TIMESTAMP()",
+	"INSERT INTO worker_heartbeat (worker, started_at, beat_at, mails_sent, "
+	"mails_failed) VALUES (?, ?, UTC_TIMESTAMP(), ?, ?) "
+	"ON DUPLICATE KEY UPDATE beat_at = UTC_TIMESTAMP(), "
+	"mails_sent = VALUES(mails_sent), mails_failed = VALUES(mails_failed)",
 	/* HB_CLEAR */
 	"DELETE FROM worker_heartbeat "
 	"WHERE beat_at < UTC_TIMESTAMP() - INTERVAL 1 DAY",
@@ -22,12 +23,14 @@ static const char *const heartbeat_stmts[HB__MAX] = {
 	"DELETE FROM worker_heartbeat WHERE worker = ?",
 	/* HB_LIST: the age by the server's clock, which wrote beat_at */
 	"SELECT worker, started_at, beat_at, "
-	"TIMESTAMPDIFF(SECOND, beat_at, UTC_TIMESTAMP()) "
+	"TIMESTAMPDIFF(SECOND, beat_at, UTC_TIMESTAMP()), mails_sent, "
+	"mails_failed "
 	"FROM worker_heartbeat ORDER BY beat_at DESC LIMIT 100",
 };
 
 int
-heartbeat_beat(struct db *db, const char *worker, time_t started)
+heartbeat_beat(struct db *db, const char *worker, time_t started,
+    long long mails_sent, long long mails_failed)
 {
 	struct tm tm;
 	char when[32];
@@ -36,7 +39,8 @@ heartbeat_beat(struct db *db, const char *worker, time_t started)
 		return -1;
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 
-	struct db_arg args[] = { DB_STR(worker), DB_STR(when) };
+	struct db_arg args[] = { DB_STR(worker), DB_STR(when),
+	    DB_INT(mails_sent), DB_INT(mails_failed) };
 
 	if (db_exec(db, heartbeat_stmts[HB_BEAT], args, ARRAY_LEN(args), NULL,
 	    NULL) != DB_OK)
@@ -74,6 +78,8 @@ heartbeat_list(struct db *db, struct arena *a, struct heartbeat **out,
 		h->started_at = row_time(&rd, 1);
 		h->beat_at = row_time(&rd, 2);
 		h->age = row_int(&rd, 3, LLONG_MIN / 2, LLONG_MAX / 2);
+		h->mails_sent = row_int(&rd, 4, 0, LLONG_MAX);
+		h->mails_failed = row_int(&rd, 5, 0, LLONG_MAX);
 		if (row_end(&rd) != 0)
 			return ROW_BAD;
 	}

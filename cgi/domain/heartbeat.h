@@ -1,7 +1,8 @@
 /*
  * The workers' heartbeats (worker_heartbeat): each tessera-worker says
- * every few seconds that it is alive; the status page shows how long ago
- * each one last did.
+ * every few seconds that it is alive, with how many mails it has sent and
+ * failed to send since it started; the status page shows how long ago
+ * each one last did, and the admin program's /metrics all of it.
  */
 #ifndef TESSERA_HEARTBEAT_H
 #define TESSERA_HEARTBEAT_H
@@ -21,11 +22,14 @@ struct heartbeat {
 	time_t started_at;
 	time_t beat_at;
 	long long age;            /* seconds since beat_at, by the server */
+	long long mails_sent;     /* since started_at */
+	long long mails_failed;   /* attempts that failed, since started_at */
 };
 
-/* Records that worker (started at started) is alive now, and clears the
- * rows of workers a day silent. Returns 0 or -1. */
-int heartbeat_beat(struct db *db, const char *worker, time_t started);
+/* Records that worker (started at started) is alive now, with its mail
+ * counts, and clears the rows of workers a day silent. Returns 0 or -1. */
+int heartbeat_beat(struct db *db, const char *worker, time_t started,
+    long long mails_sent, long long mails_failed);
 /* Removes worker's row, as it stops. Returns 0 or -1. */
 int heartbeat_stop(struct db *db, const char *worker);
 /* Every worker's last beat, latest first. Returns 0, -1 or ROW_BAD. */

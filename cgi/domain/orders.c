@@ -178,9 +178,13 @@ static const char *const orders_stmts[ORD__MAX] = {
 	ORDER_FROM "JOIN events e ON e.id = o.event_id "
 	"WHERE e.organizer_id = ? AND o.status IN ('pending_payment', "
 	"'refund_due') ORDER BY o.status, o.hold_expires_at, o.id LIMIT ?",
-	/* ORD_LIVE_OF_EVENT: what a cancelled event still has to undo */
+	/* ORD_LIVE_OF_EVENT: what a cancelled event still has to undo, one
+	 * batch locked through orders_by_event; no ORDER BY, which would
+	 * make InnoDB lock every live order of the event to sort them, and
+	 * SKIP LOCKED leaves an order a payment holds to a later batch */
 	"SELECT code FROM orders WHERE event_id = ? "
-	"AND status IN ('held', 'pending_payment', 'paid') ORDER BY id LIMIT ?",
+	"AND status IN ('held', 'pending_payment', 'paid') LIMIT ? "
+	"FOR UPDATE SKIP LOCKED",
 	/* ORD_EVENT_OPEN: a shared lock, so cancelling the event waits for
 	 * the payment and the payment after it sees the event cancelled */
 	"SELECT status = 'published' FROM events WHERE id = ? "

@@ -228,8 +228,9 @@ int orders_paid_buyers(struct db *db, struct arena *a, long long event_id,
 int orders_count_of_event(struct db *db, struct arena *a, long long event_id,
     long long counts[ORDER__STATUS_MAX]);
 /* Codes of event_id's orders still held, waiting for payment or paid
- * (what cancelling the event undoes), oldest first, at most limit, on
- * the primary. Returns 0, -1 or ROW_BAD. */
+ * (what cancelling the event undoes), at most limit, in no order, locked
+ * in the caller's transaction; orders another transaction has locked are
+ * skipped, not waited for. On the primary. Returns 0, -1 or ROW_BAD. */
 int orders_live_of_event(struct db *db, struct arena *a, long long event_id,
     int limit, const char ***codes, size_t *n);
 /* The tickets of buyer_id's paid orders: events not over yet first,

@@ -134,6 +134,9 @@ remind_holder(struct db *db, const struct remind_job *j,
 		    arena_printf(j->a, "%s/tickets/%s", base,
 		    db_cell(&rows, i, 0))));
 	json_object_object_add(vars, "tickets", tickets);
+	/* The worker attaches the event's .ics (event_ics.h). */
+	json_object_object_add(vars, "ics_event_id",
+	    json_object_new_int64(ev->id));
 	rc = notify_deliver(db, base, j->cfg->secret_key, user_id,
 	    NOTIFY_EVENT_REMINDER, ev->id, "/me/tickets", arena_printf(j->a,
 	    "“%s” is tomorrow: %s.", ev->title, dates_local(j->a,

@@ -538,6 +538,10 @@ stripe_api_checkout_create(const struct config *cfg,
 	form_add(&call.form, "cancel_url", req->cancel_url);
 	form_add(&call.form, "client_reference_id", req->order_code);
 	form_add(&call.form, "metadata[order_code]", req->order_code);
+	/* On the PaymentIntent too: payment_intent.payment_failed names the
+	 * order by it (stripe.c). */
+	form_add(&call.form, "payment_intent_data[metadata][order_code]",
+	    req->order_code);
 	for (size_t i = 0; i < req->nlines; i++) {
 		const struct stripe_line *l = &req->lines[i];
 

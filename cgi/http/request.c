@@ -42,6 +42,16 @@ params_status_to_http(enum params_status st)
 	return 400;
 }
 
+/* A request id as nginx makes them: hex digits, not too many, so what
+ * goes into the log and the page is never someone's text. */
+static int
+request_id_ok(const char *id)
+{
+	size_t n = strspn(id, "0123456789abcdef");
+
+	return n > 0 && n <= 32 && id[n] == '\0';
+}
+
 int
 request_init(struct request *r, FCGX_Request *fcgi, struct arena *a,
     struct buf *body)
@@ -57,6 +67,10 @@ request_init(struct request *r, FCGX_Request *fcgi, struct arena *a,
 	r->method = param_or_empty(r, "REQUEST_METHOD");
 	r->head = strcmp(r->method, "HEAD") == 0;
 	r->remote_addr = param_or_empty(r, "REMOTE_ADDR");
+	r->route_index = -1;
+	r->request_id = param_or_empty(r, "REQUEST_ID");
+	if (!request_id_ok(r->request_id))
+		r->request_id = "";
 	r->host = param_or_empty(r, "HTTP_HOST");
 	https = request_param(r, "HTTPS");
 	r->https = https != NULL && strcasecmp(https, "on") == 0;

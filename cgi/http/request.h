@@ -34,6 +34,11 @@ struct request {
 	const char *path;         /* as sent, still percent-encoded */
 	const char *query;        /* as sent, "" when absent */
 	const char *remote_addr;
+	int route_index;          /* in the program's route table; -1 until
+	                           * routed, and for what matched none */
+	/* nginx's $request_id (REQUEST_ID): 32 hex digits, or "" when it
+	 * sent none or something else; in the log lines and on error pages. */
+	const char *request_id;
 	const char *host;         /* Host header, "" when absent */
 	int https;
 	int head;                 /* HEAD: send headers only */

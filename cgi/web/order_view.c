@@ -226,6 +226,11 @@ order_view_mail(struct request *r, const struct order_view *v,
 		json_object_array_add(tickets, t);
 	}
 	json_object_object_add(vars, "tickets", tickets);
+	/* The confirmation carries the event for the buyer's calendar: the
+	 * worker attaches its .ics (event_ics.h). */
+	if (strcmp(template_name, "order_confirmed") == 0 && v->o.event_id > 0)
+		json_object_object_add(vars, "ics_event_id",
+		    json_object_new_int64(v->o.event_id));
 	rc = notify_queue(r->db, v->o.buyer_id, mail_kind(template_name),
 	    v->o.id, arena_printf(r->arena, "/me/orders/%s", v->o.code),
 	    arena_printf(r->arena, mail_text(template_name), v->ev.title),

@@ -257,12 +257,60 @@ error_page(struct request *r, int status)
 	tv_set_str(r->arena, ctx, "message", message);
 	if (r->error_detail != NULL)
 		tv_set_str(r->arena, ctx, "detail", r->error_detail);
+	if (r->request_id[0] != '\0')
+		tv_set_str(r->arena, ctx, "reference", r->request_id);
 	if (page_render(r, "error", ctx) != 0) {
 		buf_reset(r->resp.body);
-		buf_printf(r->resp.body, "%d %s\n", status, title);
+		buf_printf(r->resp.body, "%d %s\nreference: %s\n", status,
+		    title, r->request_id);
 		r->resp.content_type = "text/plain; charset=utf-8";
 	}
 	r->resp.status = status;
+}
+
+/* "GET /events/{id:int}": the route labels of /metrics, made once in the
+ * master. */
+static const char **route_names;
+
+/* /metrics, or /metrics/NAME for this program (tessera-NAME): nginx sends
+ * the first to tessera-browse and each of the others to its program, so
+ * that one address serves every program's counters. */
+static int
+is_metrics_path(const struct request *r)
+{
+	const char *name = r->program->name;
+
+	if (strncmp(name, "tessera-", 8) == 0)
+		name += 8;
+	return strcmp(r->path, "/metrics") == 0 ||
+	    (strncmp(r->path, "/metrics/", 9) == 0 &&
+	    strcmp(r->path + 9, name) == 0);
+}
+
+/* The replicas' lag and each server's state, as /healthz sees them. */
+static void
+metrics_servers(struct request *r)
+{
+	struct db_server_health primary, replicas[CONFIG_MAX_REPLICAS];
+	const char *prog = r->program->name;
+	struct buf *out = r->resp.body;
+	int n = db_health(r->db, &primary, replicas);
+
+	metrics_sample(out, "gauge", "tessera_db_server_up", "1 when the database "
+	    "server answers this program (and, for a replica, replicates "
+	    "within the lag limit).", prog, "server=\"primary\"",
+	    primary.usable);
+	for (int i = 0; i < n; i++)
+		metrics_sample(out, "gauge", "tessera_db_server_up", NULL, prog,
+		    arena_printf(r->arena, "server=\"replica\",address=\"%s\"",
+		    metrics_escape(r->arena, replicas[i].address)),
+		    replicas[i].usable);
+	for (int i = 0; i < n; i++)
+		metrics_sample(out, "gauge", "tessera_db_replica_lag_seconds", i == 0 ?
+		    "Seconds the replica is behind the primary; -1 when it "
+		    "does not replicate." : NULL, prog, arena_printf(r->arena,
+		    "address=\"%s\"", metrics_escape(r->arena,
+		    replicas[i].address)), replicas[i].lag);
 }
 
 /* GET /metrics, for the local Prometheus only: nginx allows 127.0.0.1,
@@ -270,11 +318,16 @@ error_page(struct request *r, int status)
 static int
 metrics_page(struct request *r)
 {
+	const struct program *p = r->program;
+
 	if (strcmp(r->remote_addr, "127.0.0.1") != 0 &&
 	    strcmp(r->remote_addr, "::1") != 0)
 		return 404;
 	buf_reset(r->resp.body);
-	metrics_format(r->resp.body, r->program->name);
+	metrics_format(r->resp.body, p->name, route_names, p->nroutes);
+	metrics_servers(r);
+	if (p->metrics != NULL)
+		p->metrics(r, r->resp.body);
 	r->resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
 	return 0;
 }
@@ -391,8 +444,7 @@ dispatch(struct request *r)
 	struct route_match m;
 	int status;
 
-	if (strcmp(r->path, "/metrics") == 0 && (strcmp(r->method, "GET") == 0 ||
-	    r->head))
+	if (is_metrics_path(r) && (strcmp(r->method, "GET") == 0 || r->head))
 		return metrics_page(r);
 
 	switch (router_match(prog->routes, prog->nroutes, r->method, r->path,
@@ -407,6 +459,7 @@ dispatch(struct request *r)
 		return 404;
 	}
 	r->path_params = m.params;
+	r->route_index = (int)m.route;
 	route = &prog->routes[m.route];
 	/* The body first: a forged post is refused (403) before anything
 	 * else is said about it. */
@@ -461,6 +514,7 @@ handle(FCGX_Request *fcgi, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	arena_reset(&w->arena);
 	status = request_init(&r, fcgi, &w->arena, &w->body);
+	log_set_request(r.request_id);
 	r.program = w->program;
 	r.cfg = &w->program->cfg;
 	r.writes = w->program->writes;
@@ -490,8 +544,13 @@ handle(FCGX_Request *fcgi, void *arg)
 			cut = 1;
 		}
 	} else if (status != 0) {
+		/* Each error page shows the request's id as its reference;
+		 * this is the line it finds (not for 404s, which are the
+		 * web's noise and in nginx's access log anyway). */
 		if (status >= 500)
 			log_err("%s %s answered %d", r.method, r.path, status);
+		else if (status != 404)
+			log_info("%s %s answered %d", r.method, r.path, status);
 		error_page(&r, status);
 	}
 	/* A page that knows who is looking is for that person only. */
@@ -506,9 +565,10 @@ handle(FCGX_Request *fcgi, void *arg)
 	if (r.body != NULL)
 		explicit_bzero(r.body, r.body_len);
 	clock_gettime(CLOCK_MONOTONIC, &ended);
-	metrics_record(cut ? status : r.resp.status,
+	metrics_record(r.route_index, cut ? status : r.resp.status,
 	    (double)(ended.tv_sec - started.tv_sec) +
 	    (double)(ended.tv_nsec - started.tv_nsec) / 1e9);
+	log_set_request(NULL);
 	/* Not the request's time: it has been answered. */
 	sweep_spool(w);
 	return cut ? -1 : 0;
@@ -659,6 +719,15 @@ program_main(struct program *p, int argc, char **argv)
 		return 1;
 	if (metrics_init() != 0)
 		return 1;
+	/* Kept for the program's life, like the route table itself. */
+	route_names = xcalloc(p->nroutes + 1, sizeof(*route_names));
+	for (size_t i = 0; i < p->nroutes; i++) {
+		char name[512];
+
+		snprintf(name, sizeof(name), "%s %s", p->routes[i].method,
+		    p->routes[i].pattern);
+		route_names[i] = xstrdup(name);
+	}
 	if (mysql_library_init(0, NULL, NULL) != 0) {
 		fprintf(stderr, "%s: cannot initialise the MySQL client library\n",
 		    p->name);

@@ -14,6 +14,7 @@
 #include "request.h"
 #include "router.h"
 
+struct buf;
 struct tmpl_set;
 struct tmpl_value;
 
@@ -70,6 +71,10 @@ struct program {
 	 * loaded, before workers fork (load word lists, set up shared state).
 	 * Non-zero stops the program. May be NULL. */
 	int (*init)(struct program *p);
+	/* Appends the program's own gauges to its /metrics (metrics.h's
+	 * metrics_gauge), after the counters every program has. May be
+	 * NULL. */
+	void (*metrics)(struct request *r, struct buf *out);
 
 	/* Filled by program_main at start-up, read-only afterwards. */
 	struct config cfg;

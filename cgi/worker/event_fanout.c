@@ -3,6 +3,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
 #include "config.h"
@@ -15,51 +16,88 @@
 #include "order_undo.h"
 #include "orders.h"
 #include "notify.h"
-#include "outbox.h"
 
-struct cancel_job {
+struct cancel_batch {
 	const struct config *cfg;
-	struct arena *arena;
+	struct arena *arena;      /* this batch's, reset for each */
 	const struct event *ev;
 	const char *reason;
-	const char *code;
+	size_t found;             /* live orders the batch locked */
+	size_t undone;
+	int refused;              /* a provider did not refund: err says */
 	char *err;
 	size_t errlen;
 };
 
-/* Undoes one order, in db_tx's transaction. */
+/*
+ * Undoes one batch of the event's live orders, in db_tx's transaction:
+ * the orders and their buyers' notifications and mails commit together,
+ * or none of them. A refund the provider refuses stops the batch at that
+ * order (which changed nothing): the orders before it commit, and the
+ * outbox row is retried later for the rest.
+ */
 static enum db_status
-cancel_one(struct db *db, void *arg)
+cancel_batch(struct db *db, void *arg)
 {
 	static const struct order_undo how = { "the event was cancelled",
 		"event_cancelled", NULL };
-	struct cancel_job *j = arg;
+	struct cancel_batch *b = arg;
 	struct order_undo u = how;
-	struct order o;
-	int rc;
+	const char **codes;
+	size_t n;
 
-	if ((rc = orders_get_any(db, j->arena, j->code, &o)) == 1)
-		return DB_OK;
-	if (rc != 0)
+	b->found = b->undone = 0;
+	b->refused = 0;
+	arena_reset(b->arena);
+	u.reason = b->reason;
+	if (orders_live_of_event(db, b->arena, b->ev->id, EVENT_CANCEL_BATCH,
+	    &codes, &n) != 0)
 		return DB_ERROR;
-	u.reason = j->reason;
-	switch (order_undo(db, j->cfg, j->arena, &o, j->ev, &u, j->err,
-	    j->errlen)) {
-	case 0:
-	case 1:
-		return DB_OK;
-	case -2:
-		return DB_ABORTED;
-	default:
-		return DB_ERROR;
+	b->found = n;
+	for (size_t i = 0; i < n; i++) {
+		struct order o;
+		int rc;
+
+		if ((rc = orders_get_any(db, b->arena, codes[i], &o)) == 1)
+			continue;
+		if (rc != 0)
+			return DB_ERROR;
+		switch (order_undo(db, b->cfg, b->arena, &o, b->ev, &u, b->err,
+		    b->errlen)) {
+		case 0:
+			b->undone++;
+			break;
+		case 1:
+			break;
+		case -2:
+			b->refused = 1;
+			return DB_OK;
+		default:
+			return DB_ERROR;
+		}
 	}
+	return DB_OK;
 }
 
-/* The same row again, for the orders this one left. */
-static enum db_status
-hand_on(struct db *db, void *arg)
+/* 1 when event_id still has orders to undo, 0, or -1. */
+static int
+live_left(struct db *db, struct arena *a, long long event_id)
 {
-	return outbox_add(db, "event_cancelled", arg) == 0 ? DB_OK : DB_ERROR;
+	long long counts[ORDER__STATUS_MAX];
+
+	if (orders_count_of_event(db, a, event_id, counts) != 0)
+		return -1;
+	return counts[ORDER_HELD] + counts[ORDER_PENDING_PAYMENT] +
+	    counts[ORDER_PAID] > 0;
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int
@@ -67,11 +105,12 @@ event_fanout_cancelled(struct db *db, const struct config *cfg,
     struct arena *a, struct json_object *payload, char *err, size_t errlen)
 {
 	struct json_object *id = NULL, *reason = NULL;
-	struct cancel_job j = { cfg, a, NULL, "", NULL, err, errlen };
+	struct arena batch;
+	struct cancel_batch b = { cfg, &batch, NULL, "", 0, 0, 0, err, errlen };
 	struct event ev;
-	const char **codes;
-	size_t n;
-	int rc;
+	double until = now_seconds() + EVENT_CANCEL_ROW_SECONDS;
+	size_t total = 0;
+	int rc, more = 1;
 
 	if (!json_object_object_get_ex(payload, "event_id", &id) ||
 	    !json_object_is_type(id, json_type_int)) {
@@ -80,41 +119,50 @@ event_fanout_cancelled(struct db *db, const struct config *cfg,
 	}
 	if (json_object_object_get_ex(payload, "reason", &reason) &&
 	    json_object_is_type(reason, json_type_string))
-		j.reason = json_object_get_string(reason);
+		b.reason = json_object_get_string(reason);
 	if ((rc = events_get(db, a, json_object_get_int64(id), &ev)) != 0) {
 		snprintf(err, errlen, "event %lld: %s",
 		    (long long)json_object_get_int64(id),
 		    rc == 1 ? "no such event" : "cannot be read");
 		return -1;
 	}
-	j.ev = &ev;
-	if (orders_live_of_event(db, a, ev.id, EVENT_CANCEL_BATCH, &codes,
-	    &n) != 0) {
-		snprintf(err, errlen, "event %lld: its orders cannot be read",
-		    ev.id);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
+	b.ev = &ev;
+	arena_init(&batch, 0);
+	/* Batch after batch until one finds nothing left, or this row's
+	 * time is up: then the row comes back for the rest. */
+	while (more && now_seconds() < until) {
 		enum db_status st;
 
-		j.code = codes[i];
 		err[0] = '\0';
-		if ((st = db_tx(db, cancel_one, &j)) != DB_OK) {
+		if ((st = db_tx(db, cancel_batch, &b)) != DB_OK) {
 			if (err[0] == '\0')
-				snprintf(err, errlen, "order %s: %s", codes[i],
-				    db_status_name(st));
-			return -1;
+				snprintf(err, errlen, "event %lld: a batch of its "
+				    "orders: %s", ev.id, db_status_name(st));
+			rc = -1;
+			goto out;
 		}
+		total += b.undone;
+		if (b.refused) {
+			rc = -1;
+			goto out;
+		}
+		more = b.found > 0;
 	}
-	if (n == EVENT_CANCEL_BATCH && db_tx(db, hand_on, payload) != DB_OK) {
-		snprintf(err, errlen, "event %lld: the next batch could not be "
-		    "queued", ev.id);
-		return -1;
+	/* Nothing found may still leave orders another transaction had
+	 * locked (SKIP LOCKED passed them): the row comes back for them. */
+	if (!more && (more = live_left(db, a, ev.id)) < 0) {
+		snprintf(err, errlen, "event %lld: its orders cannot be counted",
+		    ev.id);
+		rc = -1;
+		goto out;
 	}
-	if (n > 0)
-		log_info("event %lld cancelled: %zu orders undone%s", ev.id, n,
-		    n == EVENT_CANCEL_BATCH ? ", more to come" : "");
-	return 0;
+	rc = more;
+out:
+	if (total > 0)
+		log_info("event %lld cancelled: %zu orders undone%s", ev.id, total,
+		    more ? ", more to come" : "");
+	arena_free(&batch);
+	return rc;
 }
 
 /* ------------------------------------------------------------ a change */

@@ -15,13 +15,15 @@ struct db;
 struct json_object;
 
 /*
- * Undoes up to EVENT_CANCEL_BATCH live orders of payload's event, each in
- * a transaction of its own: a hold or a reservation is cancelled, a
- * payment refunded (Stripe, with the idempotency key "refund-CODE"; an
- * offline one is left as a refund due), and the buyer mailed, all in that
- * order's transaction. When orders remain, a new row goes on with them.
- * Returns 0 when the row is done, or -1 with the reason in err (Stripe
- * failing: the row is tried again later, from the order it stopped at).
+ * Undoes payload's event's live orders, EVENT_CANCEL_BATCH per
+ * transaction, for up to EVENT_CANCEL_ROW_SECONDS: a hold or a
+ * reservation is cancelled, a payment refunded (Stripe, with the
+ * idempotency key "refund-CODE"; an offline one is left as a refund due),
+ * and each buyer told and mailed, in their batch's transaction. Returns 0
+ * when every order is undone; 1 when some are left (the time is up, or a
+ * payment held them locked): the caller gives the row back, due at once,
+ * so it keeps its place ahead of the mails it queued; or -1 with the
+ * reason in err (Stripe failing: the row is tried again later).
  */
 int event_fanout_cancelled(struct db *db, const struct config *cfg,
     struct arena *a, struct json_object *payload, char *err, size_t errlen);

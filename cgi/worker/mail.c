@@ -36,6 +36,7 @@
  * =3D there), so this boundary cannot collide with a body (RFC 2045,
  * 6.7, note 8). */
 #define BOUNDARY "=_tessera_alternative"
+#define MIXED_BOUNDARY "=_tessera_mixed"
 
 static const char b64_digits[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -420,6 +421,13 @@ mail_build(const struct mail_message *m, struct buf *out, char *err,
 		    m->unsubscribe);
 		return -1;
 	}
+	if (m->calendar != NULL && (m->calendar_name == NULL ||
+	    m->calendar_name[strspn(m->calendar_name,
+	    "abcdefghijklmnopqrstuvwxyz0123456789-.")] != '\0')) {
+		snprintf(err, errlen, "the calendar's file name is not a plain "
+		    "name");
+		return -1;
+	}
 	if (mail_split_from(m->from, name, addr) != 0) {
 		snprintf(err, errlen, "From: \"%.80s\" is not an address",
 		    m->from);
@@ -448,13 +456,30 @@ mail_build(const struct mail_message *m, struct buf *out, char *err,
 		    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
 		    m->unsubscribe);
 	buf_puts(out, "MIME-Version: 1.0\r\n"
-	    "Auto-Submitted: auto-generated\r\n"
+	    "Auto-Submitted: auto-generated\r\n");
+	/* An attachment wraps the two forms in a mixed part of its own. */
+	if (m->calendar != NULL)
+		buf_puts(out, "Content-Type: multipart/mixed; boundary=\""
+		    MIXED_BOUNDARY "\"\r\n\r\n"
+		    "This is a message with a calendar file attached.\r\n"
+		    "\r\n--" MIXED_BOUNDARY "\r\n");
+	buf_puts(out,
 	    "Content-Type: multipart/alternative; boundary=\"" BOUNDARY "\"\r\n"
 	    "\r\n"
 	    "This is a message in two forms, plain text and HTML.\r\n");
 	mail_put_part(out, "text/plain", m->text);
 	mail_put_part(out, "text/html", m->html);
 	buf_puts(out, "\r\n--" BOUNDARY "--\r\n");
+	if (m->calendar != NULL) {
+		buf_printf(out, "\r\n--" MIXED_BOUNDARY "\r\n"
+		    "Content-Type: text/calendar; method=PUBLISH; "
+		    "charset=UTF-8; name=\"%s\"\r\n"
+		    "Content-Disposition: attachment; filename=\"%s\"\r\n"
+		    "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+		    m->calendar_name, m->calendar_name);
+		mail_put_qp(out, m->calendar);
+		buf_puts(out, "\r\n--" MIXED_BOUNDARY "--\r\n");
+	}
 	return 0;
 }
 

@@ -7,7 +7,8 @@
  * line), NAME.txt (the text/plain part) and NAME.html (the text/html part,
  * usually extending mail_layout). The message is multipart/alternative,
  * UTF-8, both parts quoted-printable, with an RFC 2047 Subject when it is
- * not plain ASCII. Header values never carry CR or LF: a value with one is
+ * not plain ASCII; with a calendar to attach, that goes into a
+ * multipart/mixed with the .ics after it (text/calendar, METHOD PUBLISH). Header values never carry CR or LF: a value with one is
  * refused, so no input can add a header or a recipient.
  */
 #ifndef TESSERA_MAIL_H
@@ -42,6 +43,8 @@ struct mail_message {
 	const char *message_id;  /* unique, without the angle brackets */
 	time_t date;
 	const char *unsubscribe; /* the one-click http(s) URL, or NULL */
+	const char *calendar;    /* an iCalendar file to attach, or NULL */
+	const char *calendar_name; /* its file name: "event-12.ics" */
 };
 
 /* curl's global set-up, once per process before any other thread runs.

@@ -12,10 +12,13 @@
 #include "config.h"
 #include "db.h"
 #include "event_fanout.h"
+#include "event_ics.h"
+#include "events.h"
 #include "heartbeat.h"
 #include "log.h"
 #include "mail.h"
 #include "notify.h"
+#include "order_expiring.h"
 #include "orders.h"
 #include "outbox.h"
 #include "digest.h"
@@ -37,7 +40,9 @@
  *   Several workers may run at once: the claim skips rows another worker
  *   has locked, and a claimed row is not due again until its lease ends.
  *   Topics: "mail" (one message), "event_cancelled" (undoing a
- *   cancelled event's orders) and "event_changed" (telling its ticket
+ *   cancelled event's orders, a slice of batches at a time: the row goes
+ *   back between slices, keeping its place ahead of the mails it queued)
+ *   and "event_changed" (telling its ticket
  *   holders it moved), event_fanout.h; "notify" (a notification and its
  *   mail, notify.h), written in one transaction with the row's mark;
  *   "picture_derive" (an upload's sizes, picture_derive.h), of the slow
@@ -45,6 +50,8 @@
  *   batch of quick rows, then one slow row, and again, so a mail waits
  *   behind at most one picture whatever the queue of uploads; and
  *   "picture_moderated" (its owner's mail, picture_notice.h).
+ * - warning the buyers of unpaid orders a few minutes before their hold
+ *   runs out (order_expiring.h), on the same schedule as releasing them.
  * - releasing the seats of holds that were never paid and of offline
  *   orders past their payment deadline (orders.h), every few seconds,
  *   and closing the Stripe Checkout Session of each, so nobody pays for
@@ -95,13 +102,18 @@ struct worker {
 	struct tmpl_set *mail_tmpl;
 	sigset_t stop_signals;
 	int stopping;
+	long long mails_sent;         /* since start, for the heartbeat */
+	long long mails_failed;
 };
 
 /* A topic's handler: 0 when the row is done, HANDLED_IN_TX when it is
  * done and marked processed in the handler's own transaction (rows it
- * wrote commit with that mark, so a crash never writes them twice), or -1
- * with the reason in err (the row is retried later). */
+ * wrote commit with that mark, so a crash never writes them twice),
+ * HANDLED_IN_PART when it did part and the row goes back, due at once,
+ * keeping its place in the queue, or -1 with the reason in err (the row
+ * is retried later). */
 #define HANDLED_IN_TX 1
+#define HANDLED_IN_PART 2
 typedef int (*topic_handler)(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
 
@@ -167,6 +179,32 @@ json_str(struct json_object *obj, const char *key)
 }
 
 /*
+ * The calendar of the event vars name as "ics_event_id" (the booking
+ * confirmation's, the reminder's), into cal; its file name into *name.
+ * Returns 1 when there is one, 0 when the mail has none (or the event is
+ * gone: the mail goes without), -1 when it cannot be read now.
+ */
+static int
+mail_calendar(struct worker *w, struct json_object *vars, struct buf *cal,
+    const char **name)
+{
+	struct json_object *id;
+	struct event ev;
+	int rc;
+
+	if (vars == NULL || !json_object_object_get_ex(vars, "ics_event_id",
+	    &id) || !json_object_is_type(id, json_type_int))
+		return 0;
+	if ((rc = events_get(w->db, &w->arena, json_object_get_int64(id),
+	    &ev)) != 0)
+		return rc == 1 ? 0 : -1;
+	event_ics_write(cal, &w->arena, &ev, w->cfg.base_url ?
+	    w->cfg.base_url : "", time(NULL));
+	*name = arena_printf(&w->arena, "event-%lld.ics", ev.id);
+	return 1;
+}
+
+/*
  * Topic "mail", payload {"to": address, "template": name, "vars": {...}}
  * (outbox_mail()): renders the mail, builds the message and delivers it.
  * The Message-ID comes from the row, so a mail sent again after a crash
@@ -179,7 +217,7 @@ handle_mail(struct worker *w, const struct outbox_row *row,
 	struct mail_content content;
 	struct mail_message m;
 	struct json_object *vars = NULL;
-	struct buf msg;
+	struct buf msg, cal;
 	char from[MAIL_ADDRESS_MAX + 1], stamp[16];
 	const char *to, *name, *domain;
 	size_t n = 0;
@@ -213,10 +251,20 @@ handle_mail(struct worker *w, const struct outbox_row *row,
 
 	mail_content_init(&content);
 	buf_init(&msg);
+	buf_init(&cal);
 	if (mail_render(w->mail_tmpl, &w->cfg, name, vars, &content, err,
 	    errlen) != 0)
 		goto out;
 	memset(&m, 0, sizeof(m));
+	switch (mail_calendar(w, vars, &cal, &m.calendar_name)) {
+	case 1:
+		m.calendar = cal.data;
+		break;
+	case -1:
+		snprintf(err, errlen, "the event of the mail's calendar cannot "
+		    "be read");
+		goto out;
+	}
 	m.from = w->cfg.mail_from;
 	m.to = to;
 	m.subject = content.subject.data;
@@ -232,7 +280,12 @@ handle_mail(struct worker *w, const struct outbox_row *row,
 	log_info("outbox %llu: mail %s delivered", row->id, name);
 	rc = 0;
 out:
+	if (rc == 0)
+		w->mails_sent++;
+	else
+		w->mails_failed++;
 	buf_free(&msg);
+	buf_free(&cal);
 	mail_content_free(&content);
 	return rc;
 }
@@ -242,9 +295,12 @@ static int
 handle_event_cancelled(struct worker *w, const struct outbox_row *row,
     struct json_object *payload, char *err, size_t errlen)
 {
+	int rc;
+
 	(void)row;
-	return event_fanout_cancelled(w->db, &w->cfg, &w->arena, payload, err,
+	rc = event_fanout_cancelled(w->db, &w->cfg, &w->arena, payload, err,
 	    errlen);
+	return rc == 1 ? HANDLED_IN_PART : rc;
 }
 
 /* Topic "event_changed" (event_notice.h): event_fanout.c. */
@@ -407,6 +463,12 @@ run_outbox(struct worker *w, enum outbox_class cls, int max)
 		if ((rc = handle_row(w, &rows[i], err, sizeof(err))) ==
 		    HANDLED_IN_TX)
 			continue;
+		if (rc == HANDLED_IN_PART) {
+			if (outbox_release(w->db, &rows[i]) == -1)
+				log_err("outbox %llu: part done, not given back; "
+				    "it comes back after its lease", rows[i].id);
+			continue;
+		}
 		if (rc == 0) {
 			if (outbox_done(w->db, &rows[i]) == -1)
 				log_err("outbox %llu: handled but not marked "
@@ -522,7 +584,7 @@ main(void)
 	    w.cfg.mail_dir != NULL ? "into files" : "not configured");
 
 	while (!stop_requested(&w, 0)) {
-		int n, slow;
+		int n, slow, warned;
 
 		if (now_seconds() >= next_holds) {
 			arena_reset(&holds);
@@ -533,11 +595,18 @@ main(void)
 				log_info("expired %d unpaid orders", n);
 				close_checkouts(&w, expired, n);
 			}
+			arena_reset(&holds);
+			warned = order_expiring_run(w.db, &w.cfg, &holds);
+			if (warned > 0)
+				log_info("warned %d buyers of orders about to "
+				    "expire", warned);
 			next_holds = now_seconds() +
-			    (n == ORDERS_EXPIRE_BATCH ? 0 : HOLDS_EVERY);
+			    (n == ORDERS_EXPIRE_BATCH ||
+			    warned == ORDER_EXPIRING_BATCH ? 0 : HOLDS_EVERY);
 		}
 		if (now_seconds() >= next_beat) {
-			if (heartbeat_beat(w.db, name, started) != 0)
+			if (heartbeat_beat(w.db, name, started, w.mails_sent,
+			    w.mails_failed) != 0)
 				log_err("the heartbeat was not recorded");
 			next_beat = now_seconds() + BEAT_EVERY;
 		}

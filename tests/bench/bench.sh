@@ -585,7 +585,7 @@ bench_report() {
 	fi
 	if [[ $groups == *" notify "* ]]; then
 		echo
-		echo "notify: one event cancelled with its holders' paid orders; the worker undoes them, a batch per outbox row, each order's notification and mail row in its transaction, then writes the mails (.eml files)"
+		echo "notify: one event cancelled with its holders' paid orders; the worker undoes them 50 orders per transaction, their notification and mail rows in it, then writes the mails (.eml files)"
 		printf '%s\n' "${NOTIFY_ROWS[@]}"
 	fi
 	if [[ $groups == *" pictures "* ]]; then

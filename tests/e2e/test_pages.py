@@ -364,9 +364,12 @@ def metrics():
     r = tap.get("/metrics")
     vals = {}
     for line in r.body.splitlines():
-        m = re.match(r'(tessera_\w+)\{program="tessera-browse"(?:,code="(\w+)")?(?:,le="([^"]+)")?\} (\S+)$', line)
+        # Summed over routes (test_metrics.py reads them one by one).
+        m = re.match(r'(tessera_http_\w+)\{program="tessera-browse",route="[^"]*"'
+                     r'(?:,code="(\d)\w*")?(?:,le="([^"]+)")?\} (\S+)$', line)
         if m:
-            vals[(m.group(1), m.group(2) or m.group(3))] = float(m.group(4))
+            key = (m.group(1), m.group(2) + "xx" if m.group(2) else m.group(3))
+            vals[key] = vals.get(key, 0) + float(m.group(4))
     return r, vals
 
 

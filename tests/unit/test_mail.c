@@ -703,6 +703,52 @@ test_smtp(void)
 	buf_free(&b);
 }
 
+/* A calendar to attach: the two forms go into a multipart/mixed, the .ics
+ * after them as text/calendar with METHOD PUBLISH, CRLF lines kept. */
+static void
+test_calendar(void)
+{
+	const char *ics = "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\n"
+	    "SUMMARY:Zoë's night\r\nEND:VCALENDAR\r\n";
+	struct mail_message m = {
+		.from = "tessera@tessera.test", .to = "alice@tessera.test",
+		.subject = "Booked", .text = "Hi", .html = "<p>Hi</p>",
+		.message_id = "outbox-7.1@tessera.test", .date = 1704067200,
+		.calendar = ics, .calendar_name = "event-12.ics",
+	};
+	char err[256];
+	struct buf b;
+	const char *mixed, *alt, *cal, *end;
+
+	buf_init(&b);
+	is_int(mail_build(&m, &b, err, sizeof(err)), 0, "a mail with a calendar");
+	mixed = strstr(b.data, "Content-Type: multipart/mixed; "
+	    "boundary=\"=_tessera_mixed\"\r\n");
+	alt = strstr(b.data, "\r\n--=_tessera_mixed\r\nContent-Type: "
+	    "multipart/alternative; boundary=\"=_tessera_alternative\"");
+	cal = strstr(b.data, "\r\n--=_tessera_mixed\r\nContent-Type: "
+	    "text/calendar; method=PUBLISH; charset=UTF-8; "
+	    "name=\"event-12.ics\"\r\nContent-Disposition: attachment; "
+	    "filename=\"event-12.ics\"\r\n");
+	end = strstr(b.data, "\r\n--=_tessera_mixed--\r\n");
+	ok(mixed != NULL, "the message is multipart/mixed");
+	ok(alt != NULL && mixed < alt, "its first part the two forms");
+	ok(cal != NULL && alt < cal && cal < end, "then the calendar, attached");
+	ok(cal != NULL && strstr(cal, "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\n"
+	    "SUMMARY:Zo=C3=ABs night") == NULL && strstr(cal,
+	    "SUMMARY:Zo=C3=AB's night\r\nEND:VCALENDAR") != NULL,
+	    "its lines kept, quoted-printable");
+	m.calendar_name = "../x\r\nBcc: y";
+	is_int(mail_build(&m, &b, err, sizeof(err)), -1,
+	    "a file name that is not a plain name is refused");
+	m.calendar = NULL;
+	buf_reset(&b);
+	is_int(mail_build(&m, &b, err, sizeof(err)), 0, "without a calendar");
+	ok(strstr(b.data, "multipart/mixed") == NULL,
+	    "the message stays multipart/alternative");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -718,6 +764,7 @@ main(void)
 	test_render_inline();
 	test_render_templates();
 	test_smtp();
+	test_calendar();
 	mail_cleanup();
 	return done_testing();
 }

@@ -347,6 +347,8 @@ test_session(struct stripe_session *s)
 	    "client_reference_id is the order code");
 	is_str(get_str(p, "metadata[order_code]"), ORDER,
 	    "and so is metadata[order_code]");
+	is_str(get_str(p, "payment_intent_data[metadata][order_code]"), ORDER,
+	    "and the payment's metadata[order_code]");
 	is_str(get_str(p, "success_url"), req.success_url, "success_url");
 	is_str(get_str(p, "cancel_url"), req.cancel_url, "cancel_url");
 	is_str(get_str(p, "line_items[0][price_data][product_data][name]"),
@@ -359,7 +361,7 @@ test_session(struct stripe_session *s)
 	is_str(get_str(p, "line_items[1][quantity]"), "3", "quantity");
 	snprintf(expires, sizeof(expires), "%lld", (long long)req.expires_at);
 	is_str(get_str(p, "expires_at"), expires, "expires_at");
-	is_int(json_object_object_length(p), 14, "and nothing else");
+	is_int(json_object_object_length(p), 15, "and nothing else");
 	json_object_put(o);
 
 	is_int(stripe_api_checkout_create(&cfg, ORDER "-checkout-1", &req,
