@@ -18,6 +18,14 @@ static const struct {
 	    "EMAIL: make an existing account a site admin" },
 	{ "check", cli_check,
 	    "check the configuration, templates and every database server" },
+	{ "check-config", cli_check,
+	    "the same, saying in words what is wrong (tessera check)" },
+	{ "setup", cli_script,
+	    "--host NAME: make this machine a Tessera site (as root)" },
+	{ "backup", cli_script,
+	    "DIR: the database, its accounts and the media into DIR" },
+	{ "restore", cli_script,
+	    "DIR: a backup back, once its checksums match" },
 };
 
 static void
