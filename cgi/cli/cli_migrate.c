@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -19,10 +20,17 @@
  * migrations from running at once. MariaDB commits DDL implicitly, so a
  * migration that fails half-way is reported with the statement that
  * failed; migrations are written so they can be completed by hand.
+ *
+ * It runs while the site serves (README.md, "Online migrations"). An
+ * ALTER TABLE needs the table's metadata lock for an instant, but while it
+ * waits for a long transaction to end, every query on that table waits
+ * behind it: the site stalls. So each statement waits for its locks at
+ * most TESSERA_MIGRATE_LOCK_WAIT seconds (default 2), then gives up, lets
+ * the queries through, and tries again, up to MIGRATE_TRIES times.
  */
 
 enum mig_stmt { MIG_CREATE, MIG_LOCK, MIG_UNLOCK, MIG_APPLIED, MIG_RECORD,
-	MIG__MAX };
+	MIG_LOCK_WAIT, MIG__MAX };
 static const char *const mig_stmts[MIG__MAX] = {
 	/* MIG_CREATE */
 	"CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -35,7 +43,11 @@ static const char *const mig_stmts[MIG__MAX] = {
 	/* MIG_APPLIED */ "SELECT version FROM schema_migrations",
 	/* MIG_RECORD */
 	"INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+	/* MIG_LOCK_WAIT */ "SET SESSION lock_wait_timeout = ?",
 };
+
+#define MIGRATE_TRIES 30
+#define MIGRATE_LOCK_WAIT_MAX 60
 
 struct migration {
 	unsigned version;
@@ -131,12 +143,26 @@ apply(struct db *db, struct arena *ar, const char *dir,
 		return -1;
 	}
 	stmts = cli_sql_split(ar, sql);
-	for (size_t i = 0; stmts[i] != NULL; i++)
-		if (db_exec_sql(db, stmts[i], err, sizeof(err)) != 0) {
+	for (size_t i = 0; stmts[i] != NULL; i++) {
+		enum db_status st;
+		int try = 1;
+
+		/* A statement that timed out on a lock changed nothing. */
+		while ((st = db_exec_sql(db, stmts[i], err, sizeof(err))) ==
+		    DB_LOCK_TIMEOUT && try < MIGRATE_TRIES) {
+			fprintf(stderr, "tessera migrate: %s, statement %zu: a "
+			    "lock is held (a long transaction?): letting the "
+			    "site's queries through, try %d of %d\n", m->name,
+			    i + 1, try + 1, MIGRATE_TRIES);
+			sleep(1);
+			try++;
+		}
+		if (st != DB_OK) {
 			fprintf(stderr, "tessera migrate: %s, statement %zu: %s\n",
 			    m->name, i + 1, err);
 			return -1;
 		}
+	}
 	struct db_arg args[] = { DB_INT(m->version), DB_STR(m->name) };
 
 	if (db_exec(db, mig_stmts[MIG_RECORD], args, ARRAY_LEN(args), NULL,
@@ -155,7 +181,7 @@ cli_migrate(int argc, char **argv)
 	struct db_rows rows;
 	struct migration *list;
 	char err[256];
-	int n, rc = 1, locked = 0, applied = 0;
+	int n, rc = 1, locked = 0, applied = 0, lock_wait;
 
 	(void)argv;
 	if (argc != 1) {
@@ -169,12 +195,24 @@ cli_migrate(int argc, char **argv)
 	arena_init(&ar, 0);
 	if ((n = list_migrations(&ar, cfg.sql_dir, &list)) < 0)
 		goto out;
+	lock_wait = atoi(getenv("TESSERA_MIGRATE_LOCK_WAIT") ?
+	    getenv("TESSERA_MIGRATE_LOCK_WAIT") : "2");
+	if (lock_wait < 1 || lock_wait > MIGRATE_LOCK_WAIT_MAX) {
+		fprintf(stderr, "tessera migrate: TESSERA_MIGRATE_LOCK_WAIT: "
+		    "1 to %d seconds\n", MIGRATE_LOCK_WAIT_MAX);
+		goto out;
+	}
 	db = db_open(&cfg);
 	if (db_exec(db, mig_stmts[MIG_CREATE], NULL, 0, NULL, NULL) != 0) {
 		fprintf(stderr, "tessera migrate: cannot reach the primary at %s\n",
 		    cfg.db_primary);
 		goto out;
 	}
+	struct db_arg wait_arg = DB_INT(lock_wait);
+
+	if (db_exec(db, mig_stmts[MIG_LOCK_WAIT], &wait_arg, 1, NULL,
+	    NULL) != 0)
+		goto out;
 	if (db_query(db, &ar, DB_PRIMARY, mig_stmts[MIG_LOCK], NULL, 0,
 	    &rows) != 0 ||
 	    rows.nrows != 1 || db_cell(&rows, 0, 0) == NULL ||
