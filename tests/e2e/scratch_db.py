@@ -2,6 +2,7 @@
 (never the machine's): for `tessera setup`, a restore and a replica seeded
 from a backup. Root signs in by the unix socket, as on Debian."""
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -41,6 +42,7 @@ class ScratchDB:
              "--log-error=" + self.log, "--pid-file=" + os.path.join(self.dir, "db.pid"),
              "--tmpdir=" + os.path.join(self.dir, "tmp")] + user,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        atexit.register(self.stop)   # a test that fails half-way leaves none behind
         deadline = time.time() + 60
         while time.time() < deadline:
             if os.path.exists(self.sock) and self.sql("SELECT 1", check=False) == [["1"]]:
