@@ -25,7 +25,7 @@
  * ALTER TABLE needs the table's metadata lock for an instant, but while it
  * waits for a long transaction to end, every query on that table waits
  * behind it: the site stalls. So each statement waits for its locks at
- * most TESSERA_MIGRATE_LOCK_WAIT seconds (default 2), then gives up, lets
+ * most TESSERA_MIGRATE_LOCK_WAIT seconds (default 1), then gives up, lets
  * the queries through, and tries again, up to MIGRATE_TRIES times.
  */
 
@@ -46,7 +46,7 @@ static const char *const mig_stmts[MIG__MAX] = {
 	/* MIG_LOCK_WAIT */ "SET SESSION lock_wait_timeout = ?",
 };
 
-#define MIGRATE_TRIES 30
+#define MIGRATE_TRIES 60
 #define MIGRATE_LOCK_WAIT_MAX 60
 
 struct migration {
@@ -196,7 +196,7 @@ cli_migrate(int argc, char **argv)
 	if ((n = list_migrations(&ar, cfg.sql_dir, &list)) < 0)
 		goto out;
 	lock_wait = atoi(getenv("TESSERA_MIGRATE_LOCK_WAIT") ?
-	    getenv("TESSERA_MIGRATE_LOCK_WAIT") : "2");
+	    getenv("TESSERA_MIGRATE_LOCK_WAIT") : "1");
 	if (lock_wait < 1 || lock_wait > MIGRATE_LOCK_WAIT_MAX) {
 		fprintf(stderr, "tessera migrate: TESSERA_MIGRATE_LOCK_WAIT: "
 		    "1 to %d seconds\n", MIGRATE_LOCK_WAIT_MAX);
