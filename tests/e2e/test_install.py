@@ -245,6 +245,13 @@ rc, out = check()
 tap.ok(rc == 1 and "originals: No such file" in out, "a media folder it cannot use (%s)"
        % [l for l in out.splitlines() if l.startswith("media")])
 shutil.move(under("/var/lib/tessera/media/gone"), under("/var/lib/tessera/media/originals"))
+# The folders are the programs' (group tessera-media): a user outside the
+# group cannot use them, and check-config, run as that user, says so.
+p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", TESSERA,
+                    "check-config"], env=base, capture_output=True, text=True, timeout=60)
+media_line = [l for l in p.stdout.splitlines() if l.startswith("media")]
+tap.ok(p.returncode == 1 and media_line and "Permission denied" in media_line[0],
+       "a media folder its user cannot read (%s)" % media_line)
 
 db.sql("GRANT INSERT ON tessera.events TO 'tessera_browse'@'localhost'")
 db.sql("REVOKE SELECT ON tessera.pictures FROM 'tessera_browse'@'localhost'")
