@@ -19,7 +19,8 @@ static const struct {
 	{ "check", cli_check,
 	    "check the configuration, templates and every database server" },
 	{ "check-config", cli_check,
-	    "the same, saying in words what is wrong (tessera check)" },
+	    "[--root DIR]: the same and more for a production site, for "
+	    "each program of /etc/tessera (or the one of the environment)" },
 	{ "setup", cli_script,
 	    "--host NAME: make this machine a Tessera site (as root)" },
 	{ "backup", cli_script,

@@ -1,8 +1,8 @@
 """The production install, into a scratch tree and a scratch MariaDB (never
 this machine's /etc): `make install DESTDIR=R` lays the expected tree,
 `tessera setup --root R` makes users, settings, database, accounts, media
-folders, units, nginx site and a self-signed certificate, a second run
-changes nothing, `systemd-analyze verify` passes on every unit it
+folders, units, nginx site and a self-signed certificate and checks them,
+a second run changes nothing, `systemd-analyze verify` passes on every unit it
 installed, `nginx -t` takes the site file it wrote, and `tessera
 check-config` says in words what is wrong with each broken setting."""
 
@@ -262,6 +262,19 @@ tap.ok("lacks" in out and "SELECT ON tessera.pictures" in out, "and a missing on
 p = setup()
 rc, out = check()
 tap.ok(p.returncode == 0 and rc == 0 and "grants: ok" in out, "setup again puts the grants right")
+
+# Without a program's settings: each program of /etc/tessera in turn.
+p = run([TESSERA, "check-config", "--root", R], env=env)
+sections = [l.split(" ")[0] for l in p.stdout.splitlines() if not l.startswith(" ")]
+tap.ok(p.returncode == 0 and sections == ["admin", "app", "browse", "migrate", "worker"]
+       and p.stdout.count("grants: ok") == 5,
+       "tessera check-config checks every program with its own settings (%s)" % sections)
+db.sql("GRANT DELETE ON tessera.outbox TO 'tessera_worker'@'localhost'")
+p = run([TESSERA, "check-config", "--root", R], env=env)
+worker = p.stdout[p.stdout.find("\nworker ("):]
+tap.ok(p.returncode == 1 and "tessera_worker has more" in worker and "DELETE ON tessera.outbox"
+       in worker, "and names the program whose account is wrong")
+db.sql("REVOKE DELETE ON tessera.outbox FROM 'tessera_worker'@'localhost'")
 
 with tempfile.TemporaryDirectory() as d:
     short = os.path.join(d, "short.pem")
