@@ -3,13 +3,14 @@ restored into an empty MariaDB of this test's own, has every table
 identical (CHECKSUM TABLE: accounts, events, orders, tickets, pictures,
 outbox, all of them) and every picture file; its accounts sign in; a
 backup whose checksums do not match is refused before anything changes;
-and a replica seeded from a backup follows the primary from the backup's
-GTID position, rows matching."""
+and a replica seeded from a backup taken while rows are written follows
+the primary from the backup's GTID position, every row there once."""
 
 import hashlib
 import os
 import shutil
 import subprocess
+import time
 
 import fixtures
 import tap
@@ -71,7 +72,9 @@ tap.ok(tap.worker_stop(), "the worker stops, so the source keeps still")
 email, uid = fixtures.account("backup")
 ev, _ = fixtures.new_event("Backup test", [("Standing", 0, 10, 4, 4)])
 fixtures.pay_for(ev, [uid])
-fixtures.value("INSERT INTO outbox (topic, payload) VALUES ('backup_test', '{}')")
+# Processed already: the worker, once it runs again, leaves it alone.
+fixtures.value("INSERT INTO outbox (topic, payload, processed_at) VALUES ('backup_test', '{}', "
+               "UTC_TIMESTAMP())")
 counts = {t: int(fixtures.value("SELECT COUNT(*) FROM %s" % t))
           for t in ("users", "events", "orders", "tickets", "pictures", "outbox")}
 tap.ok(all(counts.values()), "the source has accounts, events, orders, tickets, pictures and "
@@ -138,12 +141,33 @@ tap.ok(p.returncode != 0 and "media.tar" in p.stderr, "so is one with a part mis
 a.stop()
 
 # ---------------------------------------------------------------- replica
+# A second backup, taken while rows are written one commit at a time: the
+# snapshot and its GTID position must be the same instant, or the seeded
+# replica would miss rows or meet them twice (a duplicate key stops it).
+LOAD = "backup_load_%d" % os.getpid()
+writer = subprocess.Popen(tap.ROOT_SQL + ["--socket=" + tap.SOCKETS["primary"], tap.DB_NAME],
+                          stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, text=True)
+writer.stdin.write("".join("INSERT INTO audit_log (action, target) VALUES ('%s', '%d'); "
+                           "DO SLEEP(0.002);\n" % (LOAD, i) for i in range(1500)))
+writer.stdin.close()
+time.sleep(0.5)
+DEST2 = os.path.join(WORK, "b2")
+p = tessera("backup", "--db-socket", tap.SOCKETS["primary"], "--media", MEDIA, DEST2)
+writer.wait()
+tap.ok(p.returncode == 0, "a second backup, while rows are written (%s)" % p.stdout.strip())
+with open(os.path.join(DEST2, "backup.info")) as f:
+    info2 = dict(l.strip().split("=", 1) for l in f if "=" in l)
+load_count = "SELECT COUNT(*) FROM %s.audit_log WHERE action = '%s'" % (tap.DB_NAME, LOAD)
+
 b = ScratchDB("seeded", 32, 2).start()
 p = tessera("restore", "--db-socket", b.sock, "--media", os.path.join(WORK, "media-b"),
-            "--replica", DEST)
-tap.ok(p.returncode == 0 and info["gtid"] in p.stdout,
+            "--replica", DEST2)
+tap.ok(p.returncode == 0 and info2["gtid"] in p.stdout,
        "restore --replica seeds a server at the backup's position (%s)" % p.stdout.strip())
-tap.is_eq(b.sql("SELECT @@gtid_slave_pos"), [[info["gtid"]]], "its gtid_slave_pos is the backup's")
+tap.is_eq(b.sql("SELECT @@gtid_slave_pos"), [[info2["gtid"]]], "its gtid_slave_pos is the backup's")
+in_backup = int(b.sql(load_count)[0][0])
+tap.ok(0 < in_backup < 1500, "the backup caught the writes half-way (%d of 1500 rows)" % in_backup)
 b.sql("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=%d, MASTER_USER='tessera_repl', "
       "MASTER_PASSWORD='%s', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE"
       % (PRIMARY_PORT, secrets["REPL_PASSWORD"]))
@@ -154,6 +178,7 @@ got = b.sql("SELECT MASTER_GTID_WAIT('%s', 30)" % pos)
 tap.is_eq(got, [["0"]], "the seeded replica catches up with the primary by GTID")
 tap.ok(b.sql("SELECT email FROM %s.users WHERE id = %d" % (tap.DB_NAME, later_id)) == [[later]],
        "and has the account made after the backup")
+tap.is_eq(b.sql(load_count), [["1500"]], "and every row written during it, once")
 now = checksums(primary_sql)
 seeded = checksums(b.sql)
 differ = [t for t in now if seeded.get(t) != now[t]]
