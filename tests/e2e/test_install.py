@@ -117,6 +117,7 @@ p = setup()
 tap.ok(p.returncode == 0, "tessera setup --root runs (%s)" % (p.stdout + p.stderr).strip()[-400:])
 tap.like(p.stdout, r"self-signed certificate for tessera\.example",
          "and says the certificate it made is self-signed")
+tap.like(p.stdout, r"name your relay: TESSERA_SMTP_URL", "and that mail needs the relay named")
 with open(under("/etc/passwd")) as f:
     passwd = f.read()
 tap.ok(all("\ntessera-%s:" % n in passwd for n in ("browse", "app", "admin", "worker")),
