@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -19,10 +20,17 @@
  * migrations from running at once. MariaDB commits DDL implicitly, so a
  * migration that fails half-way is reported with the statement that
  * failed; migrations are written so they can be completed by hand.
+ *
+ * It runs while the site serves (README.md, "Online migrations"). An
+ * ALTER TABLE needs the table's metadata lock for an instant, but while it
+ * waits for a long transaction to end, every query on that table waits
+ * behind it: the site stalls. So each statement waits for its locks at
+ * most TESSERA_MIGRATE_LOCK_WAIT seconds (default 1), then gives up, lets
+ * the queries through, and tries again, up to MIGRATE_TRIES times.
  */
 
 enum mig_stmt { MIG_CREATE, MIG_LOCK, MIG_UNLOCK, MIG_APPLIED, MIG_RECORD,
-	MIG__MAX };
+	MIG_LOCK_WAIT, MIG__MAX };
 static const char *const mig_stmts[MIG__MAX] = {
 	/* MIG_CREATE */
 	"CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -35,7 +43,11 @@ static const char *const mig_stmts[MIG__MAX] = {
 	/* MIG_APPLIED */ "SELECT version FROM schema_migrations",
 	/* MIG_RECORD */
 	"INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+	/* MIG_LOCK_WAIT */ "SET SESSION lock_wait_timeout = ?",
 };
+
+#define MIGRATE_TRIES 60
+#define MIGRATE_LOCK_WAIT_MAX 60
 
 struct migration {
 	unsigned version;
@@ -108,103 +120,6 @@ list_migrations(struct arena *ar, const char *dir, struct migration **out)
 	return (int)n;
 }
 
-/*
- * Splits a SQL script into statements at semicolons outside quotes and
- * comments. Comments are dropped. Returns the statements in order, each
- * arena-owned, ending with NULL.
- */
-static char **
-split_statements(struct arena *ar, const char *sql)
-{
-	char **stmts = NULL;
-	size_t n = 0, cap = 0;
-	struct buf cur;
-	const char *p = sql;
-
-	buf_init(&cur);
-	for (;;) {
-		char c = *p;
-
-		if (c == '\0' || c == ';') {
-			size_t start = 0, end = cur.len;
-
-			while (start < end && strchr(" \t\r\n", cur.data[start]))
-				start++;
-			while (end > start && strchr(" \t\r\n", cur.data[end - 1]))
-				end--;
-			if (end > start) {
-				if (n + 1 >= cap) {
-					cap = cap ? cap * 2 : 16;
-					stmts = xrealloc(stmts, cap * sizeof(*stmts));
-				}
-				stmts[n++] = arena_strndup(ar, cur.data + start,
-				    end - start);
-			}
-			buf_reset(&cur);
-			if (c == '\0')
-				break;
-			p++;
-			continue;
-		}
-		if ((c == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == '\n' ||
-		    p[2] == '\t')) || c == '#') {
-			while (*p != '\0' && *p != '\n')
-				p++;
-			continue;
-		}
-		if (c == '/' && p[1] == '*') {
-			const char *end = strstr(p + 2, "*/");
-
-			p = end ? end + 2 : p + strlen(p);
-			continue;
-		}
-		if (c == '\'' || c == '"' || c == '`') {
-			const char *q = p + 1;
-
-			while (*q != '\0' && *q != c) {
-				if (*q == '\\' && q[1] != '\0')
-					q++;
-				q++;
-			}
-			if (*q == c)
-				q++;
-			buf_append(&cur, p, (size_t)(q - p));
-			p = q;
-			continue;
-		}
-		buf_putc(&cur, c);
-		p++;
-	}
-	buf_free(&cur);
-	char **out = arena_alloc(ar, (n + 1) * sizeof(*out));
-
-	for (size_t i = 0; i < n; i++)
-		out[i] = stmts[i];
-	out[n] = NULL;
-	free(stmts);
-	return out;
-}
-
-static char *
-read_file(struct arena *ar, const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b;
-	char chunk[8192];
-	size_t got;
-	char *s;
-
-	if (f == NULL)
-		return NULL;
-	buf_init(&b);
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, got);
-	fclose(f);
-	s = arena_strndup(ar, b.data ? b.data : "", b.len);
-	buf_free(&b);
-	return s;
-}
-
 static int
 is_applied(const struct db_rows *applied, unsigned version)
 {
@@ -219,7 +134,7 @@ apply(struct db *db, struct arena *ar, const char *dir,
     const struct migration *m)
 {
 	char *path = arena_printf(ar, "%s/%s", dir, m->name);
-	char *sql = read_file(ar, path);
+	char *sql = cli_read_file(ar, path);
 	char err[256];
 	char **stmts;
 
@@ -227,13 +142,27 @@ apply(struct db *db, struct arena *ar, const char *dir,
 		fprintf(stderr, "tessera migrate: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	stmts = split_statements(ar, sql);
-	for (size_t i = 0; stmts[i] != NULL; i++)
-		if (db_exec_sql(db, stmts[i], err, sizeof(err)) != 0) {
+	stmts = cli_sql_split(ar, sql);
+	for (size_t i = 0; stmts[i] != NULL; i++) {
+		enum db_status st;
+		int try = 1;
+
+		/* A statement that timed out on a lock changed nothing. */
+		while ((st = db_exec_sql(db, stmts[i], err, sizeof(err))) ==
+		    DB_LOCK_TIMEOUT && try < MIGRATE_TRIES) {
+			fprintf(stderr, "tessera migrate: %s, statement %zu: a "
+			    "lock is held (a long transaction?): letting the "
+			    "site's queries through, try %d of %d\n", m->name,
+			    i + 1, try + 1, MIGRATE_TRIES);
+			sleep(1);
+			try++;
+		}
+		if (st != DB_OK) {
 			fprintf(stderr, "tessera migrate: %s, statement %zu: %s\n",
 			    m->name, i + 1, err);
 			return -1;
 		}
+	}
 	struct db_arg args[] = { DB_INT(m->version), DB_STR(m->name) };
 
 	if (db_exec(db, mig_stmts[MIG_RECORD], args, ARRAY_LEN(args), NULL,
@@ -252,7 +181,7 @@ cli_migrate(int argc, char **argv)
 	struct db_rows rows;
 	struct migration *list;
 	char err[256];
-	int n, rc = 1, locked = 0, applied = 0;
+	int n, rc = 1, locked = 0, applied = 0, lock_wait;
 
 	(void)argv;
 	if (argc != 1) {
@@ -266,12 +195,24 @@ cli_migrate(int argc, char **argv)
 	arena_init(&ar, 0);
 	if ((n = list_migrations(&ar, cfg.sql_dir, &list)) < 0)
 		goto out;
+	lock_wait = atoi(getenv("TESSERA_MIGRATE_LOCK_WAIT") ?
+	    getenv("TESSERA_MIGRATE_LOCK_WAIT") : "1");
+	if (lock_wait < 1 || lock_wait > MIGRATE_LOCK_WAIT_MAX) {
+		fprintf(stderr, "tessera migrate: TESSERA_MIGRATE_LOCK_WAIT: "
+		    "1 to %d seconds\n", MIGRATE_LOCK_WAIT_MAX);
+		goto out;
+	}
 	db = db_open(&cfg);
 	if (db_exec(db, mig_stmts[MIG_CREATE], NULL, 0, NULL, NULL) != 0) {
 		fprintf(stderr, "tessera migrate: cannot reach the primary at %s\n",
 		    cfg.db_primary);
 		goto out;
 	}
+	struct db_arg wait_arg = DB_INT(lock_wait);
+
+	if (db_exec(db, mig_stmts[MIG_LOCK_WAIT], &wait_arg, 1, NULL,
+	    NULL) != 0)
+		goto out;
 	if (db_query(db, &ar, DB_PRIMARY, mig_stmts[MIG_LOCK], NULL, 0,
 	    &rows) != 0 ||
 	    rows.nrows != 1 || db_cell(&rows, 0, 0) == NULL ||

@@ -18,6 +18,15 @@ static const struct {
 	    "EMAIL: make an existing account a site admin" },
 	{ "check", cli_check,
 	    "check the configuration, templates and every database server" },
+	{ "check-config", cli_check,
+	    "[--root DIR]: the same and more for a production site, for "
+	    "each program of /etc/tessera (or the one of the environment)" },
+	{ "setup", cli_script,
+	    "--host NAME: make this machine a Tessera site (as root)" },
+	{ "backup", cli_script,
+	    "DIR: the database, its accounts and the media into DIR" },
+	{ "restore", cli_script,
+	    "DIR: a backup back, once its checksums match" },
 };
 
 static void

@@ -824,7 +824,7 @@ db_request_end(struct db *db)
 	return 1;
 }
 
-int
+enum db_status
 db_exec_sql(struct db *db, const char *sql, char *err, size_t errlen)
 {
 	MYSQL_STMT *st = NULL;
@@ -834,7 +834,7 @@ db_exec_sql(struct db *db, const char *sql, char *err, size_t errlen)
 	snprintf(err, errlen, "%s", rc == DB_OK ? "" : db->primary.error);
 	if (st != NULL)
 		mysql_stmt_close(st);
-	return rc == DB_OK ? 0 : -1;
+	return rc;
 }
 
 int

@@ -168,8 +168,11 @@ int db_last_gtid(struct db *db, char *out, size_t n);
 
 /* Prepares and runs one trusted statement text on the primary: for
  * migrations, whose SQL comes from the program's own files, never from a
- * request. Returns 0, or -1 with the server's message in err. */
-int db_exec_sql(struct db *db, const char *sql, char *err, size_t errlen);
+ * request. Returns DB_OK (0), or what went wrong with the server's
+ * message in err (DB_LOCK_TIMEOUT: a lock, a table's metadata lock too,
+ * was not had within lock_wait_timeout). */
+enum db_status db_exec_sql(struct db *db, const char *sql, char *err,
+    size_t errlen);
 
 /* Checks every server now, for /healthz and the status page: a ping or a
  * replica status on the connections there are, reconnecting only as a
