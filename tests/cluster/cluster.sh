@@ -306,7 +306,8 @@ cluster_down() {
 	stop_group 120 "${CLUSTER_DBS[@]}"
 }
 
-# cmd_cluster up|test|down|kill HOST|start HOST|stop DB|start-db DB|
+# cmd_cluster up|test|down|kill HOST|start HOST|stop-db DB|start-db DB|
+# start-db-alone DB (not replicating, to look at its data)|
 # drop A B|heal|promote DB|rejoin DB|lag DB SECONDS
 cmd_cluster() {
 	local sub=${1:-}
@@ -333,6 +334,7 @@ cmd_cluster() {
 		start) cluster_host_start "$1" ;;
 		stop-db) stop_group 120 "$1" ;;
 		start-db) cluster_db_start "$1"; cluster_follow "$1" "$CLUSTER_PRIMARY" slave_pos ;;
+		start-db-alone) cluster_db_start "$1" ;;
 		lag) root_sql "$1" -e "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=$2; START SLAVE" ;;
 		drop) nft_drop "$1" "$2" ;;
 		heal) nft_heal ;;

@@ -1,0 +1,469 @@
+#!/usr/bin/env python3
+"""The faults of ./stack cluster test, each under a bounded load, each
+reported as failed requests and seconds to recover. Standard library only;
+the buyers are tests/bench/booking.py's.
+
+  faults.py SRC VAR URL [FAULT...]
+
+FAULT: host-kill, partition, replica-stop, replica-lag, primary-stop,
+bot-flood (all, in that order, by default). Each prints TAP lines (what
+must hold) and one table row; the table comes last.
+
+The load: 16 visitors, each from its own address (127.0.15.N), read the
+event list, an event and the home page about 10 times a second, half of
+them with a cookie that bypasses nginx's micro-cache (so the programs
+answer); 8 buyers book and confirm a free ticket over and over. Every
+request is bounded (booking.py's REQUEST_TIMEOUT) and every run lasts a
+fixed number of seconds.
+"""
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.parse
+
+SRC = sys.argv[1]
+sys.path.insert(0, os.path.join(SRC, "tests", "bench"))
+import booking  # noqa: E402
+
+VAR, URL = sys.argv[2], sys.argv[3]
+U = urllib.parse.urlsplit(URL)
+HOST, PORT = U.hostname, U.port
+STACK = os.path.join(SRC, "stack")
+VISITORS, BUYERS = 16, 8
+ROWS, RESULTS = [], []
+
+
+def sql(query, server="primary"):
+    out = subprocess.run(
+        ["mariadb", "--no-defaults", "--user=root", "-N", "-B",
+         "--socket=%s/run/%s.sock" % (VAR, server), "tessera", "-e", query],
+        capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise RuntimeError("%s: %s" % (server, out.stderr.strip()))
+    return out.stdout.strip()
+
+
+def stack(*args):
+    """./stack cluster ARGS: a fault or a repair; seconds it took."""
+    t = time.monotonic()
+    subprocess.run([STACK, "cluster"] + list(args), check=True,
+                   stdout=subprocess.DEVNULL, timeout=300,
+                   env=dict(os.environ, STACK_VAR=VAR))
+    return time.monotonic() - t
+
+
+def ok(cond, what):
+    RESULTS.append(bool(cond))
+    print("%sok %d - %s" % ("" if cond else "not ", len(RESULTS), what),
+          flush=True)
+
+
+class Client(booking.Buyer):
+    """booking.py's browser, from a source address of its own."""
+
+    def __init__(self, token, number, source="127.0.0.1"):
+        super().__init__(HOST, PORT, token, number)
+        self.source = source
+
+    async def _request(self, method, path, fields):
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(
+                self.host, self.port, local_addr=(self.source, 0))
+        return await super()._request(method, path, fields)
+
+
+class Log:
+    """Every request: when it ended, what it was, how it went."""
+
+    def __init__(self):
+        self.t0 = time.monotonic()
+        self.rows = []      # (t, kind, status or 0 for no answer, ms)
+
+    def add(self, kind, status, started):
+        now = time.monotonic()
+        self.rows.append((now - self.t0, kind, status,
+                          (now - started) * 1000))
+
+    def now(self):
+        return time.monotonic() - self.t0
+
+
+def failed(status):
+    return status == 0 or status >= 500 or status == 429
+
+
+async def visitor(n, log, pages, deadline, pause=0.1, source=None,
+                  kind="get"):
+    c = Client("cluster-visitor-%d" % n if n % 2 else "", n,
+               source or "127.0.15.%d" % (n + 1))
+    if n % 2 == 0:
+        c.cookies = {}
+    i = 0
+    while time.monotonic() < deadline:
+        path = pages[i % len(pages)]
+        i += 1
+        started = time.monotonic()
+        try:
+            status, _, _ = await c.request("GET", path)
+        except booking.HttpError:
+            status = 0
+        log.add(kind, status, started)
+        if pause:
+            await asyncio.sleep(pause)
+    await c.close()
+
+
+class BookingTally(booking.Tally):
+    """booking.py's tally, which also logs each step's answer in time."""
+
+    def __init__(self, log):
+        super().__init__()
+        self.log = log
+
+    def note(self, step, status, started):
+        super().note(step, status, started)
+        self.log.add(step, status, started)
+
+    def problem(self, what):
+        self.errors[what.split(":")[0]] += 1
+
+
+async def buyer(b, ev, tt, tally, deadline):
+    while time.monotonic() < deadline:
+        try:
+            if b.csrf is None:
+                await booking.get_token(b, ev, tt)
+            await booking.one_booking(b, ev, tt, tally)
+        except booking.HttpError:
+            tally.log.add("book", 0, time.monotonic())
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(0.05)
+
+
+def new_event(title, quota=100000):
+    out = sql("""INSERT INTO events (organizer_id, title, description, venue,
+        city, timezone, starts_at, ends_at, status) SELECT id, '%s', 'Faults.',
+        'Hall', 'Berlin', 'Europe/Berlin', UTC_TIMESTAMP() + INTERVAL 30 DAY,
+        UTC_TIMESTAMP() + INTERVAL 30 DAY + INTERVAL 2 HOUR, 'published'
+        FROM users WHERE email = 'organizer@tessera.test';
+        SET @ev = LAST_INSERT_ID();
+        INSERT INTO ticket_types (event_id, name, price_cents, currency, quota,
+        min_per_order, max_per_order, max_per_account, sort_order)
+        VALUES (@ev, 'Free', 0, 'EUR', %d, 1, 1, 0, 0);
+        SELECT @ev, LAST_INSERT_ID()""" % (title, quota))
+    ev, tt = out.split()
+    return int(ev), int(tt)
+
+
+def buyer_tokens(tag, n):
+    sql("""INSERT IGNORE INTO users (email, display_name, password_hash,
+        email_verified_at) SELECT CONCAT('%s-', s.seq, '@cluster.test'),
+        CONCAT('Buyer ', s.seq), u.password_hash, UTC_TIMESTAMP()
+        FROM seq_1_to_%d s JOIN users u ON u.email = 'alice@tessera.test'"""
+        % (tag, n))
+    ids = sql("SELECT id FROM users WHERE email LIKE '%s-%%@cluster.test' "
+              "ORDER BY id" % tag)
+    path = os.path.join(VAR, "%s.tokens" % tag)
+    made = subprocess.run([sys.executable, os.path.join(
+        SRC, "tests", "bench", "booking.py"), "sessions", "tessera", path],
+        input=ids + "\n", capture_output=True, text=True, check=True)
+    sql(made.stdout)
+    with open(path) as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+def seats_consistent(tt):
+    """The oversell check of ./stack bench: the type's counters against
+    a recount of its live orders' lines and tickets."""
+    row = sql("""SELECT t.quota, t.sold, t.held,
+        (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l JOIN orders o
+         ON o.id = l.order_id WHERE l.ticket_type_id = t.id
+         AND o.status IN ('held', 'pending_payment')),
+        (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l JOIN orders o
+         ON o.id = l.order_id WHERE l.ticket_type_id = t.id
+         AND o.status = 'paid'),
+        (SELECT COUNT(*) FROM tickets k JOIN orders o ON o.id = k.order_id
+         WHERE k.ticket_type_id = t.id
+         AND o.status IN ('held', 'pending_payment', 'paid'))
+        FROM ticket_types t WHERE t.id = %d""" % tt)
+    quota, sold, held, lheld, lpaid, tickets = map(int, row.split())
+    return (sold == lpaid and held == lheld and sold + held == tickets
+            and sold + held <= quota), row
+
+
+async def run_load(seconds, actions, pages, ev, tt, tokens, extra=()):
+    """The load for SECONDS; ACTIONS are (at second, function) run in a
+    thread meanwhile. Returns the log and what each action returned."""
+    log = Log()
+    deadline = time.monotonic() + seconds
+    tally = BookingTally(log)
+    buyers = [Client(t, i + 1) for i, t in enumerate(tokens)]
+    tasks = [asyncio.ensure_future(visitor(i, log, pages, deadline))
+             for i in range(VISITORS)]
+    tasks += [asyncio.ensure_future(buyer(b, ev, tt, tally, deadline))
+              for b in buyers]
+    tasks += [asyncio.ensure_future(x(log, deadline)) for x in extra]
+    done = {}
+    for at, name, fn in actions:
+        await asyncio.sleep(max(0, at - log.now()))
+        done[name] = (log.now(), await asyncio.get_running_loop()
+                      .run_in_executor(None, fn))
+    await asyncio.wait_for(asyncio.gather(*tasks),
+                           seconds + booking.REQUEST_TIMEOUT + 10)
+    for b in buyers:
+        await b.close()
+    return log, tally, done
+
+
+def summary(log, since, kinds=("get",)):
+    rows = [r for r in log.rows if r[1] in kinds]
+    bad = [r for r in rows if failed(r[2])]
+    after = [r[0] for r in bad if r[0] >= since]
+    recover = (max(after) - since) if after else 0.0
+    return len(rows), len(bad), recover
+
+
+def row(name, gets, bad, recover, bookings, note):
+    pct = 100.0 * bad / gets if gets else 0.0
+    ROWS.append("| %s | %d of %d (%.2f %%) | %.1f s | %s | %s |"
+                % (name, bad, gets, pct, recover, bookings, note))
+
+
+def booking_words(tally):
+    s = tally.statuses
+    answered = sum(n for (step, st), n in s.items() if step == "book")
+    e503 = sum(n for (step, st), n in s.items() if st == 503)
+    return "%d confirmed, %d holds asked, %d answered 503" % (
+        tally.confirmed, answered, e503)
+
+
+def pages_for(ev):
+    return ["/events", "/events/%d" % ev, "/"]
+
+
+def fault_host_kill(ev, tt, tokens):
+    log, tally, done = asyncio.run(run_load(
+        14, [(3, "kill", lambda: stack("kill", "host1"))],
+        pages_for(ev), ev, tt, tokens))
+    t_kill = done["kill"][0]
+    gets, bad, recover = summary(log, t_kill)
+    ok(gets and bad <= gets / 1000, "host1 killed: failed GETs %d of %d "
+       "(at most 0.1 %%)" % (bad, gets))
+    odd = {st for (step, st) in tally.statuses if st not in (200, 303, 503)}
+    ok(not odd, "every booking step was answered, completed or 503 "
+       "(others: %s)" % sorted(odd))
+    good, counts = seats_consistent(tt)
+    ok(good, "no booking half-written: counters match the orders (%s)"
+       % counts)
+    host2 = sum(1 for r in log.rows if r[0] > t_kill + 1 and not failed(r[2]))
+    ok(host2 > 0, "the front served on from host2 (%d answers after)" % host2)
+    row("app host killed (SIGKILL to host1's process groups)", gets, bad,
+        recover, booking_words(tally), "nginx max_fails=1, GETs retried "
+        "on host2")
+    stack("start", "host1")
+
+
+def fault_partition(ev, tt, tokens):
+    log, tally, done = asyncio.run(run_load(
+        16, [(3, "drop", lambda: stack("drop", "front", "host1")),
+             (10, "heal", lambda: stack("heal"))],
+        pages_for(ev), ev, tt, tokens))
+    gets, bad, recover = summary(log, done["drop"][0])
+    ok(bad <= gets / 1000, "front and host1 cut apart by nft: failed GETs "
+       "%d of %d (at most 0.1 %%)" % (bad, gets))
+    good, counts = seats_consistent(tt)
+    ok(good, "no booking half-written across the cut (%s)" % counts)
+    row("front cut from host1 (nft drop, 7 s)", gets, bad, recover,
+        booking_words(tally), "connect timeout 1 s, then host2")
+
+
+def left_on_page(body):
+    m = re.search(r"(\d+) left", body)
+    return int(m.group(1)) if m else None
+
+
+def fault_replica(ev, tt, tokens):
+    log, tally, done = asyncio.run(run_load(
+        14, [(3, "stop", lambda: stack("stop-db", "db2")),
+             (9, "start", lambda: stack("start-db", "db2"))],
+        pages_for(ev), ev, tt, tokens))
+    gets, bad, recover = summary(log, done["stop"][0])
+    ok(bad <= gets / 1000, "replica db2 stopped: failed GETs %d of %d"
+       % (bad, gets))
+    row("replica db2 stopped for 6 s, then started", gets, bad, recover,
+        booking_words(tally), "reads moved to db3 and the primary")
+
+
+def fault_replica_lag(ev, tt, tokens):
+    """db3 applies 30 s late. Bookings go on; visitors check each event
+    page they read against the primary's count at the same moment."""
+    stale = []
+
+    async def checker(log, deadline):
+        c = Client("cluster-checker", 99, "127.0.16.1")
+        while time.monotonic() < deadline:
+            before = await asyncio.get_running_loop().run_in_executor(
+                None, sql, "SELECT quota - sold - held FROM ticket_types "
+                "WHERE id = %d" % tt)
+            started = time.monotonic()
+            try:
+                status, _, body = await c.request("GET", "/events/%d" % ev)
+            except booking.HttpError:
+                status, body = 0, ""
+            log.add("check", status, started)
+            after = await asyncio.get_running_loop().run_in_executor(
+                None, sql, "SELECT quota - sold - held FROM ticket_types "
+                "WHERE id = %d" % tt)
+            shown = left_on_page(body)
+            if log.now() > 8 and shown is not None and not (
+                    int(after) <= shown <= int(before)):
+                stale.append((shown, before, after))
+            await asyncio.sleep(0.2)
+        await c.close()
+
+    stack("lag", "db3", "30")
+    log, tally, done = asyncio.run(run_load(
+        20, [], pages_for(ev), ev, tt, tokens, extra=(checker,)))
+    stack("lag", "db3", "0")
+    gets, bad, recover = summary(log, 0)
+    checks = sum(1 for r in log.rows if r[1] == "check")
+    ok(not stale, "db3 30 s behind: %d of %d event pages checked showed "
+       "stale seats after 8 s %s" % (len(stale), checks, stale[:3]))
+    row("replica db3 lagging 30 s (MASTER_DELAY)", gets, bad, recover,
+        booking_words(tally), "%d of %d event pages stale after the lag "
+        "limit (5 s)" % (len(stale), checks))
+
+
+def counts(server, limits=None):
+    """Paid orders, tickets and outbox rows (up to the given ids): count
+    and checksum each."""
+    q = []
+    for table, where, key in (("orders", "status = 'paid'", "code"),
+                              ("tickets", "1", "code"),
+                              ("outbox", "1", "topic")):
+        lim = "" if limits is None else " AND id <= %d" % limits[table]
+        q.append("SELECT '%s', COALESCE(MAX(id), 0), COUNT(*), "
+                 "COALESCE(SUM(CRC32(CONCAT(id, %s))), 0) FROM %s WHERE %s%s"
+                 % (table, key, table, where, lim))
+    out = {}
+    for line in sql(" UNION ALL ".join(q), server).splitlines():
+        table, top, n, crc = line.split("\t")
+        out[table] = (int(top), int(n), int(crc))
+    return out
+
+
+def fault_primary(ev, tt, tokens):
+    notice = {}
+
+    def probe():
+        c = subprocess.run(["curl", "-s", "--interface", "127.0.16.2",
+                            "-H", "Cookie: tessera_session=probe",
+                            URL + "/events/%d" % ev], capture_output=True,
+                           text=True, timeout=30)
+        notice["page"] = "Booking is paused for a moment" in c.stdout
+        c = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w",
+                            "%{http_code}", "--interface", "127.0.16.2",
+                            "-d", "email=alice%40tessera.test&password=x",
+                            URL + "/login"], capture_output=True, text=True,
+                           timeout=30)
+        notice["login"] = c.stdout
+        return 0
+
+    def stop():
+        return stack("stop-db", "db1")
+
+    log, tally, done = asyncio.run(run_load(
+        30, [(3, "stop", stop), (6, "probe", probe),
+             (8, "promote", lambda: stack("promote", "db2"))],
+        pages_for(ev), ev, tt, tokens))
+    t_stop = done["stop"][0]
+    gets, bad, recover = summary(log, t_stop)
+    ok(notice.get("page"), "primary stopped: an event page says "
+       "\"Booking is paused for a moment\"")
+    ok(notice.get("login") == "503", "... sign-in answers 503 (got %s)"
+       % notice.get("login"))
+    writes = [r[0] for r in log.rows if r[1] == "confirm" and r[2] == 303
+              and r[0] > done["promote"][0]]
+    resumed = (min(writes) - t_stop) if writes else None
+    ok(resumed is not None and min(writes) - done["promote"][0] <= 30,
+       "writes resumed %s s after the stop (promote took %.1f s)"
+       % ("%.1f" % resumed if resumed is not None else "never",
+          done["promote"][1]))
+    ok(bad <= gets / 1000, "failed GETs %d of %d while the primary was "
+       "replaced" % (bad, gets))
+    # The old primary's own data, before it follows anyone: everything it
+    # committed must be on the new primary.
+    stack("start-db-alone", "db1")
+    old = counts("db1")
+    new = counts("db2", {t: v[0] for t, v in old.items()})
+    ok(old == new, "no paid order, ticket or outbox row lost: old primary "
+       "%s, new primary %s" % (old, new))
+    stack("rejoin", "db1")
+    ok(sql("SELECT @@read_only", "db1") == "1", "the old primary rejoined "
+       "as a read-only replica of db2")
+    good, c = seats_consistent(tt)
+    ok(good, "seats consistent after the switch (%s)" % c)
+    row("primary db1 stopped, db2 promoted, db1 rejoined", gets, bad,
+        recover, booking_words(tally), "writes resumed %s s after the "
+        "stop; promote %.1f s" % ("%.1f" % resumed if resumed else "-",
+                                  done["promote"][1]))
+
+
+def fault_bot_flood(ev, tt, tokens):
+    async def bots(log, deadline):
+        await asyncio.gather(*(visitor(
+            100 + i, log, ["/events?bot=%d" % i], deadline, pause=0,
+            source="127.0.14.%d" % (1 + i % 3), kind="bot")
+            for i in range(48)))
+
+    log, tally, done = asyncio.run(run_load(
+        12, [], pages_for(ev), ev, tt, tokens, extra=(bots,)))
+    real = sorted(r[3] for r in log.rows if r[1] == "get" and r[0] > 2)
+    p99 = real[int(len(real) * 0.99)] if real else 0
+    gets, bad, _ = summary(log, 0)
+    nbots = sum(1 for r in log.rows if r[1] == "bot")
+    refused = sum(1 for r in log.rows if r[1] == "bot" and r[2] == 429)
+    ok(p99 < 100, "bot flood from 3 addresses (48 connections): the "
+       "visitors' p99 %.1f ms (under 100)" % p99)
+    ok(bad == 0, "no visitor refused (%d failed of %d)" % (bad, gets))
+    row("bot flood: 3 addresses, 48 connections, no pause", gets, bad, 0.0,
+        booking_words(tally), "visitors' p99 %.1f ms; %d of %d bot "
+        "requests answered 429" % (p99, refused, nbots))
+
+
+FAULTS = {
+    "host-kill": fault_host_kill,
+    "partition": fault_partition,
+    "replica-stop": fault_replica,
+    "replica-lag": fault_replica_lag,
+    "primary-stop": fault_primary,
+    "bot-flood": fault_bot_flood,
+}
+
+
+def main():
+    names = sys.argv[4:] or list(FAULTS)
+    for n in names:
+        if n not in FAULTS:
+            print("faults.py: no fault %s (%s)" % (n, ", ".join(FAULTS)),
+                  file=sys.stderr)
+            return 2
+    tokens = buyer_tokens("cluster-buyer", BUYERS)
+    for n in names:
+        ev, tt = new_event("Cluster: %s" % n)
+        print("# %s" % n, flush=True)
+        FAULTS[n](ev, tt, tokens)
+    print("1..%d" % len(RESULTS))
+    print()
+    print("| fault | failed GETs | recovered after | bookings | notes |")
+    print("|---|---|---|---|---|")
+    print("\n".join(ROWS))
+    return 0 if all(RESULTS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
