@@ -227,10 +227,12 @@ def summary(log, since, kinds=("get",)):
     return len(rows), len(bad), recover
 
 
-def row(name, gets, bad, recover, bookings, note):
+def row(name, gets, bad, recover, bookings, note, log):
     pct = 100.0 * bad / gets if gets else 0.0
-    ROWS.append("| %s | %d of %d (%.2f %%) | %.1f s | %s | %s |"
-                % (name, bad, gets, pct, recover, bookings, note))
+    ms = sorted(r[3] for r in log.rows if r[1] == "get")
+    p99 = ms[int(len(ms) * 0.99)] if ms else 0
+    ROWS.append("| %s | %d of %d (%.2f %%) | %.1f s | %.0f ms | %s | %s |"
+                % (name, bad, gets, pct, recover, p99, bookings, note))
 
 
 def booking_words(tally):
@@ -263,7 +265,7 @@ def fault_host_kill(ev, tt, tokens):
     ok(host2 > 0, "the front served on from host2 (%d answers after)" % host2)
     row("app host killed (SIGKILL to host1's process groups)", gets, bad,
         recover, booking_words(tally), "nginx max_fails=1, GETs retried "
-        "on host2")
+        "on host2", log)
     stack("start", "host1")
 
 
@@ -278,7 +280,7 @@ def fault_partition(ev, tt, tokens):
     good, counts = seats_consistent(tt)
     ok(good, "no booking half-written across the cut (%s)" % counts)
     row("front cut from host1 (nft drop, 7 s)", gets, bad, recover,
-        booking_words(tally), "connect timeout 1 s, then host2")
+        booking_words(tally), "connect timeout 1 s, then host2", log)
 
 
 def left_on_page(body):
@@ -297,33 +299,36 @@ def fault_replica(ev, tt, tokens):
        % (name, bad, gets))
     row("replica %s stopped for 6 s, then started" % name, gets, bad,
         recover, booking_words(tally), "reads moved to the other replica "
-        "and the primary")
+        "and the primary", log)
 
 
 def fault_replica_lag(ev, tt, tokens):
-    """A replica applies 30 s late. Bookings go on; visitors check each event
-    page they read against the primary's count at the same moment."""
-    stale = []
+    """A replica applies 30 s late. Bookings go on; a checker reads the
+    event page and the primary's count of seats left in turn: a page is
+    as old as the first moment the primary had fewer seats left than it
+    shows. The lagging replica would make pages about 30 s old; the other
+    one, a fraction of a second (replication is asynchronous)."""
+    ages = []
 
     async def checker(log, deadline):
         c = Client("cluster-checker", 99, "127.0.16.1")
+        history = []        # (second, seats left on the primary)
+        loop = asyncio.get_running_loop()
         while time.monotonic() < deadline:
-            before = await asyncio.get_running_loop().run_in_executor(
-                None, sql, "SELECT quota - sold - held FROM ticket_types "
-                "WHERE id = %d" % tt)
+            left = int(await loop.run_in_executor(None, sql, (
+                "SELECT quota - sold - held FROM ticket_types WHERE id = %d"
+                % tt)))
+            history.append((log.now(), left))
             started = time.monotonic()
             try:
                 status, _, body = await c.request("GET", "/events/%d" % ev)
             except booking.HttpError:
                 status, body = 0, ""
             log.add("check", status, started)
-            after = await asyncio.get_running_loop().run_in_executor(
-                None, sql, "SELECT quota - sold - held FROM ticket_types "
-                "WHERE id = %d" % tt)
             shown = left_on_page(body)
-            if log.now() > 8 and shown is not None and not (
-                    int(after) <= shown <= int(before)):
-                stale.append((shown, before, after))
+            if shown is not None and log.now() > 8:
+                fewer = [t for t, n in history if n < shown]
+                ages.append(log.now() - fewer[0] if fewer else 0.0)
             await asyncio.sleep(0.2)
         await c.close()
 
@@ -333,12 +338,13 @@ def fault_replica_lag(ev, tt, tokens):
         20, [], pages_for(ev), ev, tt, tokens, extra=(checker,)))
     stack("lag", name, "0")
     gets, bad, recover = summary(log, 0)
-    checks = sum(1 for r in log.rows if r[1] == "check")
-    ok(not stale, "%s 30 s behind: %d of %d event pages checked showed "
-       "stale seats after 8 s %s" % (name, len(stale), checks, stale[:3]))
+    oldest = max(ages) if ages else -1
+    ok(ages and oldest <= 6, "%s 30 s behind: the oldest of %d event pages "
+       "read after 8 s showed the seats of %.1f s before (at most the lag "
+       "limit, 5 s, and the 1 s between checks)" % (name, len(ages), oldest))
     row("replica %s lagging 30 s (MASTER_DELAY)" % name, gets, bad, recover,
-        booking_words(tally), "%d of %d event pages stale after the lag "
-        "limit (5 s)" % (len(stale), checks))
+        booking_words(tally), "event pages at most %.1f s old: reads left "
+        "the lagging replica" % oldest, log)
 
 
 def counts(server, limits=None):
@@ -434,29 +440,41 @@ def fault_primary(ev, tt, tokens):
         % (old_name, new_name, old_name), gets,
         bad, resumed if resumed is not None else -1, booking_words(tally),
         "recovered = writes again after promote began; pages read-only "
-        "with the notice meanwhile")
+        "with the notice meanwhile", log)
+
+
+async def bots(seconds):
+    """The flood, in a process of its own so that its busy loop does not
+    delay the visitors' measurements: 48 connections from 3 addresses,
+    each asking for a page as soon as the last one came back."""
+    log = Log()
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*(visitor(
+        100 + i, log, ["/events?bot=%d" % i], deadline, pause=0,
+        source="127.0.14.%d" % (1 + i % 3), kind="bot") for i in range(48)))
+    refused = sum(1 for r in log.rows if r[2] == 429)
+    print("%d %d" % (len(log.rows), refused))
 
 
 def fault_bot_flood(ev, tt, tokens):
-    async def bots(log, deadline):
-        await asyncio.gather(*(visitor(
-            100 + i, log, ["/events?bot=%d" % i], deadline, pause=0,
-            source="127.0.14.%d" % (1 + i % 3), kind="bot")
-            for i in range(48)))
-
+    flood = subprocess.Popen([sys.executable, __file__, SRC, VAR, URL,
+                              "--bots", "10"], stdout=subprocess.PIPE,
+                             text=True)
     log, tally, done = asyncio.run(run_load(
-        12, [], pages_for(ev), ev, tt, tokens, extra=(bots,)))
-    real = sorted(r[3] for r in log.rows if r[1] == "get" and r[0] > 2)
+        12, [], pages_for(ev), ev, tt, tokens))
+    out, _ = flood.communicate(timeout=120)
+    nbots, refused = map(int, out.split())
+    real = sorted(r[3] for r in log.rows if r[1] == "get" and 1 < r[0] < 11)
     p99 = real[int(len(real) * 0.99)] if real else 0
     gets, bad, _ = summary(log, 0)
-    nbots = sum(1 for r in log.rows if r[1] == "bot")
-    refused = sum(1 for r in log.rows if r[1] == "bot" and r[2] == 429)
     ok(p99 < 100, "bot flood from 3 addresses (48 connections): the "
        "visitors' p99 %.1f ms (under 100)" % p99)
     ok(bad == 0, "no visitor refused (%d failed of %d)" % (bad, gets))
+    ok(refused > nbots / 2, "nginx answered most of the flood 429 itself "
+       "(%d of %d)" % (refused, nbots))
     row("bot flood: 3 addresses, 48 connections, no pause", gets, bad, 0.0,
         booking_words(tally), "visitors' p99 %.1f ms; %d of %d bot "
-        "requests answered 429" % (p99, refused, nbots))
+        "requests answered 429" % (p99, refused, nbots), log)
 
 
 FAULTS = {
@@ -470,6 +488,9 @@ FAULTS = {
 
 
 def main():
+    if sys.argv[4:5] == ["--bots"]:
+        asyncio.run(bots(float(sys.argv[5])))
+        return 0
     names = sys.argv[4:] or list(FAULTS)
     for n in names:
         if n not in FAULTS:
@@ -483,8 +504,9 @@ def main():
         FAULTS[n](ev, tt, tokens)
     print("1..%d" % len(RESULTS))
     print()
-    print("| fault | failed GETs | recovered after | bookings | notes |")
-    print("|---|---|---|---|---|")
+    print("| fault | failed GETs | recovered after | visitors' p99 | "
+          "bookings | notes |")
+    print("|---|---|---|---|---|---|")
     print("\n".join(ROWS))
     return 0 if all(RESULTS) else 1
 
