@@ -42,7 +42,8 @@ cluster_set_stack() {
 	for n in "${CLUSTER_HOSTS[@]}"; do
 		for p in "${SERVERS[@]}"; do PROC_NAME[$n-$p]=tessera-$p; done
 	done
-	PROC_NAME[front]=nginx
+	PROC_NAME[front]=nginx PROC_NAME[relay]=smtp_relay.py
+	SMTP_PORT=$((12525 + off))
 }
 
 cluster_url() { echo "http://${CLUSTER_ADDR[front]}:$HTTP_PORT"; }
@@ -152,8 +153,8 @@ cluster_host_start() {
 		START_ID=$host-$p START_DB_PRIMARY=$(db_addr "$CLUSTER_PRIMARY") \
 		START_DB_REPLICAS=$(IFS=,; echo "${replicas[*]}") \
 		START_LISTEN=$addr:${CLUSTER_PORT[$p]:-0} \
-		START_ENV="TESSERA_DB_TLS=off FCGI_WEB_SERVER_ADDRS=${CLUSTER_ADDR[front]} TESSERA_BASE_URL=$(cluster_url)" \
-		    start_program "$p"
+		START_ENV="TESSERA_DB_TLS=off FCGI_WEB_SERVER_ADDRS=${CLUSTER_ADDR[front]} TESSERA_BASE_URL=$(cluster_url) TESSERA_SMTP_CA=$VAR/tls/ca.pem" \
+		STACK_SMTP_URL=smtp://127.0.0.1:$SMTP_PORT start_program "$p"
 	done
 	for p in "${SERVICES[@]}"; do
 		[[ ${PROG_DEPLOY[$p]} == yes ]] || continue
@@ -181,6 +182,16 @@ cluster_host_kill() {
 		if pid=$(cat "$RUN/$name.pid" 2>/dev/null); then wait_gone "$pid" 10 || true; fi
 		rm -f "$RUN/$name.pid"
 	done
+}
+
+# cluster_relay_start: the mail relay every worker sends to
+# (tests/cluster/smtp_relay.py, STARTTLS with the stack's test
+# certificate for 127.0.0.1); what it receives goes to <var>/relay.
+cluster_relay_start() {
+	if pid_of relay >/dev/null; then return 0; fi
+	start_bg relay "$LOG/relay.log" python3 "$SRC/tests/cluster/smtp_relay.py" \
+	    "$SMTP_PORT" "$VAR/tls/server.pem" "$VAR/tls/server-key.pem" "$VAR/relay"
+	wait_ready relay 10 "$LOG/relay.log" port_open 127.0.0.1 "$SMTP_PORT"
 }
 
 # ---------------------------------------------------------------- front
@@ -290,6 +301,8 @@ cluster_up() {
 	prepare_dirs
 	ensure_secrets
 	write_stack_env
+	db_tls_certs
+	cluster_relay_start
 	cluster_databases
 	for h in "${CLUSTER_HOSTS[@]}"; do cluster_host_start "$h"; done
 	cluster_nginx
@@ -304,10 +317,11 @@ cluster_down() {
 	stop_group 10 front
 	stop_group 30 "${names[@]:1}"
 	stop_group 120 "${CLUSTER_DBS[@]}"
+	stop_group 10 relay
 }
 
 # cmd_cluster up|test|down|kill HOST|start HOST|stop-db DB|start-db DB|
-# start-db-alone DB (not replicating, to look at its data)|
+# start-db-alone DB (not replicating, to look at its data)|relay-stop|relay-start|
 # drop A B|heal|promote DB|rejoin DB|lag DB SECONDS
 cmd_cluster() {
 	local sub=${1:-}
@@ -338,6 +352,8 @@ cmd_cluster() {
 		lag) root_sql "$1" -e "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=$2; START SLAVE" ;;
 		drop) nft_drop "$1" "$2" ;;
 		heal) nft_heal ;;
+		relay-stop) stop_group 10 relay ;;
+		relay-start) cluster_relay_start ;;
 		promote) cluster_promote "$1" ;;
 		rejoin) cluster_rejoin "$1" ;;
 		*) usage 2 ;;

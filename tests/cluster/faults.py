@@ -6,7 +6,7 @@ the buyers are tests/bench/booking.py's.
   faults.py SRC VAR URL [FAULT...]
 
 FAULT: host-kill, partition, replica-stop, replica-lag, primary-stop,
-bot-flood (all, in that order, by default). Each prints TAP lines (what
+mail-relay, bot-flood (all, in that order, by default). Each prints TAP lines (what
 must hold) and one table row; the table comes last.
 
 The load: 16 visitors, each from its own address (127.0.15.N), read the
@@ -443,6 +443,51 @@ def fault_primary(ev, tt, tokens):
         "with the notice meanwhile", log)
 
 
+def relay_messages():
+    """Message-IDs of every mail the relay has received, as a list."""
+    ids = []
+    folder = os.path.join(VAR, "relay")
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        if name.endswith(".eml"):
+            with open(os.path.join(folder, name), "rb") as f:
+                m = re.search(rb"^Message-ID: *(<[^>]+>)", f.read(), re.M | re.I)
+            ids.append(m.group(1).decode() if m else name)
+    return ids
+
+
+def fault_mail(ev, tt, tokens):
+    """The relay down for 7 s while bookings queue their confirmation
+    mails; then every mail must arrive once, however often it was tried."""
+    mark = int(sql("SELECT COALESCE(MAX(id), 0) FROM outbox"))
+    log, tally, done = asyncio.run(run_load(
+        12, [(2, "stop", lambda: stack("relay-stop")),
+             (9, "start", lambda: stack("relay-start"))],
+        pages_for(ev), ev, tt, tokens))
+    t_up = time.monotonic()
+    pending = "SELECT COUNT(*) FROM outbox WHERE id > %d AND processed_at " \
+        "IS NULL" % mark
+    deadline = t_up + 180
+    while int(sql(pending)) > 0 and time.monotonic() < deadline:
+        time.sleep(1)
+    caught_up = time.monotonic() - t_up
+    left = int(sql(pending))
+    retried = int(sql("SELECT COUNT(*) FROM outbox WHERE id > %d AND topic "
+                      "= 'mail' AND attempts > 1" % mark))
+    mails = int(sql("SELECT COUNT(*) FROM outbox WHERE topic = 'mail' AND "
+                    "processed_at IS NOT NULL"))
+    got = relay_messages()
+    ok(left == 0, "relay down 7 s: every outbox row of the run processed "
+       "%.0f s after it came back (%d left)" % (caught_up, left))
+    ok(retried > 0, "... %d mails had to be tried again" % retried)
+    ok(len(got) == len(set(got)) == mails, "every mail delivered exactly "
+       "once: %d messages, %d different, %d mail rows sent"
+       % (len(got), len(set(got)), mails))
+    row("mail relay down for 7 s", *summary(log, done["stop"][0]),
+        booking_words(tally), "all mail delivered once, %.0f s after the "
+        "relay was back (retry after 30 s); %d mails retried"
+        % (caught_up, retried), log)
+
+
 async def bots(seconds):
     """The flood, in a process of its own so that its busy loop does not
     delay the visitors' measurements: 48 connections from 3 addresses,
@@ -483,6 +528,7 @@ FAULTS = {
     "replica-stop": fault_replica,
     "replica-lag": fault_replica_lag,
     "primary-stop": fault_primary,
+    "mail-relay": fault_mail,
     "bot-flood": fault_bot_flood,
 }
 
