@@ -17,8 +17,8 @@
 # reached over TCP without TLS: every address is the loopback of one
 # machine (production between machines keeps TESSERA_DB_TLS=verify).
 #
-# The state of the cluster is var/cluster (STACK_VAR for the other
-# commands); cluster.env there says which server is the primary now.
+# The state of the cluster is var/cluster; cluster.env there says which
+# server is the primary now.
 
 CLUSTER_HOSTS=(host1 host2)
 CLUSTER_DBS=(db1 db2 db3)
@@ -196,7 +196,8 @@ cluster_relay_start() {
 
 # ---------------------------------------------------------------- front
 
-cluster_nginx() {
+# cluster_nginx_conf: <var>/nginx.conf of the front, checked by nginx -t.
+cluster_nginx_conf() {
 	local server p h line
 	write_nginx_conf
 	# The locations are the stack's; the upstreams become the hosts, and
@@ -221,6 +222,10 @@ cluster_nginx() {
 	nginx_cmd -t -q
 	"${NGINX[@]}" </dev/null >>"$LOG/nginx-error.log" 2>&1 ||
 	    fail_with_log "nginx rejected $VAR/nginx.conf" "$LOG/nginx-error.log"
+}
+
+cluster_nginx() {
+	cluster_nginx_conf
 	nginx_cmd
 	start_bg front "$LOG/nginx-error.log" "${NGINX[@]}"
 	wait_ready front 20 "$LOG/nginx-error.log" curl -fsS -o /dev/null "$(cluster_url)/static/unavailable.html"
@@ -320,7 +325,7 @@ cluster_down() {
 	stop_group 10 relay
 }
 
-# cmd_cluster up|test|down|kill HOST|start HOST|stop-db DB|start-db DB|
+# cmd_cluster up|test|down|nginx-test|kill HOST|start HOST|stop-db DB|start-db DB|
 # start-db-alone DB (not replicating, to look at its data)|relay-stop|relay-start|
 # drop A B|heal|promote DB|rejoin DB|lag DB SECONDS
 cmd_cluster() {
@@ -340,6 +345,14 @@ cmd_cluster() {
 		return "$rc"
 		;;
 	down) cluster_down ;;
+	nginx-test)
+		# The front's nginx.conf alone, into STACK_VAR (an e2e test's
+		# scratch folder): nothing is started.
+		VAR=${STACK_VAR:?nginx-test writes into STACK_VAR}
+		set_paths
+		prepare_dirs
+		cluster_nginx_conf
+		;;
 	*)
 		[[ -f $VAR/cluster.env ]] || die "no cluster in $VAR (./stack cluster up)"
 		cluster_state

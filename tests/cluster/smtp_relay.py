@@ -2,7 +2,8 @@
 """An SMTP relay that accepts, for ./stack cluster test's mail fault:
 STARTTLS with the given certificate (the worker refuses plain text),
 then every message into DIR as one file, named by the time it arrived.
-Standard library only; one connection at a time is plenty for a test.
+Standard library only; a thread per connection, as the workers send
+each mail on a connection of its own.
 
   smtp_relay.py PORT CERT KEY DIR
 
@@ -10,9 +11,10 @@ It runs until killed; the fault "relay down" is this process stopped.
 """
 
 import os
-import socket
+import socketserver
 import ssl
 import sys
+import threading
 import time
 
 MAX_MESSAGE = 1 << 20     # a line-at-a-time reader needs a bound
@@ -53,7 +55,8 @@ def serve(conn, tls, outdir):
                 size += len(chunk)
                 if size <= MAX_MESSAGE:
                     body.append(chunk[1:] if chunk.startswith(b"..") else chunk)
-            name = os.path.join(outdir, "%.6f-%d.eml" % (time.time(), os.getpid()))
+            name = os.path.join(outdir, "%.6f-%d.eml" % (
+                time.time(), threading.get_ident()))
             with open(name + ".tmp", "wb") as out:
                 out.write(b"".join(body))
             os.rename(name + ".tmp", name)
@@ -70,19 +73,19 @@ def main():
     os.makedirs(outdir, exist_ok=True)
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(cert, key)
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", port))
-    s.listen(16)
-    while True:
-        conn, _ = s.accept()
-        conn.settimeout(30)
-        try:
-            serve(conn, tls, outdir)
-        except (OSError, ssl.SSLError):
-            pass
-        finally:
-            conn.close()
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self):
+            self.request.settimeout(30)
+            try:
+                serve(self.request, tls, outdir)
+            except (OSError, ssl.SSLError):
+                pass
+
+    socketserver.ThreadingTCPServer.allow_reuse_address = True
+    socketserver.ThreadingTCPServer.daemon_threads = True
+    with socketserver.ThreadingTCPServer(("127.0.0.1", port), Handler) as srv:
+        srv.serve_forever()
 
 
 if __name__ == "__main__":
