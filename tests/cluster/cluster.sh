@@ -316,7 +316,7 @@ cluster_up() {
 }
 
 cluster_down() {
-	local names=(front) h
+	local names=(front) h more
 	for h in "${CLUSTER_HOSTS[@]}"; do read -r -a more <<<"$(host_names "$h")"; names+=("${more[@]}"); done
 	nft_heal
 	stop_group 10 front

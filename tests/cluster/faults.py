@@ -21,6 +21,8 @@ fixed number of seconds.
 import asyncio
 import os
 import re
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -532,6 +534,27 @@ def fault_bot_flood(ev, tt, tokens):
         "requests answered 429" % (p99, refused, nbots), log)
 
 
+def fastcgi_answers(source, host="127.0.11.2", port=9001):
+    """Whether a host's tessera-browse answers a FastCGI GET /healthz sent
+    from the address source."""
+    def record(kind, content):
+        return struct.pack("!BBHHBB", 1, kind, 1, len(content), 0, 0) + content
+    params = b"".join(bytes([len(k), len(v)]) + k + v for k, v in (
+        (b"REQUEST_METHOD", b"GET"), (b"REQUEST_URI", b"/healthz"),
+        (b"DOCUMENT_URI", b"/healthz"), (b"QUERY_STRING", b""),
+        (b"REMOTE_ADDR", b"127.0.0.1"), (b"HTTP_HOST", b"cluster")))
+    with socket.socket() as s:
+        s.bind((source, 0))
+        s.settimeout(5)
+        s.connect((host, port))
+        s.sendall(record(1, struct.pack("!HB5x", 1, 0)) + record(4, params) +
+                  record(4, b"") + record(5, b""))
+        try:
+            return len(s.recv(100)) > 0
+        except OSError:
+            return False
+
+
 FAULTS = {
     "host-kill": fault_host_kill,
     "partition": fault_partition,
@@ -554,6 +577,9 @@ def main():
                   file=sys.stderr)
             return 2
     tokens = buyer_tokens("cluster-buyer", BUYERS)
+    ok(fastcgi_answers("127.0.10.1") and not fastcgi_answers("127.0.0.1"),
+       "a host's FastCGI port answers the front's address and no other "
+       "(FCGI_WEB_SERVER_ADDRS)")
     for n in names:
         ev, tt = new_event("Cluster: %s" % n)
         print("# %s" % n, flush=True)
