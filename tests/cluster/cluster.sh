@@ -155,6 +155,8 @@ cluster_host_start() {
 		START_LISTEN=$addr:${CLUSTER_PORT[$p]:-0} \
 		START_ENV="TESSERA_DB_TLS=off FCGI_WEB_SERVER_ADDRS=${CLUSTER_ADDR[front]} TESSERA_BASE_URL=$(cluster_url) TESSERA_SMTP_CA=$VAR/tls/ca.pem" \
 		STACK_SMTP_URL=smtp://127.0.0.1:$SMTP_PORT start_program "$p"
+		# A host killed on purpose is no news: no job report of it.
+		disown "$!"
 	done
 	for p in "${SERVICES[@]}"; do
 		[[ ${PROG_DEPLOY[$p]} == yes ]] || continue

@@ -29,6 +29,7 @@ import time
 import urllib.parse
 
 SRC = sys.argv[1]
+sys.dont_write_bytecode = True      # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(SRC, "tests", "bench"))
 import booking  # noqa: E402
 
