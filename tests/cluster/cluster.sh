@@ -13,9 +13,9 @@
 #                     (replicas by GTID); port 3306 each
 #
 # Nothing listens outside 127.0.0.0/8. The hosts share this machine's
-# media folder, as real ones would share a mount. The databases are
-# reached over TCP without TLS: every address is the loopback of one
-# machine (production between machines keeps TESSERA_DB_TLS=verify).
+# media folder, as real ones would share a mount. The programs and the
+# replicas reach the databases over TCP with TLS, each server's
+# certificate checked against the stack's test CA, as between machines.
 #
 # The state of the cluster is var/cluster; cluster.env there says which
 # server is the primary now.
@@ -65,6 +65,21 @@ cluster_write_state() {
 
 db_addr() { echo "${CLUSTER_ADDR[$1]}:$CLUSTER_DB_PORT"; }
 
+# cluster_tls_certs: the stack's test CA (db_tls_certs) and a certificate
+# it signed for the three database addresses, made once.
+cluster_tls_certs() {
+	local dir=$VAR/tls san="" n
+	db_tls_certs
+	[[ -f $dir/cluster-db.pem ]] && return 0
+	for n in "${CLUSTER_DBS[@]}"; do san+="${san:+,}IP:${CLUSTER_ADDR[$n]}"; done
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=tessera cluster databases" \
+	    -keyout "$dir/cluster-db-key.pem" -out "$dir/cluster-db.csr" >/dev/null 2>&1 &&
+	openssl x509 -req -in "$dir/cluster-db.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" \
+	    -CAcreateserial -days 3650 -extfile <(printf 'subjectAltName=%s\n' "$san") \
+	    -out "$dir/cluster-db.pem" >/dev/null 2>&1 ||
+	    die "openssl could not make the cluster's database certificate in $dir"
+}
+
 # ---------------------------------------------------------------- MariaDB
 
 # cluster_db_start NAME: one server on its own address, started read-only
@@ -90,7 +105,8 @@ cluster_db_start() {
 		args+=("$arg")
 	done
 	# Replication does not start by itself: cluster_follow says whom.
-	args+=(--skip-slave-start)
+	args+=(--skip-slave-start --ssl-ca="$VAR/tls/ca.pem"
+		--ssl-cert="$VAR/tls/cluster-db.pem" --ssl-key="$VAR/tls/cluster-db-key.pem")
 	mkdir -p "$VAR/tmp/$name"
 	msg "starting $name ($(db_addr "$name"))"
 	start_bg "$name" "$LOG/mariadb-$name.log" "${args[@]}"
@@ -102,7 +118,7 @@ cluster_db_start() {
 # binlog holds what it committed).
 cluster_follow() {
 	printf '%s\n' "STOP SLAVE;" \
-	    "CHANGE MASTER TO MASTER_HOST='${CLUSTER_ADDR[$2]}', MASTER_PORT=$CLUSTER_DB_PORT, MASTER_USER='tessera_repl', MASTER_PASSWORD='$REPL_PASSWORD', MASTER_USE_GTID=$3, MASTER_CONNECT_RETRY=1;" \
+	    "CHANGE MASTER TO MASTER_HOST='${CLUSTER_ADDR[$2]}', MASTER_PORT=$CLUSTER_DB_PORT, MASTER_USER='tessera_repl', MASTER_PASSWORD='$REPL_PASSWORD', MASTER_USE_GTID=$3, MASTER_CONNECT_RETRY=1, MASTER_SSL=1, MASTER_SSL_CA='$VAR/tls/ca.pem', MASTER_SSL_VERIFY_SERVER_CERT=1;" \
 	    "SET GLOBAL read_only = 1;" "START SLAVE;" |
 	    root_sql "$1" || die "$1 cannot follow $2"
 }
@@ -153,7 +169,7 @@ cluster_host_start() {
 		START_ID=$host-$p START_DB_PRIMARY=$(db_addr "$CLUSTER_PRIMARY") \
 		START_DB_REPLICAS=$(IFS=,; echo "${replicas[*]}") \
 		START_LISTEN=$addr:${CLUSTER_PORT[$p]:-0} \
-		START_ENV="TESSERA_DB_TLS=off FCGI_WEB_SERVER_ADDRS=${CLUSTER_ADDR[front]} TESSERA_BASE_URL=$(cluster_url) TESSERA_SMTP_CA=$VAR/tls/ca.pem" \
+		START_ENV="TESSERA_DB_TLS=verify TESSERA_DB_TLS_CA=$VAR/tls/ca.pem FCGI_WEB_SERVER_ADDRS=${CLUSTER_ADDR[front]} TESSERA_BASE_URL=$(cluster_url) TESSERA_SMTP_CA=$VAR/tls/ca.pem" \
 		STACK_SMTP_URL=smtp://127.0.0.1:$SMTP_PORT start_program "$p"
 		# A host killed on purpose is no news: no job report of it.
 		disown "$!"
@@ -308,7 +324,7 @@ cluster_up() {
 	prepare_dirs
 	ensure_secrets
 	write_stack_env
-	db_tls_certs
+	cluster_tls_certs
 	cluster_relay_start
 	cluster_databases
 	for h in "${CLUSTER_HOSTS[@]}"; do cluster_host_start "$h"; done
