@@ -232,6 +232,7 @@ config_load(struct config *cfg, char *err, size_t errlen)
 	cfg->smtp_url = env_or("TESSERA_SMTP_URL", NULL);
 	cfg->smtp_user = env_or("TESSERA_SMTP_USER", NULL);
 	cfg->smtp_password = env_or("TESSERA_SMTP_PASSWORD", NULL);
+	cfg->smtp_ca = env_or("TESSERA_SMTP_CA", NULL);
 	cfg->mail_from = env_or("TESSERA_MAIL_FROM",
 	    "Tessera <no-reply@tessera.test>");
 	cfg->mail_dir = env_or("TESSERA_MAIL_DIR", NULL);

@@ -67,6 +67,9 @@ struct config {
 	                             * smtps://host:465; NULL: no relay */
 	const char *smtp_user;      /* TESSERA_SMTP_USER */
 	const char *smtp_password;  /* TESSERA_SMTP_PASSWORD */
+	const char *smtp_ca;        /* TESSERA_SMTP_CA: the CAs that check
+	                             * the relay's certificate; NULL: the
+	                             * system's */
 	const char *mail_from;      /* TESSERA_MAIL_FROM */
 	const char *mail_dir;       /* TESSERA_MAIL_DIR */
 	int hold_minutes;           /* TESSERA_HOLD_MINUTES: how long a hold

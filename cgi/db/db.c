@@ -58,6 +58,7 @@ struct db_conn {
 	int usable;                  /* replica: fresh enough to read */
 	int has_gtid;                /* replica: has applied db->wait_gtid */
 	int gtid_asked;              /* replica: waited for it this request */
+	int down;                    /* the last connect attempt failed */
 	long lag;
 	char error[160];
 };
@@ -222,8 +223,10 @@ conn_connect(struct db *db, struct db_conn *c)
 		mysql_close(c->mysql);
 		c->mysql = NULL;
 		c->retry_after = now + RECONNECT_BACKOFF;
+		c->down = 1;
 		return -1;
 	}
+	c->down = 0;
 	c->error[0] = '\0';
 	c->checked_at = 0;
 	return 0;
@@ -667,6 +670,12 @@ db_query(struct db *db, struct arena *a, enum db_target target,
 	}
 	log_err("%s: no server could run \"%.60s\"", __func__, stmt);
 	return db->last = DB_CONN_LOST;
+}
+
+int
+db_primary_down(const struct db *db)
+{
+	return db->primary.down;
 }
 
 enum db_status

@@ -115,6 +115,12 @@ enum db_status db_exec(struct db *db, const char *stmt,
     const struct db_arg *args, size_t nargs, unsigned long long *affected,
     unsigned long long *insert_id);
 
+/* 1 when this worker's last attempt to connect to the primary failed
+ * (and none has succeeded since): writes cannot be made, reads are served
+ * by the replicas, and pages say so. 0 while the primary answers, and
+ * before anything asked for it. */
+int db_primary_down(const struct db *db);
+
 /* The outcome of the last statement, commit or transaction: for a domain
  * function that returned -1 and a caller that wants to know why. */
 enum db_status db_last_status(const struct db *db);

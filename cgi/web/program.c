@@ -63,6 +63,12 @@ static const struct {
 	    "in a minute." },
 };
 
+/* A 503 while the primary is down (stopped, or being replaced by a
+ * replica): reading still works, so the page says only writing waits. */
+static const char paused_message[] = "Booking and signing in are paused for "
+    "a moment while the database is switched over. Pages can still be "
+    "read; please try again in a minute.";
+
 void
 page_pager(struct request *r, struct tmpl_value *ctx, const char *path,
     int page, int more, int max_page)
@@ -114,6 +120,10 @@ int
 page_render(struct request *r, const char *name, struct tmpl_value *ctx)
 {
 	buf_reset(r->resp.body);
+	/* Decided here, after the handler's queries: they are what found the
+	 * primary gone (the layout's notice). */
+	if (r->db != NULL && db_primary_down(r->db))
+		tv_set_bool(r->arena, ctx, "writes_paused", 1);
 	if (tmpl_render(r->program->templates, name, ctx, r->resp.body) != 0) {
 		log_err("%s: no template \"%s\"", __func__, name);
 		return 500;
@@ -252,6 +262,8 @@ error_page(struct request *r, int status)
 	r->resp.content_type = "text/html; charset=utf-8";
 	if (status == 503 || status == 429)
 		response_header(&r->resp, "Retry-After", retry ? retry : "30");
+	if (status == 503 && r->db != NULL && db_primary_down(r->db))
+		message = paused_message;
 	ctx = page_context(r, title);
 	tv_set_int(r->arena, ctx, "status", status);
 	tv_set_str(r->arena, ctx, "message", message);

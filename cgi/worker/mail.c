@@ -624,6 +624,10 @@ mail_send_smtp(const struct config *cfg, const char *to,
 #endif
 	/* smtp:// must upgrade with STARTTLS or fail; never plain text. */
 	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	/* A relay with a certificate of a private CA (a company's, or a
+	 * test's) is still verified, against that CA. */
+	if (cfg->smtp_ca != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->smtp_ca);
 	if (cfg->smtp_user != NULL) {
 		curl_easy_setopt(c, CURLOPT_USERNAME, cfg->smtp_user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD,
