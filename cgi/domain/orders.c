@@ -75,12 +75,14 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"ORDER BY hold_expires_at LIMIT ? FOR UPDATE SKIP LOCKED",
 	/* ORD_LOCK_BUYER: one account's bookings, one at a time */
 	"SELECT id FROM users WHERE id = ? FOR UPDATE",
-	/* ORD_ACCOUNT_SEATS: what the account holds or has of a type; a
-	 * locking read, so it sees the latest commit, not the transaction's
-	 * snapshot taken before the buyer's row was locked */
+	/* ORD_ACCOUNT_SEATS: what the account holds or has of a type. A plain
+	 * read: the transaction's snapshot is taken after the buyer's row was
+	 * locked (orders_place_hold), so it holds every earlier booking of
+	 * the account. A locking read would put next-key locks on the tickets
+	 * it scans, and other buyers' new tickets would deadlock on them. */
 	"SELECT COUNT(*) FROM tickets k JOIN orders o ON o.id = k.order_id "
 	"WHERE o.buyer_id = ? AND k.ticket_type_id = ? "
-	"AND o.status IN ('held', 'pending_payment', 'paid') LOCK IN SHARE MODE",
+	"AND o.status IN ('held', 'pending_payment', 'paid')",
 	/* ORD_TAKE_SEATS: the guarded update (DESIGN.md), 0 rows: sold out */
 	"UPDATE ticket_types SET held = held + ? "
 	"WHERE id = ? AND sold + held + ? <= quota",
@@ -358,14 +360,8 @@ check_booking(struct db *db, struct arena *a, const struct booking *b,
 	}
 	if (!capped)
 		return 0;
-	/* One account's bookings one after the other, so two at once cannot
-	 * both fit under the cap. */
-	struct db_arg buyer[] = { DB_INT(b->buyer_id) };
 	struct db_rows rows;
 
-	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_LOCK_BUYER], buyer, 1,
-	    &rows) != DB_OK)
-		return -1;
 	for (size_t i = 0; i < b->nitems; i++) {
 		const struct ticket_type *t = find_type(types, ntypes,
 		    b->items[i].ticket_type_id);
@@ -413,6 +409,16 @@ orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
 	memset(out, 0, sizeof(*out));
 	if (b->nitems == 0 || b->nitems > ORDERS_MAX_TYPES)
 		return refuse(out, BOOKING_BELOW_MIN, 0, 1);
+	/* One account's bookings one after the other, so two at once cannot
+	 * both fit under a cap per account. First of all, before any plain
+	 * read takes the transaction's snapshot: that snapshot then holds the
+	 * account's bookings committed before this one (check_booking). */
+	struct db_arg buyer[] = { DB_INT(b->buyer_id) };
+	struct db_rows locked;
+
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_LOCK_BUYER], buyer, 1,
+	    &locked) != DB_OK)
+		return -1;
 	/* Inside the transaction these read the primary. */
 	if ((rc = events_get(db, a, b->event_id, &ev)) != 0)
 		return rc == 1 ? refuse(out, BOOKING_EVENT_CLOSED, 0, 0) : -1;

@@ -251,6 +251,11 @@ def race(ev, buyers, items_of, what):
     return statuses
 
 
+def innodb_deadlocks():
+    """Deadlocks the primary has seen since it started."""
+    return int(tap.sql("primary", "SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'")[0][1])
+
+
 def test_races():
     buyers = make_accounts(TAG, 240)
 
@@ -288,6 +293,17 @@ def test_races():
     tap.is_eq(statuses.count(303), 2, "one account booking 8 times at once gets "
               "only its cap of 2")
     tap.is_eq(counters(tt), (2, 0), "and holds 2 seats")
+
+    # Many accounts at once on a type with a cap per account: each one's
+    # count of what it holds must not lock other buyers' new tickets out.
+    ev, (tt,) = new_event(TAG + " cap, many", [("Capped", 0, 1000, 5, 2)])
+    deadlocks = innodb_deadlocks()
+    statuses = race(ev, buyers[:160], lambda i: [(tt, 1)],
+                    "160 accounts with a cap of 2, plenty of seats")
+    tap.is_eq(statuses.count(303), 160, "every one of 160 accounts gets its seat")
+    tap.is_eq(innodb_deadlocks() - deadlocks, 0,
+              "and the primary saw no deadlock among them")
+    tap.is_eq(counters(tt), (160, 0), "and 160 seats are held")
 
 
 test_flow()
