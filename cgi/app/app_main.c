@@ -86,6 +86,8 @@ static const struct route routes[] = {
 	    ACCESS_SIGNED_IN),
 	PAGE_POST("/pictures/{id:int}/report", PAGE_PICTURE_REPORT,
 	    ACCESS_SIGNED_IN),
+	PAGE_POST("/pictures/{id:int}/buy", PAGE_PICTURE_BUY, ACCESS_VERIFIED),
+	PAGE_GET("/me/purchases", PAGE_ME_PURCHASES, ACCESS_SIGNED_IN),
 	/* Stripe's signed events: the exact bytes, no CSRF (it is not a
 	 * browser), up to 256 KiB. */
 	PAGE_POST_BODY("/payments/stripe/webhook", PAGE_STRIPE_WEBHOOK,
@@ -146,6 +148,8 @@ static const handler_fn handlers[PAGE__MAX] = {
 	[PAGE_PICTURE_LIKE] = picture_like,
 	[PAGE_PICTURE_ORIGINAL] = picture_original,
 	[PAGE_PICTURE_REPORT] = picture_report,
+	[PAGE_PICTURE_BUY] = picture_buy,
+	[PAGE_ME_PURCHASES] = me_purchases,
 };
 
 /* Loads the common passwords that sign-up and password changes refuse;

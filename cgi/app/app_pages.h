@@ -65,6 +65,8 @@ enum app_page {
 	PAGE_PICTURE_LIKE,
 	PAGE_PICTURE_ORIGINAL,
 	PAGE_PICTURE_REPORT,
+	PAGE_PICTURE_BUY,
+	PAGE_ME_PURCHASES,
 	PAGE__MAX
 };
 
@@ -176,5 +178,8 @@ int picture_like(struct request *r);
 int picture_original(struct request *r);
 /* picture_report.c */
 int picture_report(struct request *r);
+/* picture_buy.c: POST /pictures/{id}/buy, GET /me/purchases */
+int picture_buy(struct request *r);
+int me_purchases(struct request *r);
 
 #endif

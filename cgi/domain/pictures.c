@@ -55,7 +55,7 @@ const char *const picture_licence_labels[LICENCE__MAX] = {
 	"p.description, p.price_cents, p.currency, p.licence, p.format, " \
 	"p.width, p.height, p.bytes, p.storage_key, p.status, " \
 	"p.thumb_width, p.thumb_height, p.preview_width, p.preview_height, " \
-	"p.like_count, p.created_at "
+	"p.like_count, p.created_at, p.sales_count, p.sales_cents "
 #define PIC_FROM \
 	"FROM pictures p JOIN users u ON u.id = p.owner_id " \
 	"LEFT JOIN events e ON e.id = p.event_id "
@@ -67,6 +67,7 @@ enum pic_col {
 	PC_TITLE, PC_DESCRIPTION, PC_PRICE, PC_CURRENCY, PC_LICENCE, PC_FORMAT,
 	PC_WIDTH, PC_HEIGHT, PC_BYTES, PC_KEY, PC_STATUS, PC_THUMB_W,
 	PC_THUMB_H, PC_PREVIEW_W, PC_PREVIEW_H, PC_LIKES, PC_CREATED_AT,
+	PC_SALES, PC_SALES_CENTS,
 };
 
 enum pictures_stmt {
@@ -194,6 +195,8 @@ parse_picture(const struct db_rows *rows, size_t i, struct picture *out)
 	out->preview_height = row_int(&rd, PC_PREVIEW_H, 0, UINT_COLUMN_MAX);
 	out->like_count = row_int(&rd, PC_LIKES, 0, UINT_COLUMN_MAX);
 	out->created_at = row_time(&rd, PC_CREATED_AT);
+	out->sales = row_int(&rd, PC_SALES, 0, UINT_COLUMN_MAX);
+	out->sales_cents = row_int(&rd, PC_SALES_CENTS, 0, LLONG_MAX);
 	return row_end(&rd);
 }
 

@@ -80,6 +80,8 @@ struct picture {
 	long long preview_width, preview_height;
 	long long like_count;
 	time_t created_at;
+	long long sales;           /* paid orders of its original, kept by */
+	long long sales_cents;     /* orders_transition(); in its currency */
 };
 
 /* A new upload, already decoded and checked. */

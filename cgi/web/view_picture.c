@@ -65,6 +65,8 @@ view_picture(struct arena *a, const struct picture *p)
 	    p->like_count, p->like_count == 1 ? "" : "s"));
 	tv_set_str(a, v, "price", view_price(a, p->price, p->currency));
 	tv_set_bool(a, v, "free", p->price == 0);
+	tv_set_int(a, v, "sales", p->sales);
+	tv_set_str(a, v, "revenue", view_price(a, p->sales_cents, p->currency));
 	tv_set_str(a, v, "licence", picture_licence_labels[p->licence]);
 	tv_set_bool(a, v, "processing", p->status == PICTURE_PROCESSING);
 	tv_set_bool(a, v, "failed", p->status == PICTURE_FAILED);

@@ -134,6 +134,7 @@ EXPECTED_GRANTS = {
         "*.*": "SLAVE MONITOR",
         "events": "SELECT", "ticket_types": "SELECT", "reviews": "SELECT",
         "sessions": "SELECT", "pictures": "SELECT", "picture_likes": "SELECT",
+        "picture_purchases": "SELECT", "orders": "SELECT (id, status)",
         "users": "SELECT (id, email, display_name, role, email_verified_at, "
                  "disabled_at, deleted_at, unread_notifications)",
     },
@@ -158,9 +159,10 @@ EXPECTED_GRANTS = {
         "notifications": "SELECT, UPDATE (read_at, open_subject)",
         "notification_prefs": "SELECT, INSERT, UPDATE",
         "pictures": "SELECT, INSERT, UPDATE (title, description, price_cents, licence, "
-                    "like_count, updated_at), DELETE",
+                    "like_count, updated_at, sales_count, sales_cents), DELETE",
         "picture_likes": "SELECT, INSERT, DELETE",
         "picture_reports": "INSERT (picture_id, reporter_id, reason)",
+        "picture_purchases": "SELECT, INSERT, DELETE",
     },
     "tessera_admin": {
         "*.*": "SLAVE MONITOR",
