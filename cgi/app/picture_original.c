@@ -30,15 +30,19 @@ picture_original(struct request *r)
 	rc = pictures_get_own(r->db, r->arena, id, r->session->user_id, &p);
 	if (rc == 1) {
 		rc = pictures_get(r->db, r->arena, id, &p);
-		if (rc == 0 && p.price > 0 && (rc = picture_purchases_has(r->db,
-		    r->arena, DB_PRIMARY, p.id, r->session->user_id)) != 1) {
-			if (rc < 0)
+		if (rc == 0 && p.price > 0) {
+			int bought = picture_purchases_has(r->db, r->arena,
+			    DB_PRIMARY, p.id, r->session->user_id);
+
+			if (bought < 0)
 				return 503;
-			r->error_detail = "This original is for sale: only its "
-			    "owner and its buyers may download it.";
-			return 403;
+			if (!bought) {
+				r->error_detail = "This original is for sale: "
+				    "only its owner and its buyers may download "
+				    "it.";
+				return 403;
+			}
 		}
-		rc = rc == 1 ? 0 : rc;
 	}
 	if (rc == 1)
 		return 404;

@@ -234,6 +234,22 @@ if ready:
     check_html_page(r, "GET /pictures/%d" % ready[0])
     pic_title = first("SELECT title FROM pictures WHERE id = %d" % ready[0])
     tap.ok("<h1>%s</h1>" % pic_title in r.body, "the picture page shows its title")
+# A buyer's pages of pictures: the purchases (empty, then one bought).
+from fixtures import make_accounts  # noqa: E402
+(buyer_id, buyer), = make_accounts("pages%d" % (int(time.time()) % 10000000), 1)
+for path in ("/me/purchases",):
+    r = buyer.get(path)
+    check_html_page(r, "GET %s (signed in)" % path)
+    levels = [int(h) for h in re.findall(r"<h([1-6])\b", r.body)]
+    tap.ok(levels and levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])),
+           "%s: headings start at h1 and skip no level %s" % (path, levels))
+priced = rows("SELECT p.id FROM pictures p JOIN users u ON u.id = p.owner_id WHERE "
+              "p.status = 'ready' AND p.price_cents > 0 AND u.disabled_at IS NULL LIMIT 1")
+if priced:
+    r = buyer.get("/pictures/%s" % priced[0][0])
+    check_html_page(r, "GET /pictures/%s, priced, signed in" % priced[0][0])
+    tap.like(r.body, r'<form action="/pictures/%s/buy" method="post">\s*<input type="hidden" '
+             r'name="csrf"' % priced[0][0], "... its buy button is a form with its CSRF token")
 for path, what in [("/pictures/99999999", "unknown picture"), ("/pictures?page=0", "page 0"),
                    ("/pictures?event=abc", "event not a number"),
                    ("/pictures?event=1&author=1", "event and author")]:

@@ -245,7 +245,10 @@ def check_accounts():
     tap.ok(rc == 0 and rows, "tessera_browse reads an organizer's name (%s)" % err)
     may_not("tessera_browse", "SELECT password_hash FROM users LIMIT 1",
             "read users.password_hash", "replica")
-    may_not("tessera_browse", "SELECT COUNT(*) FROM orders", "read orders", "replica")
+    # Of orders it reads only id and status (whether a purchase is still
+    # paid), never who bought what for how much.
+    may_not("tessera_browse", "SELECT buyer_id, total_cents FROM orders",
+            "read orders' buyers and totals", "replica")
     may_not("tessera_browse", "INSERT INTO audit_log (action) VALUES ('e2e-should-fail')",
             "INSERT")
     may_not("tessera_browse", "UPDATE events SET title = title WHERE id = 0", "UPDATE")
