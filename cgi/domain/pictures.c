@@ -129,7 +129,8 @@ static const char *const pictures_stmts[PIC__MAX] = {
 	"SELECT 1 FROM picture_likes WHERE picture_id = ? AND user_id = ?",
 	/* PIC_LOCK_PUBLIC: the picture row first, so every like of a picture
 	 * waits its turn here and the count never misses one. */
-	"SELECT p.id FROM pictures p JOIN users u ON u.id = p.owner_id "
+	"SELECT p.id, p.owner_id, p.title FROM pictures p "
+	"JOIN users u ON u.id = p.owner_id "
 	"WHERE p.id = ? AND " PIC_PUBLIC " FOR UPDATE",
 	/* PIC_LIKE_DELETE */
 	"DELETE FROM picture_likes WHERE picture_id = ? AND user_id = ?",
@@ -359,6 +360,37 @@ pictures_insert(struct db *db, struct arena *a, const struct picture_new *p,
 	return PICTURE_INSERTED;
 }
 
+/* A like given: the owner hears of it (not of their own), aggregated
+ * by the worker into one unread notification per picture ("12 people
+ * liked ..."), through the outbox (topic picture_liked): the like's
+ * transaction writes no notification itself. pic is PIC_LOCK_PUBLIC's
+ * row. 0 or -1. */
+static int
+liked_notice(struct db *db, const struct db_rows *pic, long long user_id)
+{
+	struct json_object *payload;
+	struct row_reader rd;
+	long long id, owner;
+	const char *title;
+	int rc;
+
+	row_begin(&rd, pic, 0, "liked picture");
+	id = row_int(&rd, 0, 1, LLONG_MAX);
+	owner = row_int(&rd, 1, 1, LLONG_MAX);
+	title = row_text(&rd, 2);
+	if (row_end(&rd) != 0)
+		return -1;
+	if (owner == user_id)
+		return 0;
+	payload = json_object_new_object();
+	json_object_object_add(payload, "picture_id", json_object_new_int64(id));
+	json_object_object_add(payload, "owner_id", json_object_new_int64(owner));
+	json_object_object_add(payload, "title", json_object_new_string(title));
+	rc = outbox_add(db, "picture_liked", payload);
+	json_object_put(payload);
+	return rc;
+}
+
 int
 pictures_like_toggle(struct db *db, struct arena *a, long long id,
     long long user_id, int *liked)
@@ -383,8 +415,10 @@ pictures_like_toggle(struct db *db, struct arena *a, long long id,
 
 	struct db_arg add[] = { DB_INT(gone == 0 ? 1 : -1), DB_INT(id) };
 
-	return db_exec(db, pictures_stmts[PIC_LIKES_ADD], add, ARRAY_LEN(add),
-	    NULL, NULL) == DB_OK ? 0 : -1;
+	if (db_exec(db, pictures_stmts[PIC_LIKES_ADD], add, ARRAY_LEN(add),
+	    NULL, NULL) != DB_OK)
+		return -1;
+	return *liked ? liked_notice(db, &rows, user_id) : 0;
 }
 
 int

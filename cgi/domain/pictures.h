@@ -145,7 +145,8 @@ int pictures_liked(struct db *db, struct arena *a, long long id,
 /*
  * In the caller's transaction: user_id's like of the public picture id is
  * taken back if there was one, else given, and the picture's count moved
- * with it. *liked says which. Returns 0, 1 when there is no such public
+ * with it; a like given queues the owner's notice (topic "picture_liked",
+ * {"picture_id", "owner_id", "title"}). *liked says which. Returns 0, 1 when there is no such public
  * picture, or -1.
  */
 int pictures_like_toggle(struct db *db, struct arena *a, long long id,

@@ -64,3 +64,30 @@ picture_notice_moderated(struct db *db, const struct config *cfg,
 	    "picture_id")), deleted ? "deleted" : "hidden");
 	return 0;
 }
+
+int
+picture_notice_liked(struct db *db, struct arena *a,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	struct json_object *owner, *title, *picture;
+	long long picture_id;
+
+	if (!json_object_object_get_ex(payload, "owner_id", &owner) ||
+	    !json_object_is_type(owner, json_type_int) ||
+	    !json_object_object_get_ex(payload, "picture_id", &picture) ||
+	    !json_object_is_type(picture, json_type_int) ||
+	    !json_object_object_get_ex(payload, "title", &title) ||
+	    !json_object_is_type(title, json_type_string)) {
+		snprintf(err, errlen, "picture_liked needs owner_id, picture_id "
+		    "and title");
+		return -1;
+	}
+	picture_id = json_object_get_int64(picture);
+	if (notify_aggregate(db, json_object_get_int64(owner),
+	    NOTIFY_PICTURE_LIKED, picture_id, arena_printf(a, "/pictures/%lld",
+	    picture_id), json_object_get_string(title)) != 0) {
+		snprintf(err, errlen, "cannot count the like");
+		return -1;
+	}
+	return 0;
+}
