@@ -136,7 +136,7 @@ GRANT SELECT, UPDATE (resolved_at) ON tessera.picture_reports TO 'tessera_admin'
 -- the event, the orders' lines and their buyers' names and addresses (no
 -- password hashes) and queues their mails; it writes its heartbeat. It
 -- writes notifications (an aggregated one, "12 people liked", counts up in
--- place: it reads the key it meets) with the counter in users, and reads
+-- place: it reads the key it meets and the count) with the counter in users, and reads
 -- what each person wants mailed. The day before an event it records each
 -- holder's reminder and, once all are told, the event's reminded_at; and
 -- each organizer's daily digest.
@@ -154,7 +154,7 @@ GRANT SELECT ON tessera.tickets TO 'tessera_worker'@'localhost', 'tessera_worker
 GRANT SELECT ON tessera.order_lines TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT ON tessera.events TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT (id, email, display_name, disabled_at, unread_notifications), UPDATE (unread_notifications) ON tessera.users TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
-GRANT SELECT (id, user_id, kind, open_subject), INSERT, UPDATE (actors, updated_at) ON tessera.notifications TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT (id, user_id, kind, open_subject, actors), INSERT, UPDATE (actors, updated_at) ON tessera.notifications TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT ON tessera.notification_prefs TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT, INSERT ON tessera.event_reminders TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT, INSERT ON tessera.organizer_digests TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';

@@ -188,7 +188,7 @@ EXPECTED_GRANTS = {
         "event_reminders": "SELECT, INSERT", "organizer_digests": "SELECT, INSERT",
         "users": "SELECT (id, email, display_name, disabled_at, unread_notifications), "
                  "UPDATE (unread_notifications)",
-        "notifications": "SELECT (id, user_id, kind, open_subject), INSERT, "
+        "notifications": "SELECT (id, user_id, kind, open_subject, actors), INSERT, "
                          "UPDATE (actors, updated_at)",
         "notification_prefs": "SELECT",
         "worker_heartbeat": "SELECT, INSERT, UPDATE, DELETE",
