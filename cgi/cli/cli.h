@@ -10,5 +10,6 @@ int cli_migrate(int argc, char **argv);
 int cli_render(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_create_admin(int argc, char **argv);
+int cli_sweep_media(int argc, char **argv);
 
 #endif

@@ -18,6 +18,8 @@ static const struct {
 	    "EMAIL: make an existing account a site admin" },
 	{ "check", cli_check,
 	    "check the configuration, templates and every database server" },
+	{ "sweep-media", cli_sweep_media,
+	    "[--dry-run] [--min-age S]: remove media files of no picture" },
 };
 
 static void
