@@ -57,7 +57,7 @@ GRANT SELECT (id, email, display_name, role, email_verified_at, disabled_at, del
 -- Of notifications a person reads theirs and marks them read (the counter
 -- in users with them) and chooses which kinds are mailed.
 -- A person's own pictures: uploaded, edited (never their file, size or
--- status) and deleted, and likes given and taken back with the count beside them;
+-- status; filed under an event's gallery) and deleted, and likes given and taken back with the count beside them;
 -- a report of a picture, added but never read back. Buying a picture is
 -- an order of it: paid, the buyer's picture_purchases row and the
 -- picture's sales counters; refunded, the row goes.
@@ -85,7 +85,7 @@ GRANT INSERT ON tessera.review_reports TO 'tessera_app'@'localhost', 'tessera_ap
 GRANT SELECT, UPDATE (read_at, open_subject) ON tessera.notifications TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE ON tessera.notification_prefs TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT UPDATE (rating_sum, rating_count, rating_1, rating_2, rating_3, rating_4, rating_5) ON tessera.events TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
-GRANT SELECT, INSERT, UPDATE (title, description, price_cents, licence, like_count, updated_at, sales_count, sales_cents), DELETE ON tessera.pictures TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE (title, description, price_cents, licence, like_count, updated_at, sales_count, sales_cents, event_id), DELETE ON tessera.pictures TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT SELECT, INSERT, DELETE ON tessera.picture_likes TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT INSERT (picture_id, reporter_id, reason) ON tessera.picture_reports TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT SELECT, INSERT, DELETE ON tessera.picture_purchases TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';

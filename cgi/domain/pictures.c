@@ -92,6 +92,7 @@ enum pictures_stmt {
 	PIC_EVENT_CHOICES,
 	PIC_DERIVE_SOURCE,
 	PIC_SET_DERIVED,
+	PIC_SET_EVENT,
 	PIC__MAX
 };
 
@@ -162,6 +163,9 @@ static const char *const pictures_stmts[PIC__MAX] = {
 	"UPDATE pictures SET status = ?, thumb_width = ?, thumb_height = ?, "
 	"preview_width = ?, preview_height = ? "
 	"WHERE id = ? AND status = 'processing'",
+	/* PIC_SET_EVENT */
+	"UPDATE pictures SET event_id = ?, updated_at = UTC_TIMESTAMP() "
+	"WHERE id = ? AND owner_id = ?",
 };
 
 static int
@@ -419,6 +423,26 @@ pictures_like_toggle(struct db *db, struct arena *a, long long id,
 	    NULL, NULL) != DB_OK)
 		return -1;
 	return *liked ? liked_notice(db, &rows, user_id) : 0;
+}
+
+int
+pictures_set_event(struct db *db, struct arena *a, long long id,
+    long long owner_id, long long event_id)
+{
+	struct db_arg own[] = { DB_INT(id), DB_INT(owner_id) };
+	struct db_arg set[] = { event_id ? DB_INT(event_id) : DB_NULL,
+		DB_INT(id), DB_INT(owner_id) };
+	struct db_rows rows;
+
+	/* Found first, as pictures_update does: the same event again changes
+	 * no row. */
+	if (db_query(db, a, DB_PRIMARY, pictures_stmts[PIC_KEY_OF_OWN], own,
+	    ARRAY_LEN(own), &rows) != 0)
+		return -1;
+	if (rows.nrows == 0)
+		return 1;
+	return db_exec(db, pictures_stmts[PIC_SET_EVENT], set, ARRAY_LEN(set),
+	    NULL, NULL) == DB_OK ? 0 : -1;
 }
 
 int

@@ -158,6 +158,11 @@ int pictures_update(struct db *db, struct arena *a, long long id,
     long long owner_id,
     const char *title, const char *description, long long price,
     enum picture_licence licence);
+/* Files the owner's picture under event_id's gallery (0: none); the
+ * caller checked the owner may (pictures_event_choices). Returns 0, 1
+ * when it is not the owner's picture, or -1. */
+int pictures_set_event(struct db *db, struct arena *a, long long id,
+    long long owner_id, long long event_id);
 /* Deletes the owner's picture (its likes go with it), in the caller's
  * transaction; *key gets its storage key, so the caller removes the files
  * once committed. Returns 0, 1 when it is not the owner's, or -1. */

@@ -159,7 +159,7 @@ EXPECTED_GRANTS = {
         "notifications": "SELECT, UPDATE (read_at, open_subject)",
         "notification_prefs": "SELECT, INSERT, UPDATE",
         "pictures": "SELECT, INSERT, UPDATE (title, description, price_cents, licence, "
-                    "like_count, updated_at, sales_count, sales_cents), DELETE",
+                    "like_count, updated_at, sales_count, sales_cents, event_id), DELETE",
         "picture_likes": "SELECT, INSERT, DELETE",
         "picture_reports": "INSERT (picture_id, reporter_id, reason)",
         "picture_purchases": "SELECT, INSERT, DELETE",
