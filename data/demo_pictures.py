@@ -2,7 +2,7 @@
 """The demo pictures of ./stack: writes a few generated PNG images into the
 media store's originals (MEDIA/originals/KEY) and prints the SQL that adds
 their rows, the outbox rows that have the worker make their sizes, some
-likes and some purchases. Run once, after sql/demo.sql. Standard library only.
+likes, some purchases and an event's banner. Run once, after sql/demo.sql. Standard library only.
 
 Usage: demo_pictures.py MEDIA_DIR > pictures.sql
 """
@@ -32,7 +32,11 @@ PICTURES = [
     ("The crowd, from above", "farid", 0, "cc_by", ((30, 90, 60), (230, 230, 200)), "past"),
     ("Harbour cranes at dawn", "greta", 1200, "all_rights_reserved",
      ((250, 120, 80), (40, 60, 120)), None),
+    ("The hall before the doors open", "organizer", 0, "cc_by",
+     ((90, 40, 20), (240, 200, 150)), None),
 ]
+# The organizer's picture above becomes the banner of their next event.
+BANNER = "The hall before the doors open"
 LIKERS = ["alice", "bob", "carla", "dmitri", "elif", "farid", "greta", "hugo"]
 # Priced pictures bought (paid orders of pictures, as the checkout leaves
 # them): buyer, title; alice's /me/purchases has content.
@@ -105,6 +109,12 @@ def main():
                    "WHERE picture_id = pictures.id) WHERE storage_key = '%s';" % key)
     for buyer, title in PURCHASES:
         out.append(purchase(buyer, title))
+    out.append("SET @banner_event = (SELECT e.id FROM events e JOIN users u ON "
+               "u.id = e.organizer_id WHERE u.email = 'organizer@tessera.test' AND "
+               "e.status = 'published' AND e.starts_at > UTC_TIMESTAMP() "
+               "ORDER BY e.starts_at LIMIT 1);")
+    out.append("UPDATE events SET banner_picture_id = (SELECT id FROM pictures WHERE "
+               "title = %s) WHERE id = @banner_event;" % lit(BANNER))
     print("\n".join(out))
 
 
