@@ -15,7 +15,9 @@
  * confirmed by the same providers as tickets: the move to paid, the
  * buyer's pictures (picture_purchases) and their sales counted, the
  * buyer's confirmation and each seller's notice, all in the caller's
- * transaction, so they happen once, with the move.
+ * transaction, so they happen once, with the move. A picture hidden or
+ * deleted since the buy is not sold: the payment is refused (410, and a
+ * provider's payment is refunded).
  */
 
 /* Tells the owner of each picture of paid order v of its sale, with
@@ -65,6 +67,14 @@ picture_checkout_paid(struct request *r, struct order_view *v,
 {
 	int rc;
 
+	/* Hidden or deleted since the buy: nothing to sell, the money back. */
+	if ((rc = picture_purchases_unavailable(r->db, v->o.id)) != 0) {
+		if (rc < 0)
+			return -1;
+		r->error_detail = "This picture is no longer on sale: this "
+		    "order is not taken.";
+		return 410;
+	}
 	if ((rc = orders_transition(r->db, &v->o, ORDER_PAID, provider,
 	    note)) != 0)
 		return rc < 0 ? -1 : 409;

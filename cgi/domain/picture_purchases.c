@@ -1,6 +1,7 @@
 #include "picture_purchases.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -14,6 +15,7 @@ enum purchases_stmt {
 	PP_HAS,
 	PP_OF_BUYER,
 	PP_SOLD,
+	PP_UNAVAILABLE,
 	PP__MAX
 };
 
@@ -46,6 +48,14 @@ static const char *const purchases_stmts[PP__MAX] = {
 	"l.unit_price_cents FROM order_lines l "
 	"JOIN pictures p ON p.id = l.picture_id "
 	"JOIN users u ON u.id = p.owner_id WHERE l.order_id = ? ORDER BY l.id",
+	/* PP_UNAVAILABLE: lines whose picture is gone (deleted: NULL),
+	 * hidden, or its owner's account disabled since the order was made;
+	 * a shared lock, so a moderator's hiding waits for the payment */
+	"SELECT COUNT(*) FROM order_lines l "
+	"LEFT JOIN pictures p ON p.id = l.picture_id "
+	"LEFT JOIN users u ON u.id = p.owner_id WHERE l.order_id = ? "
+	"AND (p.id IS NULL OR p.status <> 'ready' OR u.disabled_at IS NOT NULL) "
+	"LOCK IN SHARE MODE",
 };
 
 int
@@ -137,4 +147,20 @@ picture_purchases_sold(struct db *db, struct arena *a, long long order_id,
 	}
 	*n = rows.nrows;
 	return 0;
+}
+
+int
+picture_purchases_unavailable(struct db *db, long long order_id)
+{
+	struct db_arg args[] = { DB_INT(order_id) };
+	struct db_rows rows;
+	struct arena a;
+	int n = -1;
+
+	arena_init(&a, 256);
+	if (db_query(db, &a, DB_PRIMARY, purchases_stmts[PP_UNAVAILABLE], args,
+	    ARRAY_LEN(args), &rows) == DB_OK && rows.nrows == 1)
+		n = atoi(db_cell(&rows, 0, 0));
+	arena_free(&a);
+	return n;
 }

@@ -27,6 +27,11 @@ struct arena;
  * the caller rolls back and refunds); -1. */
 int picture_purchases_give(struct db *db, long long order_id);
 
+/* How many lines of order_id name a picture no longer on sale (deleted,
+ * hidden, its owner disabled since): such an order is not paid. Returns
+ * that number, or -1. */
+int picture_purchases_unavailable(struct db *db, long long order_id);
+
 /* 1 when user_id bought picture_id (a paid order, not refunded), 0 when
  * not, -1. Read on target: the primary where it grants a download. */
 int picture_purchases_has(struct db *db, struct arena *a,

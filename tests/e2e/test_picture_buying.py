@@ -205,6 +205,21 @@ tap.is_eq(cb.get("/pictures/%d/original" % pid).status, 403,
 tap.ok("/pictures/%d/original" % pid not in cb.get("/me/purchases").body,
        "... and the purchases no longer list it")
 
+# ---------------------------------------------------------------- hidden before paying
+pid4, _ = picture(seller, "Hidden at the checkout " + TAG, 700)
+m = re.match(r"^/orders/([A-Z2-9]{16})/checkout$", location(buy(cb, pid4)))
+code4 = m.group(1) if m else ""
+value("UPDATE pictures SET status = 'hidden' WHERE id = %d" % pid4)
+r = cb.post("/orders/%s/checkout" % code4,
+            {"csrf": csrf(cb, "/orders/%s/checkout" % code4), "provider": "sandbox"})
+r = cb.post("/orders/%s/sandbox" % code4,
+            {"csrf": csrf(cb, "/orders/%s/sandbox" % code4), "action": "pay"})
+tap.is_eq(r.status, 410, "a picture hidden after the buy is not sold: the payment is refused")
+tap.is_eq(value("SELECT status FROM orders WHERE code = '%s'" % code4), "held",
+          "... the order is not paid")
+tap.is_eq(value("SELECT COUNT(*) FROM picture_purchases WHERE picture_id = %d" % pid4), "0",
+          "... and nobody has the picture")
+
 # ---------------------------------------------------------------- hidden after
 pid3, _ = picture(seller, "Bought then hidden " + TAG, 300)
 m = re.match(r"^/orders/([A-Z2-9]{16})/checkout$", location(buy(cb, pid3)))
