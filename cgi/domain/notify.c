@@ -207,7 +207,7 @@ notify_aggregate(struct db *db, long long recipient, enum notify_kind kind,
 		switch (db_exec(db, notify_stmts[NS_AGGREGATE], args,
 		    ARRAY_LEN(args), NULL, NULL)) {
 		case DB_OK:
-			return count_up(db, recipient);
+			return count_up(db, recipient) == 0 ? 1 : -1;
 		case DB_DUPLICATE:
 			break;
 		default:
@@ -242,12 +242,21 @@ notify_deliver(struct db *db, const char *base_url, const char *secret,
     const char *link, const char *text, const char *to,
     const char *template_name, struct json_object *vars)
 {
+	if (notify(db, recipient, kind, subject_id, link, text, NULL) != 0)
+		return -1;
+	return notify_mail(db, base_url, secret, recipient, kind, to,
+	    template_name, vars);
+}
+
+int
+notify_mail(struct db *db, const char *base_url, const char *secret,
+    long long recipient, enum notify_kind kind, const char *to,
+    const char *template_name, struct json_object *vars)
+{
 	struct arena a;
 	const char *unsub = NULL;
 	int wants, rc = -1;
 
-	if (notify(db, recipient, kind, subject_id, link, text, NULL) != 0)
-		return -1;
 	if (to == NULL || template_name == NULL)
 		return 0;
 	if ((wants = notify_wants_mail(db, recipient, kind)) <= 0)

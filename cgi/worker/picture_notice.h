@@ -23,9 +23,11 @@ int picture_notice_moderated(struct db *db, const struct config *cfg,
 
 /* Topic "picture_liked" (pictures_like_toggle): one more person liked
  * the owner's picture, counted into their open notification of it
- * (notify_aggregate: "12 people liked ..."), which is not mailed. In the
- * caller's transaction; 0, or -1 with the reason in err. */
-int picture_notice_liked(struct db *db, struct arena *a,
-    struct json_object *payload, char *err, size_t errlen);
+ * (notify_aggregate: "12 people liked ..."); the like that opens it is
+ * mailed (template picture_liked) to an owner who asked for these mails
+ * (off by default). In the caller's transaction; 0, or -1 with the
+ * reason in err. */
+int picture_notice_liked(struct db *db, const struct config *cfg,
+    struct arena *a, struct json_object *payload, char *err, size_t errlen);
 
 #endif

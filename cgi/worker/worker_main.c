@@ -358,7 +358,8 @@ static int
 picture_liked_rows(struct worker *w, struct db *db,
     struct json_object *payload, char *err, size_t errlen)
 {
-	return picture_notice_liked(db, &w->arena, payload, err, errlen);
+	return picture_notice_liked(db, &w->cfg, &w->arena, payload, err,
+	    errlen);
 }
 
 /* Topic "picture_liked" (pictures_like_toggle): the like counted into

@@ -1,7 +1,8 @@
 """Likes tell a picture's owner, aggregated: many people liking one
 picture at once give its owner one unread notification counting them all
 ("5 people liked ..."), written by the worker from the outbox (the app's
-account writes no notification), never mailed by default; the owner's own
+account writes no notification), not mailed by default, and mailed once
+per notification, not per like, to an owner who asks for it; the owner's own
 like tells nobody; a like of another picture is a notification of its own."""
 
 import concurrent.futures
@@ -73,5 +74,26 @@ tap.is_eq(wait_for("SELECT COUNT(*) FROM notifications WHERE user_id = %d AND "
           "... is a notification of its own")
 tap.like(co.get("/me/notifications").body, r"Someone liked “Another one",
          "... of one person")
+
+# An owner who asked for these mails gets one for the like that opens the
+# notification, not one per like.
+value("INSERT INTO notification_prefs (user_id, kind, mail) VALUES (%d, 'picture_liked', 1)"
+      % owner)
+third = picture(owner, "Mailed once " + TAG)
+for _, c in likers[:3]:
+    like(c, third)
+tap.is_eq(wait_for("SELECT actors FROM notifications WHERE user_id = %d AND kind = "
+                   "'picture_liked' AND subject_id = %d" % (owner, third), "3"), "3",
+          "three likes of a third picture, counted")
+deadline = time.time() + 20
+liked_mails = []
+while time.time() < deadline and not liked_mails:
+    liked_mails = [m for m in mails_to(owner_mail) if "Mailed once" in str(m["Subject"])]
+    time.sleep(0.3)
+time.sleep(1)
+liked_mails = [m for m in mails_to(owner_mail) if "Mailed once" in str(m["Subject"])]
+tap.is_eq(len(liked_mails), 1, "an owner who asked for these mails gets one, not one per like")
+tap.like(str(liked_mails[0]["List-Unsubscribe"]) if liked_mails else "", r"unsubscribe",
+         "... with its one-click unsubscribe")
 
 tap.done()
