@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """The demo pictures of ./stack: writes a few generated PNG images into the
 media store's originals (MEDIA/originals/KEY) and prints the SQL that adds
-their rows, the outbox rows that have the worker make their sizes, and some
-likes. Run once, after sql/demo.sql. Standard library only.
+their rows, the outbox rows that have the worker make their sizes, some
+likes, some purchases and an event's banner. Run once, after sql/demo.sql. Standard library only.
 
 Usage: demo_pictures.py MEDIA_DIR > pictures.sql
 """
 
 import hashlib
 import os
+import random
 import struct
 import sys
 import zlib
@@ -31,8 +32,20 @@ PICTURES = [
     ("The crowd, from above", "farid", 0, "cc_by", ((30, 90, 60), (230, 230, 200)), "past"),
     ("Harbour cranes at dawn", "greta", 1200, "all_rights_reserved",
      ((250, 120, 80), (40, 60, 120)), None),
+    ("The hall before the doors open", "organizer", 0, "cc_by",
+     ((90, 40, 20), (240, 200, 150)), None),
 ]
+# The organizer's picture above becomes the banner of their next event.
+BANNER = "The hall before the doors open"
 LIKERS = ["alice", "bob", "carla", "dmitri", "elif", "farid", "greta", "hugo"]
+# Priced pictures bought (paid orders of pictures, as the checkout leaves
+# them): buyer, title; alice's /me/purchases has content.
+PURCHASES = [
+    ("alice", "Front row, second encore"),
+    ("alice", "Harbour cranes at dawn"),
+    ("hugo", "Stage lights from the balcony"),
+]
+CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def png(top, bottom):
@@ -94,7 +107,40 @@ def main():
             % (", ".join("'%s@tessera.test'" % n for n in likers), key))
         out.append("UPDATE pictures SET like_count = (SELECT COUNT(*) FROM picture_likes "
                    "WHERE picture_id = pictures.id) WHERE storage_key = '%s';" % key)
+    for buyer, title in PURCHASES:
+        out.append(purchase(buyer, title))
+    out.append("SET @banner_event = (SELECT e.id FROM events e JOIN users u ON "
+               "u.id = e.organizer_id WHERE u.email = 'organizer@tessera.test' AND "
+               "e.status = 'published' AND e.starts_at > UTC_TIMESTAMP() "
+               "ORDER BY e.starts_at LIMIT 1);")
+    out.append("UPDATE events SET banner_picture_id = (SELECT id FROM pictures WHERE "
+               "title = %s) WHERE id = @banner_event;" % lit(BANNER))
     print("\n".join(out))
+
+
+def purchase(buyer, title):
+    """The SQL of buyer's paid order of the picture titled title: its
+    line, history, the purchase and the picture's sale counted."""
+    code = "".join(random.SystemRandom().choice(CODE_CHARS) for _ in range(16))
+    pic = "(SELECT id FROM pictures WHERE title = %s)" % lit(title)
+    price = "(SELECT price_cents FROM pictures WHERE title = %s)" % lit(title)
+    return "\n".join([
+        "INSERT INTO orders (code, event_id, buyer_id, status, total_cents, currency, "
+        "provider, paid_at, created_at) SELECT '%s', NULL, id, 'paid', %s, 'EUR', "
+        "'sandbox', UTC_TIMESTAMP() - INTERVAL 2 DAY, UTC_TIMESTAMP() - INTERVAL 2 DAY "
+        "FROM users WHERE email = '%s@tessera.test';" % (code, price, buyer),
+        "SET @o = LAST_INSERT_ID();",
+        "INSERT INTO order_lines (order_id, kind, picture_id, description, quantity, "
+        "unit_price_cents) SELECT @o, 'picture', id, CONCAT('Picture “', title, "
+        "'”, original'), 1, price_cents FROM pictures WHERE title = %s;" % lit(title),
+        "INSERT INTO order_history (order_id, from_status, to_status, note) VALUES "
+        "(@o, NULL, 'held', ''), (@o, 'held', 'paid', 'paid in the sandbox');",
+        "INSERT INTO picture_purchases (picture_id, buyer_id, order_id, price_cents, "
+        "currency) SELECT %s, buyer_id, id, total_cents, currency FROM orders "
+        "WHERE id = @o;" % pic,
+        "UPDATE pictures SET sales_count = sales_count + 1, sales_cents = sales_cents "
+        "+ price_cents WHERE title = %s;" % lit(title),
+    ])
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@
 
 -- tessera-browse: public pages; reads only. Of users, what pages and the
 -- session show, never password hashes; pictures and who liked them, for
--- the galleries. SLAVE MONITOR lets it read SHOW
+-- the galleries, and who bought which (a picture's page offers its
+-- buyer the download while the order is paid: of orders, only that). SLAVE MONITOR lets it read SHOW
 -- REPLICA STATUS to skip a lagging replica.
 CREATE USER IF NOT EXISTS 'tessera_browse'@'localhost' IDENTIFIED BY '@BROWSE_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_browse'@'127.0.0.1' IDENTIFIED BY '@BROWSE_PASSWORD@';
@@ -40,6 +41,8 @@ GRANT SELECT ON tessera.ticket_types TO 'tessera_browse'@'localhost', 'tessera_b
 GRANT SELECT ON tessera.reviews TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 GRANT SELECT ON tessera.pictures TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 GRANT SELECT ON tessera.picture_likes TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
+GRANT SELECT ON tessera.picture_purchases TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
+GRANT SELECT (id, status) ON tessera.orders TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 GRANT SELECT ON tessera.sessions TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 GRANT SELECT (id, email, display_name, role, email_verified_at, disabled_at, deleted_at, unread_notifications) ON tessera.users TO 'tessera_browse'@'localhost', 'tessera_browse'@'127.0.0.1';
 
@@ -54,8 +57,10 @@ GRANT SELECT (id, email, display_name, role, email_verified_at, disabled_at, del
 -- Of notifications a person reads theirs and marks them read (the counter
 -- in users with them) and chooses which kinds are mailed.
 -- A person's own pictures: uploaded, edited (never their file, size or
--- status) and deleted, and likes given and taken back with the count beside them;
--- a report of a picture, added but never read back.
+-- status; filed under an event's gallery) and deleted, and likes given and taken back with the count beside them;
+-- a report of a picture, added but never read back. Buying a picture is
+-- an order of it: paid, the buyer's picture_purchases row and the
+-- picture's sales counters; refunded, the row goes.
 CREATE USER IF NOT EXISTS 'tessera_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
 CREATE USER IF NOT EXISTS 'tessera_app'@'127.0.0.1' IDENTIFIED BY '@APP_PASSWORD@';
 ALTER USER 'tessera_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
@@ -80,9 +85,10 @@ GRANT INSERT ON tessera.review_reports TO 'tessera_app'@'localhost', 'tessera_ap
 GRANT SELECT, UPDATE (read_at, open_subject) ON tessera.notifications TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE ON tessera.notification_prefs TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT UPDATE (rating_sum, rating_count, rating_1, rating_2, rating_3, rating_4, rating_5) ON tessera.events TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
-GRANT SELECT, INSERT, UPDATE (title, description, price_cents, licence, like_count, updated_at), DELETE ON tessera.pictures TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE (title, description, price_cents, licence, like_count, updated_at, sales_count, sales_cents, event_id), DELETE ON tessera.pictures TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT SELECT, INSERT, DELETE ON tessera.picture_likes TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 GRANT INSERT (picture_id, reporter_id, reason) ON tessera.picture_reports TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
+GRANT SELECT, INSERT, DELETE ON tessera.picture_purchases TO 'tessera_app'@'localhost', 'tessera_app'@'127.0.0.1';
 
 -- tessera-admin: organizer and site-admin pages; reads replicas too. Of
 -- users it reads what the pages list, never password hashes, and changes
@@ -130,7 +136,7 @@ GRANT SELECT, UPDATE (resolved_at) ON tessera.picture_reports TO 'tessera_admin'
 -- the event, the orders' lines and their buyers' names and addresses (no
 -- password hashes) and queues their mails; it writes its heartbeat. It
 -- writes notifications (an aggregated one, "12 people liked", counts up in
--- place: it reads the key it meets) with the counter in users, and reads
+-- place: it reads the key it meets and the count) with the counter in users, and reads
 -- what each person wants mailed. The day before an event it records each
 -- holder's reminder and, once all are told, the event's reminded_at; and
 -- each organizer's daily digest.
@@ -148,7 +154,7 @@ GRANT SELECT ON tessera.tickets TO 'tessera_worker'@'localhost', 'tessera_worker
 GRANT SELECT ON tessera.order_lines TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT ON tessera.events TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT (id, email, display_name, disabled_at, unread_notifications), UPDATE (unread_notifications) ON tessera.users TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
-GRANT SELECT (id, user_id, kind, open_subject), INSERT, UPDATE (actors, updated_at) ON tessera.notifications TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
+GRANT SELECT (id, user_id, kind, open_subject, actors), INSERT, UPDATE (actors, updated_at) ON tessera.notifications TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT ON tessera.notification_prefs TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT, INSERT ON tessera.event_reminders TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';
 GRANT SELECT, INSERT ON tessera.organizer_digests TO 'tessera_worker'@'localhost', 'tessera_worker'@'127.0.0.1';

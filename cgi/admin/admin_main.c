@@ -69,6 +69,9 @@ static const struct route routes[] = {
 	    ACCESS_ADMIN),
 	PAGE_POST("/admin/moderation/pictures/{id:int}/delete",
 	    ADMIN_PICTURE_DELETE, ACCESS_ADMIN),
+	PAGE_GET("/admin/events/{id:int}/banner", ADMIN_BANNER, ACCESS_ORGANIZER),
+	PAGE_POST("/admin/events/{id:int}/banner", ADMIN_BANNER_SET,
+	    ACCESS_ORGANIZER),
 };
 
 static const handler_fn handlers[ADMIN__MAX] = {
@@ -81,6 +84,8 @@ static const handler_fn handlers[ADMIN__MAX] = {
 	[ADMIN_PICTURE_REPORTS] = admin_picture_reports,
 	[ADMIN_PICTURE_HIDE] = admin_picture_hide,
 	[ADMIN_PICTURE_DELETE] = admin_picture_delete,
+	[ADMIN_BANNER] = admin_banner,
+	[ADMIN_BANNER_SET] = admin_banner_set,
 	[ADMIN_OUTBOX_RETRY] = admin_outbox_retry,
 	[ADMIN_ORDER] = admin_order,
 	[ADMIN_ORDER_PAID] = admin_order_paid,

@@ -29,7 +29,9 @@ read_managed(struct request *r, struct order_view *v)
 {
 	int status = order_view_read(r, request_path_param(r, "code"), 1, 1, v);
 
-	if (status == 0 && !admin_may_manage(r, v->ev.organizer_id))
+	/* An order of pictures has no organizer: nobody's to manage here. */
+	if (status == 0 && (!v->has_event ||
+	    !admin_may_manage(r, v->ev.organizer_id)))
 		return 404;
 	return status == 0 || status == 404 ? status : -1;
 }

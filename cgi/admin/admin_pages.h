@@ -54,6 +54,8 @@ enum admin_page {
 	ADMIN_PICTURE_REPORTS,
 	ADMIN_PICTURE_HIDE,
 	ADMIN_PICTURE_DELETE,
+	ADMIN_BANNER,
+	ADMIN_BANNER_SET,
 	ADMIN__MAX
 };
 
@@ -62,6 +64,9 @@ int admin_home(struct request *r);
 int admin_picture_reports(struct request *r);
 int admin_picture_hide(struct request *r);
 int admin_picture_delete(struct request *r);
+/* admin_banner.c: GET and POST /admin/events/{id}/banner */
+int admin_banner(struct request *r);
+int admin_banner_set(struct request *r);
 int admin_users(struct request *r);
 int admin_user_role(struct request *r);
 int admin_user_access(struct request *r);

@@ -86,6 +86,10 @@ static const struct route routes[] = {
 	    ACCESS_SIGNED_IN),
 	PAGE_POST("/pictures/{id:int}/report", PAGE_PICTURE_REPORT,
 	    ACCESS_SIGNED_IN),
+	PAGE_POST("/pictures/{id:int}/buy", PAGE_PICTURE_BUY, ACCESS_VERIFIED),
+	PAGE_GET("/me/purchases", PAGE_ME_PURCHASES, ACCESS_SIGNED_IN),
+	PAGE_POST("/me/pictures/{id:int}/event", PAGE_ME_PICTURE_EVENT,
+	    ACCESS_SIGNED_IN),
 	/* Stripe's signed events: the exact bytes, no CSRF (it is not a
 	 * browser), up to 256 KiB. */
 	PAGE_POST_BODY("/payments/stripe/webhook", PAGE_STRIPE_WEBHOOK,
@@ -146,6 +150,9 @@ static const handler_fn handlers[PAGE__MAX] = {
 	[PAGE_PICTURE_LIKE] = picture_like,
 	[PAGE_PICTURE_ORIGINAL] = picture_original,
 	[PAGE_PICTURE_REPORT] = picture_report,
+	[PAGE_PICTURE_BUY] = picture_buy,
+	[PAGE_ME_PURCHASES] = me_purchases,
+	[PAGE_ME_PICTURE_EVENT] = me_picture_event,
 };
 
 /* Loads the common passwords that sign-up and password changes refuse;

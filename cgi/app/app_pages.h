@@ -65,6 +65,9 @@ enum app_page {
 	PAGE_PICTURE_LIKE,
 	PAGE_PICTURE_ORIGINAL,
 	PAGE_PICTURE_REPORT,
+	PAGE_PICTURE_BUY,
+	PAGE_ME_PURCHASES,
+	PAGE_ME_PICTURE_EVENT,
 	PAGE__MAX
 };
 
@@ -176,5 +179,21 @@ int picture_like(struct request *r);
 int picture_original(struct request *r);
 /* picture_report.c */
 int picture_report(struct request *r);
+/* picture_buy.c: POST /pictures/{id}/buy, GET /me/purchases */
+int picture_buy(struct request *r);
+int me_purchases(struct request *r);
+/* picture_gallery.c: who may file a picture under an event, and POST
+ * /me/pictures/{id}/event. picture_event_allowed: 1 when the signed-in
+ * person may file under event_id, 0 when not (answer 403 with
+ * picture_event_refusal), -1 for a database failure. */
+#define PICTURE_EVENT_CHOICES_MAX 50
+extern const char *const picture_event_refusal;
+int picture_event_allowed(struct request *r, long long event_id);
+int me_picture_event(struct request *r);
+/* The template values of the person's events for a select of them,
+ * chosen selected: a list of { id, title, selected }. */
+struct picture_event;
+struct tmpl_value *picture_event_options(struct arena *a,
+    const struct picture_event *ev, size_t n, long long chosen);
 
 #endif

@@ -148,7 +148,8 @@ static int
 checkout_apply(struct request *r, void *arg)
 {
 	const struct checkout_change *c = arg;
-	const struct form_value *rows = &c->names->field[CO_TICKETS];
+	const struct form_value *rows = c->names != NULL ?
+	    &c->names->field[CO_TICKETS] : NULL;
 	const struct payment_provider *p;
 	struct order_view v;
 	int status;
@@ -160,7 +161,7 @@ checkout_apply(struct request *r, void *arg)
 		page_change_location(r, order_url(r, v.o.code));
 		return 0;
 	}
-	for (size_t i = 0; i < rows->nrows; i++) {
+	for (size_t i = 0; rows != NULL && i < rows->nrows; i++) {
 		const struct form_result *row = &rows->rows[i];
 		long long id = row->field[NAME_ID].num;
 		size_t k;
@@ -191,13 +192,16 @@ checkout_post(struct request *r)
 	struct order_view v;
 	int status;
 
+	c.names = &res;
 	if (form_check(r->arena, &checkout_form, &r->form, NULL, &res) != 0 ||
 	    res.field[CO_TICKETS].nrows == 0) {
 		if ((status = order_view_read(r, request_path_param(r, "code"), 0, 0, &v)) != 0)
 			return status;
-		return checkout_page(r, &v, &res, 400);
+		/* Pictures have no names to give. */
+		if (v.ntickets > 0)
+			return checkout_page(r, &v, &res, 400);
+		c.names = NULL;
 	}
-	c.names = &res;
 	c.provider = params_get(&r->form, "provider");
 	return page_change(r, checkout_apply, &c, "/me");
 }
@@ -238,7 +242,7 @@ sandbox_apply(struct request *r, void *arg)
 		    "/orders/%s/checkout?declined=1", v.o.code));
 		return 0;
 	}
-	if ((status = order_view_confirm_paid(r, &v, "sandbox", "paid in the sandbox")) != 0)
+	if ((status = payments_confirm_paid(r, &v, "sandbox", "paid in the sandbox")) != 0)
 		return status;
 	page_change_location(r, arena_printf(r->arena, "%s?done=paid",
 	    order_url(r, v.o.code)));
@@ -354,7 +358,7 @@ order_page(struct request *r)
 	tv_set_bool(a, ctx, "refundable", refundable(&v));
 	if (v.o.has_paid_at) {
 		tv_set_str(a, ctx, "paid_on", dates_local(a, v.o.paid_at,
-		    v.ev.timezone, "%-d %b %Y, %H:%M %Z"));
+		    order_view_zone(&v), "%-d %b %Y, %H:%M %Z"));
 		tv_set_str(a, ctx, "paid_on_iso", dates_iso(a, v.o.paid_at));
 		tv_set_str(a, ctx, "provider", v.o.provider);
 	}

@@ -20,7 +20,7 @@ free_start(struct request *r, struct order_view *v)
 {
 	int status;
 
-	if ((status = order_view_confirm_paid(r, v, "free",
+	if ((status = payments_confirm_paid(r, v, "free",
 	    "free tickets, confirmed at once")) != 0)
 		return status;
 	page_change_location(r, arena_printf(r->arena, "/me/orders/%s?done=paid",

@@ -23,6 +23,16 @@ struct payment_provider {
 	int (*start)(struct request *r, struct order_view *v);
 };
 
+/*
+ * Confirms the payment of the locked order of v through provider, in
+ * the caller's transaction: an event's order as order_view_confirm_paid
+ * does, an order of pictures by picture_checkout.c (the buyer's pictures,
+ * their sales, the mails). Returns as order_view_confirm_paid: 0, 409,
+ * 410 (also: the buyer has one of its pictures already), -1.
+ */
+int payments_confirm_paid(struct request *r, struct order_view *v,
+    const char *provider, const char *note);
+
 /* The providers offered for v, in the order the checkout lists them, into
  * out (room for PAYMENTS_MAX). Returns how many. */
 #define PAYMENTS_MAX 8

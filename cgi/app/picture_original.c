@@ -4,15 +4,18 @@
 #include "app_pages.h"
 #include "media_store.h"
 #include "picture_image.h"
+#include "picture_purchases.h"
 #include "pictures.h"
 #include "session.h"
 
 /*
- * GET /pictures/{id}/original: the original file, for its owner, and for
- * anyone signed in when the picture is free. The program only decides:
- * nginx sends the file through X-Accel-Redirect to its internal location
- * of the originals, which no request can name itself, so a guessed media
- * path reaches nothing. A priced picture's original stays its owner's.
+ * GET /pictures/{id}/original: the original file, for its owner, for
+ * anyone signed in when the picture is free, and for its buyers (a paid
+ * order, not refunded: picture_purchases, read on the primary) while it
+ * is shown on the site. The program only decides: nginx sends the file
+ * through X-Accel-Redirect to its internal location of the originals,
+ * which no request can name itself, so a guessed media path reaches
+ * nothing.
  */
 
 int
@@ -28,9 +31,17 @@ picture_original(struct request *r)
 	if (rc == 1) {
 		rc = pictures_get(r->db, r->arena, id, &p);
 		if (rc == 0 && p.price > 0) {
-			r->error_detail = "This original is for sale: only its "
-			    "owner and its buyers may download it.";
-			return 403;
+			int bought = picture_purchases_has(r->db, r->arena,
+			    DB_PRIMARY, p.id, r->session->user_id);
+
+			if (bought < 0)
+				return 503;
+			if (!bought) {
+				r->error_detail = "This original is for sale: "
+				    "only its owner and its buyers may download "
+				    "it.";
+				return 403;
+			}
 		}
 	}
 	if (rc == 1)

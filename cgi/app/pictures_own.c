@@ -44,6 +44,8 @@ own_picture_page(struct request *r, const struct picture *p,
 	struct arena *a = r->arena;
 	struct form_result blank;
 	struct tmpl_value *ctx;
+	struct picture_event *events;
+	size_t nev;
 	int done, rc;
 
 	ctx = page_context(r, p->title);
@@ -65,6 +67,15 @@ own_picture_page(struct request *r, const struct picture *p,
 		res = &blank;
 	}
 	tv_set(a, ctx, "f", form_view(a, &picture_edit_form, res));
+	if ((rc = pictures_event_choices(r->db, a, r->session->user_id,
+	    PICTURE_EVENT_CHOICES_MAX, &events, &nev)) != 0)
+		return rc == ROW_BAD ? 500 : 503;
+	tv_set(a, ctx, "events", picture_event_options(a, events, nev,
+	    p->event_id));
+	tv_set_bool(a, ctx, "has_events", nev > 0);
+	tv_set_bool(a, ctx, "no_event", p->event_id == 0);
+	tv_set_str(a, ctx, "event_action", arena_printf(a,
+	    "/me/pictures/%lld/event", p->id));
 	if ((rc = page_render(r, "me_picture", ctx)) != 0)
 		return rc;
 	r->resp.status = status;

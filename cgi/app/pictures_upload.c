@@ -31,26 +31,6 @@
  */
 
 #define OWN_LIST_MAX 200
-#define EVENT_CHOICES_MAX 50
-
-/* The template values of the person's events for the upload's select,
- * with chosen selected. */
-static struct tmpl_value *
-event_options(struct arena *a, const struct picture_event *ev, size_t n,
-    long long chosen)
-{
-	struct tmpl_value *list = tv_list(a);
-
-	for (size_t i = 0; i < n; i++) {
-		struct tmpl_value *v = tv_object(a);
-
-		tv_set_int(a, v, "id", ev[i].id);
-		tv_set_str(a, v, "title", ev[i].title);
-		tv_set_bool(a, v, "selected", ev[i].id == chosen);
-		tv_push(a, list, v);
-	}
-	return list;
-}
 
 /* The page of the person's pictures with the upload form (res: as sent,
  * or NULL for a blank one), answered with status. */
@@ -69,7 +49,7 @@ own_page(struct request *r, const struct form_result *res, int status)
 	if ((rc = pictures_of_owner(r->db, a, r->session->user_id,
 	    OWN_LIST_MAX, &list, &n)) != 0 ||
 	    (rc = pictures_event_choices(r->db, a, r->session->user_id,
-	    EVENT_CHOICES_MAX, &events, &nev)) != 0)
+	    PICTURE_EVENT_CHOICES_MAX, &events, &nev)) != 0)
 		return rc == ROW_BAD ? 500 : 503;
 	items = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
@@ -85,7 +65,7 @@ own_page(struct request *r, const struct form_result *res, int status)
 	tv_set_bool(a, ctx, "may_upload", r->session->verified);
 	if (res != NULL && res->field[PF_EVENT].text != NULL)
 		chosen = res->field[PF_EVENT].num;
-	tv_set(a, ctx, "events", event_options(a, events, nev, chosen));
+	tv_set(a, ctx, "events", picture_event_options(a, events, nev, chosen));
 	tv_set_bool(a, ctx, "has_events", nev > 0);
 	tv_set_str(a, ctx, "csrf", csrf_token(r));
 	tv_set_int(a, ctx, "per_hour", PICTURES_PER_HOUR);
@@ -191,7 +171,6 @@ int
 picture_upload(struct request *r)
 {
 	const struct multipart_part *file = request_upload(r, "picture");
-	struct picture_event *events;
 	struct picture_info info;
 	struct media_store ms;
 	struct form_result res;
@@ -199,7 +178,6 @@ picture_upload(struct request *r)
 	enum picture_probe probe;
 	unsigned char sha[CRYPTO_HASH_BYTES];
 	char key[MEDIA_NEW_KEY_LEN + 1];
-	size_t nev;
 	int rc;
 
 	if (media_store_local(&ms, r->cfg->media_dir) != 0) {
@@ -211,18 +189,11 @@ picture_upload(struct request *r)
 		return own_page(r, &res, 400);
 	if (file == NULL || file->len == 0)
 		return refuse(r, &res, PF_FILE, "Choose a picture file.", 400);
-	if (res.field[PF_EVENT].text != NULL) {
-		int found = 0;
-
-		if ((rc = pictures_event_choices(r->db, r->arena,
-		    r->session->user_id, EVENT_CHOICES_MAX, &events,
-		    &nev)) != 0)
-			return rc == ROW_BAD ? 500 : 503;
-		for (size_t i = 0; i < nev; i++)
-			found |= events[i].id == res.field[PF_EVENT].num;
-		if (!found)
-			return refuse(r, &res, PF_EVENT, "Choose an event you "
-			    "went to or organize.", 400);
+	if (res.field[PF_EVENT].text != NULL &&
+	    (rc = picture_event_allowed(r, res.field[PF_EVENT].num)) != 1) {
+		if (rc < 0)
+			return 503;
+		return refuse(r, &res, PF_EVENT, picture_event_refusal, 403);
 	}
 	if ((probe = picture_image_probe(file->path, &info)) != PICTURE_OK)
 		return refuse(r, &res, PF_FILE, picture_probe_message(probe),

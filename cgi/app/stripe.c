@@ -8,6 +8,7 @@
 #include "notify.h"
 #include "order_view.h"
 #include "orders.h"
+#include "payments.h"
 #include "program.h"
 #include "stripe_api.h"
 #include "stripe_sig.h"
@@ -248,7 +249,7 @@ webhook_apply(struct db *db, void *arg)
 		return db_last_status(db);
 	if (ev->refund_due)
 		return refund(r, &v, ev->payment) == 0 ? DB_OK : DB_ERROR;
-	switch (order_view_confirm_paid(r, &v, "stripe", "paid with Stripe")) {
+	switch (payments_confirm_paid(r, &v, "stripe", "paid with Stripe")) {
 	case 0:
 		return DB_OK;
 	case 410:

@@ -6,10 +6,15 @@
 #include "events.h"
 #include "http_url.h"
 #include "page_cache.h"
+#include "pictures.h"
 #include "reviews.h"
 #include "session.h"
 #include "tmpl.h"
 #include "view_event.h"
+#include "view_picture.h"
+
+/* Pictures of its gallery an event's page shows; the rest are a link. */
+#define EVENT_GALLERY_SIZE 6
 
 /* Pages of reviews one can go through: 1,000 reviews and more. */
 #define MAX_REVIEW_PAGE 1000
@@ -22,10 +27,11 @@ reviews_page_url(struct arena *a, long long id, int page)
 	    arena_printf(a, "/events/%lld", id), NULL, NULL, 0, page));
 }
 
-/* GET /events/{id} — one event with its tickets and a page of its
- * reviews (?page=N), newest first, with the rating's breakdown from the
- * event row. The same for everyone but its organizer (who may reply to
- * reviews): kept a moment per worker (page_cache.h). */
+/* GET /events/{id} — one event with its tickets, the latest pictures of
+ * its gallery and a page of its reviews (?page=N), newest first, with the
+ * rating's breakdown from the event row. The same for everyone but its
+ * organizer (who may reply to reviews): kept a moment per worker
+ * (page_cache.h). */
 int
 page_event(struct request *r)
 {
@@ -39,8 +45,9 @@ page_event(struct request *r)
 	struct event ev;
 	struct ticket_type *types;
 	struct review *reviews;
-	size_t ntypes, nreviews;
-	struct tmpl_value *ctx, *rating;
+	struct picture *pics;
+	size_t ntypes, nreviews, npics = 0;
+	struct tmpl_value *ctx, *rating, *gallery;
 	int rc, page, organizer;
 
 	r->resp.cache = CACHE_PUBLIC;
@@ -57,6 +64,10 @@ page_event(struct request *r)
 	if (rc == 0)
 		rc = reviews_list(r->db, a, id, REVIEWS_PAGE_SIZE + 1,
 		    (page - 1) * REVIEWS_PAGE_SIZE, &reviews, &nreviews);
+	/* The gallery's latest, one more to tell there are others. */
+	if (rc == 0)
+		rc = pictures_list(r->db, a, PICTURES_BY_EVENT, id,
+		    EVENT_GALLERY_SIZE + 1, 0, &pics, &npics);
 	if (rc != 0)
 		return rc == ROW_BAD ? 500 : 503;
 
@@ -90,6 +101,14 @@ page_event(struct request *r)
 		tv_set_str(a, ctx, "next_url", reviews_page_url(a, id, page + 1));
 	tv_set_bool(a, ctx, "has_pages", page > 1 ||
 	    nreviews > REVIEWS_PAGE_SIZE);
+	gallery = tv_list(a);
+	for (size_t i = 0; i < npics && i < EVENT_GALLERY_SIZE; i++)
+		tv_push(a, gallery, view_picture(a, &pics[i]));
+	tv_set(a, ctx, "gallery", gallery);
+	tv_set_bool(a, ctx, "has_gallery", npics > 0);
+	tv_set_bool(a, ctx, "more_gallery", npics > EVENT_GALLERY_SIZE);
+	tv_set_str(a, ctx, "gallery_url", arena_printf(a, "/pictures?event=%lld",
+	    id));
 	tv_set_str(a, ctx, "ics_url", arena_printf(a, "/events/%lld.ics", id));
 	return page_cache_render(r, &p, ctx);
 }

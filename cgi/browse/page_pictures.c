@@ -6,6 +6,7 @@
 #include "form.h"
 #include "http_url.h"
 #include "pictures.h"
+#include "picture_purchases.h"
 #include "session.h"
 #include "tmpl.h"
 #include "util.h"
@@ -140,7 +141,7 @@ page_picture(struct request *r)
 	struct arena *a = r->arena;
 	struct picture p;
 	struct tmpl_value *ctx;
-	int rc, liked = 0;
+	int rc, liked = 0, own = 0, bought = 0;
 
 	rc = pictures_get(r->db, a, strtoll(request_path_param(r, "id"), NULL,
 	    10), &p);
@@ -149,11 +150,24 @@ page_picture(struct request *r)
 	if (rc == 0 && r->session != NULL)
 		rc = (liked = pictures_liked(r->db, a, p.id,
 		    r->session->user_id)) < 0 ? -1 : 0;
+	/* A priced original: its owner and its buyers download it, the
+	 * others may buy it. */
+	if (rc == 0 && r->session != NULL && p.price > 0) {
+		own = p.owner_id == r->session->user_id;
+		if (!own)
+			rc = (bought = picture_purchases_has(r->db, a, DB_READ,
+			    p.id, r->session->user_id)) < 0 ? -1 : 0;
+	}
 	if (rc != 0)
 		return rc == ROW_BAD ? 500 : 503;
 	ctx = page_context(r, p.title);
 	tv_set(a, ctx, "picture", view_picture(a, &p));
 	tv_set_bool(a, ctx, "liked", liked);
+	tv_set_bool(a, ctx, "may_download", p.price == 0 || own || bought);
+	tv_set_bool(a, ctx, "bought", bought);
+	tv_set_bool(a, ctx, "may_buy", p.price > 0 && !own && !bought);
+	tv_set_str(a, ctx, "buy_action", arena_printf(a, "/pictures/%lld/buy",
+	    p.id));
 	tv_set_str(a, ctx, "like_action", arena_printf(a, "/pictures/%lld/like",
 	    p.id));
 	tv_set_str(a, ctx, "report_action", arena_printf(a,

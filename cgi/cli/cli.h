@@ -11,6 +11,7 @@ int cli_render(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_create_admin(int argc, char **argv);
 int cli_script(int argc, char **argv);
+int cli_sweep_media(int argc, char **argv);
 
 struct arena;
 struct db;

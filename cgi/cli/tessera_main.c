@@ -27,6 +27,8 @@ static const struct {
 	    "DIR: the database, its accounts and the media into DIR" },
 	{ "restore", cli_script,
 	    "DIR: a backup back, once its checksums match" },
+	{ "sweep-media", cli_sweep_media,
+	    "[--dry-run] [--min-age S]: remove media files of no picture" },
 };
 
 static void

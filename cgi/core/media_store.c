@@ -1,8 +1,12 @@
 #include "media_store.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crypto.h"
@@ -63,11 +67,39 @@ local_internal_uri(const struct media_store *ms, const char *key, char *out,
 	return len < 0 || (size_t)len >= n ? -1 : 0;
 }
 
+static int
+local_list(const struct media_store *ms, enum media_area area,
+    media_list_fn fn, void *arg)
+{
+	char dir[4096];
+	struct dirent *de;
+	struct stat st;
+	time_t now = time(NULL);
+	DIR *d;
+	int rc = 0;
+
+	if (snprintf(dir, sizeof(dir), "%s/%s", ms->root, local_dirs[area]) >=
+	    (int)sizeof(dir) || (d = opendir(dir)) == NULL) {
+		log_err("%s: %s: %s", __func__, dir, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (!media_key_valid(de->d_name) ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		rc = fn(de->d_name, (long)(now - st.st_mtime), arg);
+	}
+	closedir(d);
+	return rc;
+}
+
 static const struct media_store_ops local_ops = {
 	.keep = local_keep,
 	.path = local_path,
 	.remove = local_remove,
 	.internal_uri = local_internal_uri,
+	.list = local_list,
 };
 
 int
@@ -154,4 +186,16 @@ media_internal_uri(const struct media_store *ms, const char *key, char *out,
 	if (media_check(ms, MEDIA_ORIGINALS, key, "internal_uri") != 0)
 		return -1;
 	return ms->ops->internal_uri(ms, key, out, n);
+}
+
+int
+media_list(const struct media_store *ms, enum media_area area,
+    media_list_fn fn, void *arg)
+{
+	if (ms == NULL || ms->ops == NULL || (int)area < 0 ||
+	    area >= MEDIA__AREA_MAX) {
+		log_err("media_list: no store, or a bad area");
+		return -1;
+	}
+	return ms->ops->list(ms, area, fn, arg);
 }

@@ -31,6 +31,9 @@ enum media_area {
 
 struct media_store;
 
+/* One key of a listing (media_list): 0 to go on, else stop with it. */
+typedef int (*media_list_fn)(const char *key, long age_seconds, void *arg);
+
 struct media_store_ops {
 	/* Moves the local file src into the store as key (replacing one of
 	 * the same key): src is gone afterwards. */
@@ -47,6 +50,10 @@ struct media_store_ops {
 	 * into out (size n). */
 	int (*internal_uri)(const struct media_store *ms, const char *key,
 	    char *out, size_t n);
+	/* Calls fn with each key of area and how many seconds ago it was
+	 * last written, in no order, until fn returns non-zero. */
+	int (*list)(const struct media_store *ms, enum media_area area,
+	    media_list_fn fn, void *arg);
 };
 
 /* The local store's internal location of the originals, "internal" in
@@ -77,5 +84,9 @@ int media_remove(const struct media_store *ms, enum media_area area,
     const char *key);
 int media_internal_uri(const struct media_store *ms, const char *key,
     char *out, size_t n);
+/* Every key of area to fn (names that are no valid key are skipped):
+ * 0, what fn returned to stop, or -1 (logged) when area cannot be read. */
+int media_list(const struct media_store *ms, enum media_area area,
+    media_list_fn fn, void *arg);
 
 #endif

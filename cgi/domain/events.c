@@ -15,7 +15,16 @@
 #define EVENT_COLS \
 	"e.id, e.organizer_id, e.title, e.summary, e.venue, e.address, " \
 	"e.city, e.timezone, e.starts_at, e.ends_at, e.status, " \
-	"e.rating_sum, e.rating_count "
+	"e.rating_sum, e.rating_count, COALESCE(bp.id, 0), " \
+	"COALESCE(bp.storage_key, ''), COALESCE(bp.title, ''), " \
+	"COALESCE(bp.thumb_width, 0), COALESCE(bp.thumb_height, 0), " \
+	"COALESCE(bp.preview_width, 0), COALESCE(bp.preview_height, 0) "
+
+/* The banner of EVENT_COLS: the picture the organizer chose, while it is
+ * shown (ready; a hidden one is no banner, a deleted one's id went NULL). */
+#define BANNER_JOIN \
+	"LEFT JOIN pictures bp ON bp.id = e.banner_picture_id " \
+	"AND bp.status = 'ready' "
 
 /* An event read alone (EVENTS_GET, EVENTS_GET_ANY): the list's columns,
  * then those of enum event_col from EV_DESCRIPTION on. */
@@ -31,7 +40,8 @@
 enum event_col {
 	EV_ID, EV_ORGANIZER_ID, EV_TITLE, EV_SUMMARY, EV_VENUE, EV_ADDRESS,
 	EV_CITY, EV_TIMEZONE, EV_STARTS_AT, EV_ENDS_AT, EV_STATUS,
-	EV_RATING_SUM, EV_RATING_COUNT,
+	EV_RATING_SUM, EV_RATING_COUNT, EV_BANNER_ID, EV_BANNER_KEY,
+	EV_BANNER_TITLE, EV_BANNER_TW, EV_BANNER_TH, EV_BANNER_PW, EV_BANNER_PH,
 	EV__LIST_COLS,
 	/* EVENTS_GET adds: */
 	EV_DESCRIPTION = EV__LIST_COLS, EV_ORGANIZER_NAME, EV_REFUNDS_UNTIL,
@@ -72,30 +82,30 @@ enum events_stmt {
 static const char *const events_stmts[EVENTS__MAX] = {
 	/* EVENTS_UPCOMING: includes events under way; bounding the start
 	 * keeps the scan on the (status, starts_at) index short. */
-	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER
+	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER BANNER_JOIN
 	"WHERE e.status = 'published' "
 	"AND e.starts_at >= UTC_TIMESTAMP() - INTERVAL 14 DAY "
 	"AND e.ends_at >= UTC_TIMESTAMP() "
 	"ORDER BY e.starts_at, e.id LIMIT ?",
 	/* EVENTS_LIST */
-	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER
+	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER BANNER_JOIN
 	"WHERE e.status = 'published' AND e.starts_at >= ? AND e.ends_at >= ? "
 	"AND e.starts_at < ? "
 	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
 	/* EVENTS_LIST_CITY */
-	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER
+	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER BANNER_JOIN
 	"WHERE e.status = 'published' AND e.starts_at >= ? AND e.ends_at >= ? "
 	"AND e.starts_at < ? AND e.city = ? "
 	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
 	/* EVENTS_SEARCH */
-	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER
+	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER BANNER_JOIN
 	"WHERE e.status = 'published' AND e.starts_at >= ? AND e.ends_at >= ? "
 	"AND e.starts_at < ? "
 	"AND MATCH (e.title, e.summary, e.description, e.venue, e.city) "
 	"AGAINST (? IN BOOLEAN MODE) "
 	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
 	/* EVENTS_SEARCH_CITY */
-	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER
+	"SELECT " EVENT_COLS "FROM events e " LIVE_ORGANIZER BANNER_JOIN
 	"WHERE e.status = 'published' AND e.starts_at >= ? AND e.ends_at >= ? "
 	"AND e.starts_at < ? AND e.city = ? "
 	"AND MATCH (e.title, e.summary, e.description, e.venue, e.city) "
@@ -103,11 +113,12 @@ static const char *const events_stmts[EVENTS__MAX] = {
 	"ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
 	/* EVENTS_GET */
 	"SELECT " EVENT_DETAIL_COLS
-	"FROM events e JOIN users u ON u.id = e.organizer_id "
+	"FROM events e JOIN users u ON u.id = e.organizer_id " BANNER_JOIN
 	"WHERE e.id = ? AND e.status IN ('published', 'cancelled')",
 	/* EVENTS_GET_ANY: drafts too, for the organizer's pages */
 	"SELECT " EVENT_DETAIL_COLS
-	"FROM events e JOIN users u ON u.id = e.organizer_id WHERE e.id = ?",
+	"FROM events e JOIN users u ON u.id = e.organizer_id " BANNER_JOIN
+	"WHERE e.id = ?",
 	/* EVENTS_TICKET_TYPES */
 	"SELECT " TICKET_TYPE_COLS "FROM ticket_types "
 	"WHERE event_id = ? ORDER BY sort_order, id",
@@ -122,7 +133,7 @@ static const char *const events_stmts[EVENTS__MAX] = {
 	"SELECT " EVENT_COLS ", COALESCE(SUM(t.sold), 0), "
 	"COALESCE(SUM(t.quota), 0) "
 	"FROM events e LEFT JOIN ticket_types t ON t.event_id = e.id "
-	"WHERE e.organizer_id = ? GROUP BY e.id ORDER BY e.starts_at DESC "
+	BANNER_JOIN "WHERE e.organizer_id = ? GROUP BY e.id ORDER BY e.starts_at DESC "
 	"LIMIT 200",
 };
 
@@ -200,6 +211,15 @@ events_parse_event(const struct db_rows *rows, size_t i, int detail,
 	    ARRAY_LEN(status_names));
 	out->rating_sum = row_int(&rd, EV_RATING_SUM, 0, UINT_COLUMN_MAX);
 	out->rating_count = row_int(&rd, EV_RATING_COUNT, 0, UINT_COLUMN_MAX);
+	out->banner.id = row_int(&rd, EV_BANNER_ID, 0, LLONG_MAX);
+	out->banner.key = row_text(&rd, EV_BANNER_KEY);
+	out->banner.title = row_text(&rd, EV_BANNER_TITLE);
+	out->banner.thumb_width = row_int(&rd, EV_BANNER_TW, 0, UINT_COLUMN_MAX);
+	out->banner.thumb_height = row_int(&rd, EV_BANNER_TH, 0, UINT_COLUMN_MAX);
+	out->banner.preview_width = row_int(&rd, EV_BANNER_PW, 0,
+	    UINT_COLUMN_MAX);
+	out->banner.preview_height = row_int(&rd, EV_BANNER_PH, 0,
+	    UINT_COLUMN_MAX);
 	if (detail) {
 		out->description = row_text(&rd, EV_DESCRIPTION);
 		out->organizer_name = row_text(&rd, EV_ORGANIZER_NAME);

@@ -32,6 +32,15 @@
 /* As the events.status ENUM. */
 enum event_status { EVENT_DRAFT, EVENT_PUBLISHED, EVENT_CANCELLED };
 
+/* An event's banner: one of its organizer's pictures, shown (0: none). */
+struct event_banner {
+	long long id;
+	const char *key;           /* its storage key: its derived files */
+	const char *title;         /* its alt text */
+	long long thumb_width, thumb_height;
+	long long preview_width, preview_height;
+};
+
 struct event {
 	long long id;
 	long long organizer_id;
@@ -46,6 +55,7 @@ struct event {
 	enum event_status status;
 	long long rating_sum;
 	long long rating_count;
+	struct event_banner banner;
 	/* Read by events_get() only; NULL from the lists. */
 	const char *description;
 	const char *organizer_name;

@@ -61,6 +61,7 @@ static const struct {
 enum notify_stmt {
 	NS_INSERT,
 	NS_AGGREGATE,
+	NS_AGGREGATE_BUMP,
 	NS_COUNT_UP,
 	NS_PREF,
 	NS_LIST,
@@ -76,12 +77,18 @@ static const char *const notify_stmts[NS__MAX] = {
 	/* NS_INSERT */
 	"INSERT INTO notifications (user_id, kind, subject_id, text, subject, "
 	"link) VALUES (?, ?, ?, LEFT(?, 300), LEFT(?, 200), LEFT(?, 300))",
-	/* NS_AGGREGATE: the open row of (user, kind, subject) counts one more;
-	 * affected rows say which happened (1 inserted, 2 counted) */
+	/* NS_AGGREGATE: a new open row of (user, kind, subject); a duplicate
+	 * key when another transaction made it first. Not an INSERT ... ON
+	 * DUPLICATE KEY UPDATE, for which MariaDB asks UPDATE on every
+	 * column inserted: the worker may change only actors and updated_at */
 	"INSERT INTO notifications (user_id, kind, subject_id, open_subject, "
 	"text, subject, link) VALUES (?, ?, ?, ?, LEFT(?, 300), LEFT(?, 200), "
-	"LEFT(?, 300)) ON DUPLICATE KEY UPDATE actors = actors + 1, "
-	"updated_at = UTC_TIMESTAMP()",
+	"LEFT(?, 300))",
+	/* NS_AGGREGATE_BUMP: the open row counts one more (a locking read of
+	 * the unique key notifications_open) */
+	"UPDATE notifications SET actors = actors + 1, "
+	"updated_at = UTC_TIMESTAMP() WHERE user_id = ? AND kind = ? "
+	"AND open_subject = ?",
 	/* NS_COUNT_UP */
 	"UPDATE users SET unread_notifications = unread_notifications + 1 "
 	"WHERE id = ?",
@@ -183,17 +190,31 @@ notify_aggregate(struct db *db, long long recipient, enum notify_kind kind,
 		return -1;
 	}
 	snprintf(one, sizeof(one), kinds[kind].one, subject);
-	{
-		struct db_arg args[] = { DB_INT(recipient),
-		    DB_STR(kinds[kind].name), DB_INT(subject_id),
-		    DB_INT(subject_id), DB_STR(one), DB_STR(subject),
-		    DB_STR(link) };
+	struct db_arg open[] = { DB_INT(recipient), DB_STR(kinds[kind].name),
+	    DB_INT(subject_id) };
+	struct db_arg args[] = { DB_INT(recipient), DB_STR(kinds[kind].name),
+	    DB_INT(subject_id), DB_INT(subject_id), DB_STR(one),
+	    DB_STR(subject), DB_STR(link) };
 
-		if (db_exec(db, notify_stmts[NS_AGGREGATE], args,
-		    ARRAY_LEN(args), &affected, NULL) != DB_OK)
+	/* The open row if there is one, else a new one; made meanwhile by
+	 * another transaction (a duplicate), it is there to count on. */
+	for (int tries = 0; tries < 2; tries++) {
+		if (db_exec(db, notify_stmts[NS_AGGREGATE_BUMP], open,
+		    ARRAY_LEN(open), &affected, NULL) != DB_OK)
 			return -1;
+		if (affected > 0)
+			return 0;
+		switch (db_exec(db, notify_stmts[NS_AGGREGATE], args,
+		    ARRAY_LEN(args), NULL, NULL)) {
+		case DB_OK:
+			return count_up(db, recipient) == 0 ? 1 : -1;
+		case DB_DUPLICATE:
+			break;
+		default:
+			return -1;
+		}
 	}
-	return affected == 1 ? count_up(db, recipient) : 0;
+	return -1;
 }
 
 int
@@ -221,12 +242,21 @@ notify_deliver(struct db *db, const char *base_url, const char *secret,
     const char *link, const char *text, const char *to,
     const char *template_name, struct json_object *vars)
 {
+	if (notify(db, recipient, kind, subject_id, link, text, NULL) != 0)
+		return -1;
+	return notify_mail(db, base_url, secret, recipient, kind, to,
+	    template_name, vars);
+}
+
+int
+notify_mail(struct db *db, const char *base_url, const char *secret,
+    long long recipient, enum notify_kind kind, const char *to,
+    const char *template_name, struct json_object *vars)
+{
 	struct arena a;
 	const char *unsub = NULL;
 	int wants, rc = -1;
 
-	if (notify(db, recipient, kind, subject_id, link, text, NULL) != 0)
-		return -1;
 	if (to == NULL || template_name == NULL)
 		return 0;
 	if ((wants = notify_wants_mail(db, recipient, kind)) <= 0)

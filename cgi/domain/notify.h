@@ -78,7 +78,8 @@ int notify(struct db *db, long long recipient, enum notify_kind kind,
     long long subject_id, const char *link, const char *text,
     const char *subject);
 /* One more person did kind to subject_id (a like): the open unread row
- * of recipient, kind and subject counts one more, else a new row. */
+ * of recipient, kind and subject counts one more (0), else a new row
+ * (1: the first since the last was read, which a mail may tell). */
 int notify_aggregate(struct db *db, long long recipient,
     enum notify_kind kind, long long subject_id, const char *link,
     const char *subject);
@@ -97,6 +98,12 @@ int notify_wants_mail(struct db *db, long long recipient,
 int notify_deliver(struct db *db, const char *base_url, const char *secret,
     long long recipient, enum notify_kind kind, long long subject_id,
     const char *link, const char *text, const char *to,
+    const char *template_name, struct json_object *vars);
+
+/* notify_deliver()'s mail alone, for a notification written otherwise
+ * (notify_aggregate): 0 also when recipient does not want it. */
+int notify_mail(struct db *db, const char *base_url, const char *secret,
+    long long recipient, enum notify_kind kind, const char *to,
     const char *template_name, struct json_object *vars);
 
 /* The same, queued as an outbox row "notify" in the caller's transaction

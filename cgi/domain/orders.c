@@ -49,10 +49,12 @@ enum orders_stmt {
 	ORD_EVENT_OPEN,
 	ORD_COUNT_OF_EVENT,
 	ORD_PAID_BUYERS,
+	ORD_PICTURE_LIVE,
+	ORD_PICTURE_LINE_INSERT,
 	ORD__MAX
 };
 
-#define ORDER_COLS "o.id, o.code, o.event_id, o.buyer_id, o.status, " \
+#define ORDER_COLS "o.id, o.code, COALESCE(o.event_id, 0), o.buyer_id, o.status, " \
 	"o.total_cents, o.currency, o.provider, o.hold_expires_at, " \
 	"o.created_at, o.paid_at, u.email, u.display_name, o.provider_payment"
 #define ORDER_FROM " FROM orders o JOIN users u ON u.id = o.buyer_id "
@@ -151,10 +153,13 @@ static const char *const orders_stmts[ORD__MAX] = {
 	/* ORD_TYPES_OF: how many ticket types the order's seats are of */
 	"SELECT COUNT(*) FROM order_lines "
 	"WHERE order_id = ? AND ticket_type_id IS NOT NULL",
-	/* ORD_OF_BUYER: through orders_by_buyer (buyer_id, created_at) */
-	"SELECT " ORDER_COLS ", e.title, e.timezone, e.starts_at, "
+	/* ORD_OF_BUYER: through orders_by_buyer (buyer_id, created_at); an
+	 * order of pictures, without an event, is named after its first line */
+	"SELECT " ORDER_COLS ", COALESCE(e.title, (SELECT l.description "
+	"FROM order_lines l WHERE l.order_id = o.id ORDER BY l.id LIMIT 1)), "
+	"COALESCE(e.timezone, 'UTC'), COALESCE(e.starts_at, o.created_at), "
 	"(SELECT COUNT(*) FROM tickets k WHERE k.order_id = o.id)"
-	ORDER_FROM "JOIN events e ON e.id = o.event_id "
+	ORDER_FROM "LEFT JOIN events e ON e.id = o.event_id "
 	"WHERE o.buyer_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
 	/* ORD_TICKETS_OF_BUYER */
 	"SELECT " TICKET_COLS " FROM orders o "
@@ -197,6 +202,16 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"SELECT o.id, o.code, u.email, u.display_name, u.id FROM orders o "
 	"JOIN users u ON u.id = o.buyer_id WHERE o.event_id = ? "
 	"AND o.status = 'paid' AND o.id > ? ORDER BY o.id LIMIT ?",
+	/* ORD_PICTURE_LIVE: the buyer's order of the picture that is still
+	 * held, waiting or paid; a locking read after the buyer's row, so it
+	 * sees the order a buy at the same moment just committed */
+	"SELECT o.code, o.status FROM order_lines l "
+	"JOIN orders o ON o.id = l.order_id WHERE l.picture_id = ? "
+	"AND o.buyer_id = ? AND o.status IN ('held', 'pending_payment', 'paid') "
+	"ORDER BY o.id DESC LIMIT 1 LOCK IN SHARE MODE",
+	/* ORD_PICTURE_LINE_INSERT */
+	"INSERT INTO order_lines (order_id, kind, picture_id, description, "
+	"quantity, unit_price_cents) VALUES (?, 'picture', ?, ?, 1, ?)",
 };
 
 const char *const order_status_names[ORDER__STATUS_MAX] = {
@@ -488,6 +503,57 @@ orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
 	return 0;
 }
 
+int
+orders_place_picture_hold(struct db *db, struct arena *a,
+    const struct picture_hold *h, struct picture_hold_outcome *out)
+{
+	struct db_arg buyer[] = { DB_INT(h->buyer_id) };
+	struct db_arg live[] = { DB_INT(h->picture_id), DB_INT(h->buyer_id) };
+	unsigned long long order_id = 0;
+	struct db_rows rows;
+
+	memset(out, 0, sizeof(*out));
+	/* One account's buys one after the other: two at once find the
+	 * same order instead of making two. */
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_LOCK_BUYER], buyer, 1,
+	    &rows) != DB_OK ||
+	    db_query(db, a, DB_PRIMARY, orders_stmts[ORD_PICTURE_LIVE], live,
+	    ARRAY_LEN(live), &rows) != DB_OK)
+		return -1;
+	if (rows.nrows == 1) {
+		struct row_reader rd;
+		const char *code;
+
+		row_begin(&rd, &rows, 0, "order of a picture");
+		code = row_text(&rd, 0);
+		out->status = (enum order_status)row_enum(&rd, 1,
+		    order_status_names, ORDER__STATUS_MAX);
+		if (row_end(&rd) != 0 || strlen(code) != ORDER_CODE_LEN)
+			return ROW_BAD;
+		memcpy(out->code, code, ORDER_CODE_LEN + 1);
+		out->existing = 1;
+		return 0;
+	}
+	new_code(out->code, ORDER_CODE_LEN);
+	struct db_arg order[] = {
+		DB_STR(out->code), DB_NULL, DB_INT(h->buyer_id),
+		DB_INT(h->price), DB_STR(h->currency), DB_INT(h->hold_minutes),
+	};
+
+	if (db_exec(db, orders_stmts[ORD_INSERT], order, ARRAY_LEN(order), NULL,
+	    &order_id) != DB_OK)
+		return -1;
+	struct db_arg line[] = { DB_INT(order_id), DB_INT(h->picture_id),
+		DB_STR(h->description), DB_INT(h->price) };
+
+	if (exec_affected(db, ORD_PICTURE_LINE_INSERT, line, ARRAY_LEN(line),
+	    NULL) != 0 ||
+	    history_add(db, (long long)order_id, NULL, ORDER_HELD, "") != 0)
+		return -1;
+	out->status = ORDER_HELD;
+	return 0;
+}
+
 static int
 parse_order(const struct db_rows *rows, struct order *o)
 {
@@ -497,7 +563,7 @@ parse_order(const struct db_rows *rows, struct order *o)
 	row_begin(&rd, rows, 0, "order");
 	o->id = row_int(&rd, 0, 1, LLONG_MAX);
 	o->code = row_text(&rd, 1);
-	o->event_id = row_int(&rd, 2, 1, LLONG_MAX);
+	o->event_id = row_int(&rd, 2, 0, LLONG_MAX);
 	o->buyer_id = row_int(&rd, 3, 1, LLONG_MAX);
 	o->status = (enum order_status)row_enum(&rd, 4, order_status_names,
 	    ORDER__STATUS_MAX);

@@ -1,7 +1,9 @@
 /*
  * Orders and the seats they hold (DESIGN.md, "Never oversell"). An order
- * is made of priced lines (tickets of one type; a picture later) and, for
- * tickets, one row per seat in tickets. An order in status 'held' (at
+ * is made of priced lines and is either an event's (tickets of one type
+ * per line, and one row per seat in tickets) or an order of pictures
+ * (no event; a line per picture, which tessera-app's checkout gives the
+ * buyer once paid: picture_purchases.h). An order in status 'held' (at
  * the checkout) or 'pending_payment' (to be paid offline) keeps its seats
  * until its hold_expires_at; paying turns them into sold seats, and an
  * unpaid order expires and gives them back.
@@ -65,7 +67,7 @@ extern const char *const order_status_names[ORDER__STATUS_MAX];
 struct order {
 	long long id;
 	const char *code;
-	long long event_id;
+	long long event_id;        /* 0: an order of pictures */
 	long long buyer_id;
 	enum order_status status;
 	long long total;           /* minor units of currency */
@@ -150,6 +152,34 @@ struct booking_outcome {
  */
 int orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
     struct booking_outcome *out);
+
+/* A hold of one picture's original, as an order without an event. */
+struct picture_hold {
+	long long picture_id;
+	long long buyer_id;
+	const char *description;   /* the line: the picture's title */
+	long long price;           /* minor units, above 0 */
+	const char *currency;
+	int hold_minutes;
+};
+
+struct picture_hold_outcome {
+	int existing;              /* the buyer's order of it, held, waiting
+	                            * or paid, not a new one */
+	enum order_status status;
+	char code[ORDER_CODE_LEN + 1];
+};
+
+/*
+ * In the caller's transaction on the primary, the buyer's row locked
+ * first: the buyer's order of the picture that is still held, waiting
+ * for payment or paid (out->existing), or else a new held order with one
+ * picture line and its first history entry. The caller has checked the
+ * picture (public, priced, not the buyer's own). Returns 0, -1 or
+ * ROW_BAD.
+ */
+int orders_place_picture_hold(struct db *db, struct arena *a,
+    const struct picture_hold *h, struct picture_hold_outcome *out);
 
 /*
  * The order with code, if it is buyer_id's (lock: FOR UPDATE, in the

@@ -1,5 +1,8 @@
 #include "picture_files.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "arena.h"
 #include "media_store.h"
 
@@ -19,6 +22,29 @@ picture_file_key(struct arena *a, const char *key, enum picture_size size,
 {
 	return arena_printf(a, "%s-%d.%s", key, picture_sides[size],
 	    picture_encoding_ext[enc]);
+}
+
+int
+picture_file_owner(const char *name, char *key, size_t n)
+{
+	const char *dash = strrchr(name, '-');
+	size_t len;
+
+	if (dash == NULL || (len = (size_t)(dash - name)) == 0 || len >= n)
+		return 0;
+	for (int s = 0; s < PICTURE__SIZE_MAX; s++)
+		for (int e = 0; e < PICTURE__ENC_MAX; e++) {
+			char tail[32];
+
+			snprintf(tail, sizeof(tail), "-%d.%s", picture_sides[s],
+			    picture_encoding_ext[e]);
+			if (strcmp(dash, tail) == 0) {
+				memcpy(key, name, len);
+				key[len] = '\0';
+				return 1;
+			}
+		}
+	return 0;
 }
 
 void

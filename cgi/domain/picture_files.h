@@ -8,6 +8,8 @@
 #ifndef TESSERA_PICTURE_FILES_H
 #define TESSERA_PICTURE_FILES_H
 
+#include <stddef.h>
+
 struct arena;
 struct media_store;
 
@@ -25,6 +27,10 @@ extern const char *const picture_encoding_ext[PICTURE__ENC_MAX];
 /* The key of one derived file ("KEY-400.webp"), arena-owned. */
 const char *picture_file_key(struct arena *a, const char *key,
     enum picture_size size, enum picture_encoding enc);
+
+/* When name is a derived file's ("KEY-400.webp"), its picture's key into
+ * key (size n): 1; else 0. */
+int picture_file_owner(const char *name, char *key, size_t n);
 
 /* Removes every derived file of key and, with original, the original. */
 void picture_files_remove(struct arena *a, const struct media_store *ms,

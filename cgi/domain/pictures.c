@@ -55,7 +55,7 @@ const char *const picture_licence_labels[LICENCE__MAX] = {
 	"p.description, p.price_cents, p.currency, p.licence, p.format, " \
 	"p.width, p.height, p.bytes, p.storage_key, p.status, " \
 	"p.thumb_width, p.thumb_height, p.preview_width, p.preview_height, " \
-	"p.like_count, p.created_at "
+	"p.like_count, p.created_at, p.sales_count, p.sales_cents "
 #define PIC_FROM \
 	"FROM pictures p JOIN users u ON u.id = p.owner_id " \
 	"LEFT JOIN events e ON e.id = p.event_id "
@@ -67,6 +67,7 @@ enum pic_col {
 	PC_TITLE, PC_DESCRIPTION, PC_PRICE, PC_CURRENCY, PC_LICENCE, PC_FORMAT,
 	PC_WIDTH, PC_HEIGHT, PC_BYTES, PC_KEY, PC_STATUS, PC_THUMB_W,
 	PC_THUMB_H, PC_PREVIEW_W, PC_PREVIEW_H, PC_LIKES, PC_CREATED_AT,
+	PC_SALES, PC_SALES_CENTS,
 };
 
 enum pictures_stmt {
@@ -91,6 +92,7 @@ enum pictures_stmt {
 	PIC_EVENT_CHOICES,
 	PIC_DERIVE_SOURCE,
 	PIC_SET_DERIVED,
+	PIC_SET_EVENT,
 	PIC__MAX
 };
 
@@ -128,7 +130,8 @@ static const char *const pictures_stmts[PIC__MAX] = {
 	"SELECT 1 FROM picture_likes WHERE picture_id = ? AND user_id = ?",
 	/* PIC_LOCK_PUBLIC: the picture row first, so every like of a picture
 	 * waits its turn here and the count never misses one. */
-	"SELECT p.id FROM pictures p JOIN users u ON u.id = p.owner_id "
+	"SELECT p.id, p.owner_id, p.title FROM pictures p "
+	"JOIN users u ON u.id = p.owner_id "
 	"WHERE p.id = ? AND " PIC_PUBLIC " FOR UPDATE",
 	/* PIC_LIKE_DELETE */
 	"DELETE FROM picture_likes WHERE picture_id = ? AND user_id = ?",
@@ -160,6 +163,9 @@ static const char *const pictures_stmts[PIC__MAX] = {
 	"UPDATE pictures SET status = ?, thumb_width = ?, thumb_height = ?, "
 	"preview_width = ?, preview_height = ? "
 	"WHERE id = ? AND status = 'processing'",
+	/* PIC_SET_EVENT */
+	"UPDATE pictures SET event_id = ?, updated_at = UTC_TIMESTAMP() "
+	"WHERE id = ? AND owner_id = ?",
 };
 
 static int
@@ -194,6 +200,8 @@ parse_picture(const struct db_rows *rows, size_t i, struct picture *out)
 	out->preview_height = row_int(&rd, PC_PREVIEW_H, 0, UINT_COLUMN_MAX);
 	out->like_count = row_int(&rd, PC_LIKES, 0, UINT_COLUMN_MAX);
 	out->created_at = row_time(&rd, PC_CREATED_AT);
+	out->sales = row_int(&rd, PC_SALES, 0, UINT_COLUMN_MAX);
+	out->sales_cents = row_int(&rd, PC_SALES_CENTS, 0, LLONG_MAX);
 	return row_end(&rd);
 }
 
@@ -356,6 +364,37 @@ pictures_insert(struct db *db, struct arena *a, const struct picture_new *p,
 	return PICTURE_INSERTED;
 }
 
+/* A like given: the owner hears of it (not of their own), aggregated
+ * by the worker into one unread notification per picture ("12 people
+ * liked ..."), through the outbox (topic picture_liked): the like's
+ * transaction writes no notification itself. pic is PIC_LOCK_PUBLIC's
+ * row. 0 or -1. */
+static int
+liked_notice(struct db *db, const struct db_rows *pic, long long user_id)
+{
+	struct json_object *payload;
+	struct row_reader rd;
+	long long id, owner;
+	const char *title;
+	int rc;
+
+	row_begin(&rd, pic, 0, "liked picture");
+	id = row_int(&rd, 0, 1, LLONG_MAX);
+	owner = row_int(&rd, 1, 1, LLONG_MAX);
+	title = row_text(&rd, 2);
+	if (row_end(&rd) != 0)
+		return -1;
+	if (owner == user_id)
+		return 0;
+	payload = json_object_new_object();
+	json_object_object_add(payload, "picture_id", json_object_new_int64(id));
+	json_object_object_add(payload, "owner_id", json_object_new_int64(owner));
+	json_object_object_add(payload, "title", json_object_new_string(title));
+	rc = outbox_add(db, "picture_liked", payload);
+	json_object_put(payload);
+	return rc;
+}
+
 int
 pictures_like_toggle(struct db *db, struct arena *a, long long id,
     long long user_id, int *liked)
@@ -380,7 +419,29 @@ pictures_like_toggle(struct db *db, struct arena *a, long long id,
 
 	struct db_arg add[] = { DB_INT(gone == 0 ? 1 : -1), DB_INT(id) };
 
-	return db_exec(db, pictures_stmts[PIC_LIKES_ADD], add, ARRAY_LEN(add),
+	if (db_exec(db, pictures_stmts[PIC_LIKES_ADD], add, ARRAY_LEN(add),
+	    NULL, NULL) != DB_OK)
+		return -1;
+	return *liked ? liked_notice(db, &rows, user_id) : 0;
+}
+
+int
+pictures_set_event(struct db *db, struct arena *a, long long id,
+    long long owner_id, long long event_id)
+{
+	struct db_arg own[] = { DB_INT(id), DB_INT(owner_id) };
+	struct db_arg set[] = { event_id ? DB_INT(event_id) : DB_NULL,
+		DB_INT(id), DB_INT(owner_id) };
+	struct db_rows rows;
+
+	/* Found first, as pictures_update does: the same event again changes
+	 * no row. */
+	if (db_query(db, a, DB_PRIMARY, pictures_stmts[PIC_KEY_OF_OWN], own,
+	    ARRAY_LEN(own), &rows) != 0)
+		return -1;
+	if (rows.nrows == 0)
+		return 1;
+	return db_exec(db, pictures_stmts[PIC_SET_EVENT], set, ARRAY_LEN(set),
 	    NULL, NULL) == DB_OK ? 0 : -1;
 }
 

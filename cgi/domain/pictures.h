@@ -80,6 +80,8 @@ struct picture {
 	long long preview_width, preview_height;
 	long long like_count;
 	time_t created_at;
+	long long sales;           /* paid orders of its original, kept by */
+	long long sales_cents;     /* orders_transition(); in its currency */
 };
 
 /* A new upload, already decoded and checked. */
@@ -143,7 +145,8 @@ int pictures_liked(struct db *db, struct arena *a, long long id,
 /*
  * In the caller's transaction: user_id's like of the public picture id is
  * taken back if there was one, else given, and the picture's count moved
- * with it. *liked says which. Returns 0, 1 when there is no such public
+ * with it; a like given queues the owner's notice (topic "picture_liked",
+ * {"picture_id", "owner_id", "title"}). *liked says which. Returns 0, 1 when there is no such public
  * picture, or -1.
  */
 int pictures_like_toggle(struct db *db, struct arena *a, long long id,
@@ -155,6 +158,11 @@ int pictures_update(struct db *db, struct arena *a, long long id,
     long long owner_id,
     const char *title, const char *description, long long price,
     enum picture_licence licence);
+/* Files the owner's picture under event_id's gallery (0: none); the
+ * caller checked the owner may (pictures_event_choices). Returns 0, 1
+ * when it is not the owner's picture, or -1. */
+int pictures_set_event(struct db *db, struct arena *a, long long id,
+    long long owner_id, long long event_id);
 /* Deletes the owner's picture (its likes go with it), in the caller's
  * transaction; *key gets its storage key, so the caller removes the files
  * once committed. Returns 0, 1 when it is not the owner's, or -1. */

@@ -25,7 +25,8 @@ order_view_read(struct request *r, const char *code, int any, int lock,
 	    orders_get(r->db, r->arena, code, r->session->user_id, lock, &v->o);
 	if (rc == 1)
 		return 404;
-	if (rc == 0)
+	v->has_event = rc == 0 && v->o.event_id != 0;
+	if (v->has_event)
 		rc = events_get(r->db, r->arena, v->o.event_id, &v->ev);
 	if (rc == 0)
 		rc = orders_lines(r->db, r->arena, v->o.id, &v->lines, &v->nlines);
@@ -51,6 +52,12 @@ static const char *const status_texts[ORDER__STATUS_MAX] = {
 };
 
 const char *
+order_view_zone(const struct order_view *v)
+{
+	return v->has_event ? v->ev.timezone : "UTC";
+}
+
+const char *
 order_view_status(enum order_status status)
 {
 	return (size_t)status < ORDER__STATUS_MAX ? status_texts[status] : "";
@@ -63,9 +70,12 @@ order_view_context(struct request *r, const struct order_view *v,
 	struct arena *a = r->arena;
 	struct tmpl_value *ctx = page_context(r, title);
 	struct tmpl_value *lines = tv_list(a), *history = tv_list(a);
-	const char *zone = v->ev.timezone;
+	const char *zone = order_view_zone(v);
 
-	tv_set(a, ctx, "event", view_event_detail(a, &v->ev));
+	if (v->has_event)
+		tv_set(a, ctx, "event", view_event_detail(a, &v->ev));
+	tv_set_bool(a, ctx, "pictures", !v->has_event);
+	tv_set_bool(a, ctx, "has_tickets", v->ntickets > 0);
 	tv_set_str(a, ctx, "code", v->o.code);
 	tv_set_str(a, ctx, "status", status_texts[v->o.status]);
 	tv_set_bool(a, ctx, "paid", v->o.status == ORDER_PAID);
@@ -123,6 +133,9 @@ order_view_confirm_paid(struct request *r, struct order_view *v,
 {
 	int rc;
 
+	/* An order of pictures is tessera-app's (picture_checkout.c). */
+	if (!v->has_event)
+		return 409;
 	/* Nothing is sold for an event called off, even if it was paid. */
 	if ((rc = orders_event_open(r->db, v->o.event_id)) != 1) {
 		if (rc < 0)
@@ -160,6 +173,9 @@ static const struct {
 	    "refund." },
 	{ "order_refunded", NOTIFY_REFUND_DONE,
 	    "Your order for “%s” is refunded." },
+	{ "picture_bought", NOTIFY_BOOKING_CONFIRMED,
+	    "Your purchase of “%s” is confirmed: download it from your "
+	    "purchases." },
 };
 
 static size_t
@@ -189,18 +205,27 @@ order_view_mail(struct request *r, const struct order_view *v,
 {
 	const char *site = request_site_url(r);
 	struct json_object *vars, *tickets;
+	const char *subject;
 	int rc;
 
 	vars = json_object_new_object();
 	tickets = json_object_new_array();
 	json_object_object_add(vars, "name",
 	    json_object_new_string(v->o.buyer_name));
-	json_object_object_add(vars, "event", json_object_new_string(v->ev.title));
-	json_object_object_add(vars, "when", json_object_new_string(
-	    dates_local(r->arena, v->ev.starts_at, v->ev.timezone,
-	    "%a %-d %b %Y, %H:%M %Z")));
-	json_object_object_add(vars, "venue", json_object_new_string(
-	    arena_printf(r->arena, "%s, %s", v->ev.venue, v->ev.city)));
+	/* An order of pictures is named after its first picture. */
+	subject = v->has_event ? v->ev.title : v->nlines > 0 ?
+	    v->lines[0].description : v->o.code;
+	json_object_object_add(vars, "event", json_object_new_string(subject));
+	if (v->has_event) {
+		json_object_object_add(vars, "when", json_object_new_string(
+		    dates_local(r->arena, v->ev.starts_at, v->ev.timezone,
+		    "%a %-d %b %Y, %H:%M %Z")));
+		json_object_object_add(vars, "venue", json_object_new_string(
+		    arena_printf(r->arena, "%s, %s", v->ev.venue, v->ev.city)));
+	} else
+		json_object_object_add(vars, "purchases_url",
+		    json_object_new_string(arena_printf(r->arena,
+		    "%s/me/purchases", site)));
 	json_object_object_add(vars, "code", json_object_new_string(v->o.code));
 	json_object_object_add(vars, "total", json_object_new_string(
 	    view_price(r->arena, v->o.total, v->o.currency)));
@@ -209,7 +234,7 @@ order_view_mail(struct request *r, const struct order_view *v,
 	if (v->o.status == ORDER_PENDING_PAYMENT && v->o.has_hold_expires_at) {
 		json_object_object_add(vars, "pay_by", json_object_new_string(
 		    dates_local(r->arena, v->o.hold_expires_at,
-		    v->ev.timezone, "%a %-d %b %Y, %H:%M %Z")));
+		    order_view_zone(v), "%a %-d %b %Y, %H:%M %Z")));
 		json_object_object_add(vars, "instructions",
 		    json_object_new_string(v->ev.offline_instructions));
 	}
@@ -233,7 +258,7 @@ order_view_mail(struct request *r, const struct order_view *v,
 		    json_object_new_int64(v->o.event_id));
 	rc = notify_queue(r->db, v->o.buyer_id, mail_kind(template_name),
 	    v->o.id, arena_printf(r->arena, "/me/orders/%s", v->o.code),
-	    arena_printf(r->arena, mail_text(template_name), v->ev.title),
+	    arena_printf(r->arena, mail_text(template_name), subject),
 	    v->o.buyer_email, template_name, vars);
 	json_object_put(vars);
 	return rc;

@@ -18,6 +18,7 @@ struct tmpl_value;
 
 struct order_view {
 	struct order o;
+	int has_event;             /* 0: an order of pictures, ev empty */
 	struct event ev;
 	struct order_line *lines;
 	size_t nlines;
@@ -36,6 +37,9 @@ struct order_view {
 int order_view_read(struct request *r, const char *code, int any, int lock,
     struct order_view *v);
 
+/* The time zone its times are shown in: its event's, UTC for pictures. */
+const char *order_view_zone(const struct order_view *v);
+
 /* What pages call an order's status: "Waiting for payment". */
 const char *order_view_status(enum order_status status);
 
@@ -50,7 +54,8 @@ struct tmpl_value *order_view_context(struct request *r,
  * with its tickets to its buyer, in the caller's transaction: the move
  * happens once (orders_transition is guarded by the status), so the mail
  * goes out once per paid order. Returns 0; 409 when the order is not
- * payable; 410 when it was paid late and its seats are gone, or its event
+ * payable (an order of pictures included: picture_checkout.c confirms
+ * those); 410 when it was paid late and its seats are gone, or its event
  * is cancelled (the caller rolls back and refunds); -1.
  */
 int order_view_confirm_paid(struct request *r, struct order_view *v,

@@ -9,6 +9,7 @@
 #include "money.h"
 #include "tmpl.h"
 #include "util.h"
+#include "view_picture.h"
 
 #define DATE_FORMAT "%a %-d %b %Y, %H:%M %Z"
 #define TIME_FORMAT "%H:%M %Z"
@@ -57,6 +58,20 @@ set_times(struct arena *a, struct tmpl_value *v, const struct event *ev)
 	tv_set_bool(a, v, "past", events_is_over(ev, time(NULL)));
 }
 
+/* The banner's images at size, with its title as their alt. */
+static struct tmpl_value *
+banner_view(struct arena *a, const struct event_banner *b,
+    enum picture_size size)
+{
+	struct tmpl_value *v = view_picture_sources(a, b->key, size,
+	    b->thumb_width, b->preview_width, size == PICTURE_THUMB ?
+	    b->thumb_width : b->preview_width, size == PICTURE_THUMB ?
+	    b->thumb_height : b->preview_height);
+
+	tv_set_str(a, v, "alt", b->title);
+	return v;
+}
+
 struct tmpl_value *
 view_event_card(struct arena *a, const struct event *ev)
 {
@@ -74,6 +89,8 @@ view_event_card(struct arena *a, const struct event *ev)
 	rating = rating_value(a, ev->rating_sum, ev->rating_count);
 	if (rating != NULL)
 		tv_set(a, v, "rating", rating);
+	if (ev->banner.id != 0)
+		tv_set(a, v, "banner", banner_view(a, &ev->banner, PICTURE_THUMB));
 	return v;
 }
 
@@ -192,6 +209,9 @@ view_event_detail(struct arena *a, const struct event *ev)
 	    description_view(a, ev->description ? ev->description : ""));
 	tv_set_str(a, v, "address", ev->address);
 	tv_set_str(a, v, "organizer", ev->organizer_name);
+	if (ev->banner.id != 0)
+		tv_set(a, v, "banner_large", banner_view(a, &ev->banner,
+		    PICTURE_PREVIEW));
 	return v;
 }
 

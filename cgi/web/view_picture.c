@@ -16,25 +16,23 @@ media_url(struct arena *a, const char *key, enum picture_size size,
 	    picture_file_key(a, key, size, enc));
 }
 
-/* The sources of one shown size: the file of that size as src, and both
- * sizes in srcset, so a wide screen or a dense one takes the larger. */
-static struct tmpl_value *
-image_sources(struct arena *a, const struct picture *p,
-    enum picture_size size, long long width, long long height)
+struct tmpl_value *
+view_picture_sources(struct arena *a, const char *key, enum picture_size size,
+    long long thumb_width, long long preview_width, long long width,
+    long long height)
 {
 	struct tmpl_value *v = tv_object(a);
-	const char *key = p->storage_key;
 
 	tv_set_str(a, v, "webp", media_url(a, key, size, PICTURE_ENC_WEBP));
 	tv_set_str(a, v, "jpeg", media_url(a, key, size, PICTURE_ENC_JPEG));
 	tv_set_str(a, v, "srcset_webp", arena_printf(a, "%s %lldw, %s %lldw",
-	    media_url(a, key, PICTURE_THUMB, PICTURE_ENC_WEBP), p->thumb_width,
+	    media_url(a, key, PICTURE_THUMB, PICTURE_ENC_WEBP), thumb_width,
 	    media_url(a, key, PICTURE_PREVIEW, PICTURE_ENC_WEBP),
-	    p->preview_width));
+	    preview_width));
 	tv_set_str(a, v, "srcset_jpeg", arena_printf(a, "%s %lldw, %s %lldw",
-	    media_url(a, key, PICTURE_THUMB, PICTURE_ENC_JPEG), p->thumb_width,
+	    media_url(a, key, PICTURE_THUMB, PICTURE_ENC_JPEG), thumb_width,
 	    media_url(a, key, PICTURE_PREVIEW, PICTURE_ENC_JPEG),
-	    p->preview_width));
+	    preview_width));
 	tv_set_int(a, v, "width", width);
 	tv_set_int(a, v, "height", height);
 	return v;
@@ -65,6 +63,8 @@ view_picture(struct arena *a, const struct picture *p)
 	    p->like_count, p->like_count == 1 ? "" : "s"));
 	tv_set_str(a, v, "price", view_price(a, p->price, p->currency));
 	tv_set_bool(a, v, "free", p->price == 0);
+	tv_set_int(a, v, "sales", p->sales);
+	tv_set_str(a, v, "revenue", view_price(a, p->sales_cents, p->currency));
 	tv_set_str(a, v, "licence", picture_licence_labels[p->licence]);
 	tv_set_bool(a, v, "processing", p->status == PICTURE_PROCESSING);
 	tv_set_bool(a, v, "failed", p->status == PICTURE_FAILED);
@@ -76,9 +76,11 @@ view_picture(struct arena *a, const struct picture *p)
 	    "%-d %b %Y"));
 	tv_set_str(a, v, "created_iso", dates_iso(a, p->created_at));
 	if (p->status == PICTURE_READY) {
-		tv_set(a, v, "thumb", image_sources(a, p, PICTURE_THUMB,
+		tv_set(a, v, "thumb", view_picture_sources(a, p->storage_key,
+		    PICTURE_THUMB, p->thumb_width, p->preview_width,
 		    p->thumb_width, p->thumb_height));
-		tv_set(a, v, "preview", image_sources(a, p, PICTURE_PREVIEW,
+		tv_set(a, v, "preview", view_picture_sources(a, p->storage_key,
+		    PICTURE_PREVIEW, p->thumb_width, p->preview_width,
 		    p->preview_width, p->preview_height));
 	}
 	return v;

@@ -9,6 +9,8 @@
 #ifndef TESSERA_VIEW_PICTURE_H
 #define TESSERA_VIEW_PICTURE_H
 
+#include "picture_files.h"
+
 struct arena;
 struct picture;
 struct tmpl_value;
@@ -24,5 +26,13 @@ struct tmpl_value;
  * preview { the same } for its own page. Arena-owned.
  */
 struct tmpl_value *view_picture(struct arena *a, const struct picture *p);
+
+/* The sources of one shown size of the picture stored as key: the file
+ * of that size as src (webp, jpeg), both sizes in srcset (of their
+ * widths), so a wide screen or a dense one takes the larger, and width
+ * and height. Arena-owned. */
+struct tmpl_value *view_picture_sources(struct arena *a, const char *key,
+    enum picture_size size, long long thumb_width, long long preview_width,
+    long long width, long long height);
 
 #endif

@@ -49,7 +49,8 @@
  *   class (outbox.h): a
  *   batch of quick rows, then one slow row, and again, so a mail waits
  *   behind at most one picture whatever the queue of uploads; and
- *   "picture_moderated" (its owner's mail, picture_notice.h).
+ *   "picture_moderated" (its owner's mail) and "picture_liked" (its
+ *   owner's aggregated notification), picture_notice.h.
  * - warning the buyers of unpaid orders a few minutes before their hold
  *   runs out (order_expiring.h), on the same schedule as releasing them.
  * - releasing the seats of holds that were never paid and of offline
@@ -129,6 +130,8 @@ static int handle_picture_derive(struct worker *, const struct outbox_row *,
     struct json_object *, char *, size_t);
 static int handle_picture_moderated(struct worker *,
     const struct outbox_row *, struct json_object *, char *, size_t);
+static int handle_picture_liked(struct worker *, const struct outbox_row *,
+    struct json_object *, char *, size_t);
 
 static const struct {
 	const char *topic;
@@ -140,6 +143,7 @@ static const struct {
 	{ "notify", handle_notify },
 	{ "picture_derive", handle_picture_derive },
 	{ "picture_moderated", handle_picture_moderated },
+	{ "picture_liked", handle_picture_liked },
 };
 
 /* Waits up to ms milliseconds for SIGTERM or SIGINT (0: only looks).
@@ -403,6 +407,25 @@ handle_picture_moderated(struct worker *w, const struct outbox_row *row,
     struct json_object *payload, char *err, size_t errlen)
 {
 	return handle_rows_in_tx(w, row, payload, picture_moderated_rows, err,
+	    errlen);
+}
+
+static int
+picture_liked_rows(struct worker *w, struct db *db,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	return picture_notice_liked(db, &w->cfg, &w->arena, payload, err,
+	    errlen);
+}
+
+/* Topic "picture_liked" (pictures_like_toggle): the like counted into
+ * the owner's notification, marked done in the same transaction, so a
+ * retry never counts it twice. */
+static int
+handle_picture_liked(struct worker *w, const struct outbox_row *row,
+    struct json_object *payload, char *err, size_t errlen)
+{
+	return handle_rows_in_tx(w, row, payload, picture_liked_rows, err,
 	    errlen);
 }
 

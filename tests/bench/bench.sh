@@ -686,6 +686,7 @@ cmd_bench() {
 		"/admin/events/X/attendees|/admin/events/$door_ev/attendees|$org"
 		"/admin/events/X/stats|/admin/events/$door_ev/stats|$org"
 		"/admin/events/X/staff|/admin/events/$door_ev/staff|$org"
+		"/admin/events/X/banner|/admin/events/$door_ev/banner|$org"
 		"/admin/events/X/cancel|/admin/events/$door_ev/cancel|$org"
 		"/admin/audit (site admin)|/admin/audit|$adm"
 		"/admin/status (site admin)|/admin/status|$adm"
@@ -702,6 +703,7 @@ cmd_bench() {
 		"/pictures, no micro-cache|/pictures|$cookie"
 		"/pictures/$pic, no micro-cache|/pictures/$pic|$cookie"
 		"/me/pictures (signed in)|/me/pictures|$me"
+		"/me/purchases (signed in)|/me/purchases|$me"
 		)
 	fi
 	local c label path hdr got conns n=0 picked=()

@@ -234,6 +234,40 @@ if ready:
     check_html_page(r, "GET /pictures/%d" % ready[0])
     pic_title = first("SELECT title FROM pictures WHERE id = %d" % ready[0])
     tap.ok("<h1>%s</h1>" % pic_title in r.body, "the picture page shows its title")
+# A buyer's pages of pictures: the purchases (empty, then one bought).
+from fixtures import make_accounts  # noqa: E402
+(buyer_id, buyer), = make_accounts("pages%d" % (int(time.time()) % 10000000), 1)
+for path in ("/me/purchases",):
+    r = buyer.get(path)
+    check_html_page(r, "GET %s (signed in)" % path)
+    levels = [int(h) for h in re.findall(r"<h([1-6])\b", r.body)]
+    tap.ok(levels and levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])),
+           "%s: headings start at h1 and skip no level %s" % (path, levels))
+from fixtures import sign_in  # noqa: E402
+r = sign_in("alice@tessera.test").get("/me/purchases")
+check_html_page(r, "GET /me/purchases (alice, demo)")
+tap.is_eq(len(re.findall(r'href="/pictures/\d+/original" download', r.body)), 2,
+          "the demo's alice has two pictures to download")
+banner = rows("SELECT id FROM events WHERE banner_picture_id IS NOT NULL AND "
+              "status = 'published' LIMIT 1")
+if banner:
+    r = sign_in("organizer@tessera.test").get("/admin/events/%s/banner" % banner[0][0])
+    check_html_page(r, "GET /admin/events/%s/banner (organizer)" % banner[0][0])
+    tap.like(r.body, r'<input type="radio" id="banner-\d+" name="picture" value="\d+" checked>',
+             "... the chosen banner is checked")
+tap.ok(banner and 'class="event-banner"' in tap.get("/events/%s" % banner[0][0]).body,
+       "a demo event shows its banner")
+past = rows("SELECT e.id FROM events e JOIN pictures p ON p.event_id = e.id AND "
+            "p.status = 'ready' WHERE e.ends_at < UTC_TIMESTAMP() LIMIT 1")
+tap.ok(past and 'class="card picture-card"' in tap.get("/events/%s" % past[0][0]).body,
+       "a past demo event shows its gallery")
+priced = rows("SELECT p.id FROM pictures p JOIN users u ON u.id = p.owner_id WHERE "
+              "p.status = 'ready' AND p.price_cents > 0 AND u.disabled_at IS NULL LIMIT 1")
+if priced:
+    r = buyer.get("/pictures/%s" % priced[0][0])
+    check_html_page(r, "GET /pictures/%s, priced, signed in" % priced[0][0])
+    tap.like(r.body, r'<form action="/pictures/%s/buy" method="post">\s*<input type="hidden" '
+             r'name="csrf"' % priced[0][0], "... its buy button is a form with its CSRF token")
 for path, what in [("/pictures/99999999", "unknown picture"), ("/pictures?page=0", "page 0"),
                    ("/pictures?event=abc", "event not a number"),
                    ("/pictures?event=1&author=1", "event and author")]:

@@ -134,6 +134,7 @@ EXPECTED_GRANTS = {
         "*.*": "SLAVE MONITOR",
         "events": "SELECT", "ticket_types": "SELECT", "reviews": "SELECT",
         "sessions": "SELECT", "pictures": "SELECT", "picture_likes": "SELECT",
+        "picture_purchases": "SELECT", "orders": "SELECT (id, status)",
         "users": "SELECT (id, email, display_name, role, email_verified_at, "
                  "disabled_at, deleted_at, unread_notifications)",
     },
@@ -158,9 +159,10 @@ EXPECTED_GRANTS = {
         "notifications": "SELECT, UPDATE (read_at, open_subject)",
         "notification_prefs": "SELECT, INSERT, UPDATE",
         "pictures": "SELECT, INSERT, UPDATE (title, description, price_cents, licence, "
-                    "like_count, updated_at), DELETE",
+                    "like_count, updated_at, sales_count, sales_cents, event_id), DELETE",
         "picture_likes": "SELECT, INSERT, DELETE",
         "picture_reports": "INSERT (picture_id, reporter_id, reason)",
+        "picture_purchases": "SELECT, INSERT, DELETE",
     },
     "tessera_admin": {
         "*.*": "SLAVE MONITOR",
@@ -186,7 +188,7 @@ EXPECTED_GRANTS = {
         "event_reminders": "SELECT, INSERT", "organizer_digests": "SELECT, INSERT",
         "users": "SELECT (id, email, display_name, disabled_at, unread_notifications), "
                  "UPDATE (unread_notifications)",
-        "notifications": "SELECT (id, user_id, kind, open_subject), INSERT, "
+        "notifications": "SELECT (id, user_id, kind, open_subject, actors), INSERT, "
                          "UPDATE (actors, updated_at)",
         "notification_prefs": "SELECT",
         "worker_heartbeat": "SELECT, INSERT, UPDATE, DELETE",
@@ -243,7 +245,10 @@ def check_accounts():
     tap.ok(rc == 0 and rows, "tessera_browse reads an organizer's name (%s)" % err)
     may_not("tessera_browse", "SELECT password_hash FROM users LIMIT 1",
             "read users.password_hash", "replica")
-    may_not("tessera_browse", "SELECT COUNT(*) FROM orders", "read orders", "replica")
+    # Of orders it reads only id and status (whether a purchase is still
+    # paid), never who bought what for how much.
+    may_not("tessera_browse", "SELECT buyer_id, total_cents FROM orders",
+            "read orders' buyers and totals", "replica")
     may_not("tessera_browse", "INSERT INTO audit_log (action) VALUES ('e2e-should-fail')",
             "INSERT")
     may_not("tessera_browse", "UPDATE events SET title = title WHERE id = 0", "UPDATE")

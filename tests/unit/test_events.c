@@ -11,12 +11,14 @@
 
 /* Rows as the statements of events.c return them, one row each. A NULL
  * cell is SQL NULL. */
-#define EVENT_LIST_COLS 13
-#define EVENT_DETAIL_COLS 24
+#define EVENT_LIST_COLS 20
+#define EVENT_DETAIL_COLS 31
 static const char *const event_names[EVENT_DETAIL_COLS] = {
 	"id", "organizer_id", "title", "summary", "venue", "address", "city",
 	"timezone", "starts_at", "ends_at", "status", "rating_sum",
-	"rating_count", "description", "display_name", "refunds_until",
+	"rating_count", "banner_id", "banner_key", "banner_title",
+	"thumb_width", "thumb_height", "preview_width", "preview_height",
+	"description", "display_name", "refunds_until",
 	"offline_payment_days", "offline_instructions", "organizer_disabled",
 	"rating_1", "rating_2", "rating_3", "rating_4", "rating_5",
 };
@@ -24,7 +26,8 @@ static const char *const event_good[EVENT_DETAIL_COLS] = {
 	"42", "7", "Late Night Strings", "", "Radialsystem",
 	"Holzmarktstraße 33", "Berlin", "Europe/Berlin",
 	"2026-12-05 18:30:00", "2026-12-05 20:30:00", "cancelled", "17",
-	"4", "First.\n\nSecond.", "Olga Organizer", NULL, "7",
+	"4", "5", "0123456789abcdef0123456789abcdef", "The hall", "400", "300",
+	"1600", "1200", "First.\n\nSecond.", "Olga Organizer", NULL, "7",
 	"IBAN DE00 0000", "0", "0", "0", "1", "1", "2",
 };
 
@@ -128,7 +131,14 @@ test_parse_event(struct arena *a)
 	is_str(ev.offline_instructions, "IBAN DE00 0000", "how to pay offline");
 	ok(!ev.organizer_disabled && events_is_public(&ev),
 	    "an organizer in good standing: public");
-	r = one_row(a, event_names, event_good, EVENT_DETAIL_COLS, 18, "1");
+	is_int(ev.banner.id, 5, "banner: its picture");
+	is_str(ev.banner.key, "0123456789abcdef0123456789abcdef",
+	    "banner: its storage key");
+	is_str(ev.banner.title, "The hall", "banner: its alt text");
+	ok(ev.banner.thumb_width == 400 && ev.banner.thumb_height == 300 &&
+	    ev.banner.preview_width == 1600 && ev.banner.preview_height == 1200,
+	    "banner: the sizes of its derived files");
+	r = one_row(a, event_names, event_good, EVENT_DETAIL_COLS, 25, "1");
 	is_int(events_parse_event(&r, 0, 1, &ev), 0, "a disabled organizer's event");
 	ok(ev.organizer_disabled && !events_is_public(&ev),
 	    "is not public");
@@ -165,12 +175,16 @@ test_parse_event(struct arena *a)
 	is_int(event_with(a, 12, "4.5", 0), ROW_BAD, "fractional rating count");
 	is_int(event_with(a, 12, "4294967296", 0), ROW_BAD,
 	    "rating count beyond INT UNSIGNED");
-	is_int(event_with(a, 14, NULL, 1), ROW_BAD, "NULL organizer name");
-	is_int(event_with(a, 16, NULL, 1), 0, "NULL days to pay: not offered");
-	is_int(event_with(a, 16, "0", 1), ROW_BAD, "0 days to pay");
-	is_int(event_with(a, 16, "366", 1), ROW_BAD, "over a year to pay");
-	is_int(event_with(a, 17, NULL, 1), ROW_BAD, "NULL instructions");
-	is_int(event_with(a, 18, "yes", 1), ROW_BAD, "a disabled flag not 0 or 1");
+	is_int(event_with(a, 13, "0", 0), 0, "banner 0: no banner");
+	is_int(event_with(a, 13, "-1", 0), ROW_BAD, "a negative banner id");
+	is_int(event_with(a, 14, NULL, 0), ROW_BAD, "a NULL banner key");
+	is_int(event_with(a, 16, "x", 0), ROW_BAD, "a banner width not a number");
+	is_int(event_with(a, 21, NULL, 1), ROW_BAD, "NULL organizer name");
+	is_int(event_with(a, 23, NULL, 1), 0, "NULL days to pay: not offered");
+	is_int(event_with(a, 23, "0", 1), ROW_BAD, "0 days to pay");
+	is_int(event_with(a, 23, "366", 1), ROW_BAD, "over a year to pay");
+	is_int(event_with(a, 24, NULL, 1), ROW_BAD, "NULL instructions");
+	is_int(event_with(a, 25, "yes", 1), ROW_BAD, "a disabled flag not 0 or 1");
 
 	r = one_row(a, event_names, event_good, EVENT_LIST_COLS, -1, NULL);
 	is_int(events_parse_event(&r, 0, 1, &ev), ROW_BAD,
