@@ -308,9 +308,9 @@ metrics_servers(struct request *r)
 	struct buf *out = r->resp.body;
 	int n = db_health(r->db, &primary, replicas);
 
-	metrics_sample(out, "gauge", "tessera_db_server_up", "1 when the database "
-	    "server answers this program (and, for a replica, replicates "
-	    "within the lag limit).", prog, "server=\"primary\"",
+	metrics_sample(out, "gauge", "tessera_db_server_up", "1 when the "
+	    "database server answers this program (and, for a replica, "
+	    "replicates within the lag limit).", prog, "server=\"primary\"",
 	    primary.usable);
 	for (int i = 0; i < n; i++)
 		metrics_sample(out, "gauge", "tessera_db_server_up", NULL, prog,
@@ -318,11 +318,12 @@ metrics_servers(struct request *r)
 		    metrics_escape(r->arena, replicas[i].address)),
 		    replicas[i].usable);
 	for (int i = 0; i < n; i++)
-		metrics_sample(out, "gauge", "tessera_db_replica_lag_seconds", i == 0 ?
-		    "Seconds the replica is behind the primary; -1 when it "
-		    "does not replicate." : NULL, prog, arena_printf(r->arena,
-		    "address=\"%s\"", metrics_escape(r->arena,
-		    replicas[i].address)), replicas[i].lag);
+		metrics_sample(out, "gauge", "tessera_db_replica_lag_seconds",
+		    i == 0 ? "Seconds the replica is behind the primary; -1 "
+		    "when it does not replicate." : NULL, prog,
+		    arena_printf(r->arena, "address=\"%s\"",
+		    metrics_escape(r->arena, replicas[i].address)),
+		    replicas[i].lag);
 }
 
 /* GET /metrics, for the local Prometheus only: nginx allows 127.0.0.1,
