@@ -230,7 +230,7 @@ cluster_nginx_conf() {
 		sed -i -E "s|^ *upstream +$p +\\{.*\\}|$line }|" "$VAR/nginx.conf"
 	done
 	sed -i -E -e '/^ *upstream +fixed /d' -e '/location = \/bench\/fixed/,/}/d' \
-	    -e "s|listen 127\\.0\\.0\\.1:$HTTP_PORT;|listen ${CLUSTER_ADDR[front]}:$HTTP_PORT;|" \
+	    -e "s|listen 127\\.0\\.0\\.1:$HTTP_PORT([ ;])|listen ${CLUSTER_ADDR[front]}:$HTTP_PORT\\1|" \
 	    "$VAR/nginx.conf"
 	for server in "listen ${CLUSTER_ADDR[front]}:" "include $SRC/nginx/cluster.conf;" \
 	    "server ${CLUSTER_ADDR[host2]}:${CLUSTER_PORT[app]}"; do
