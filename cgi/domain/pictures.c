@@ -425,24 +425,35 @@ pictures_like_toggle(struct db *db, struct arena *a, long long id,
 	return *liked ? liked_notice(db, &rows, user_id) : 0;
 }
 
-int
-pictures_set_event(struct db *db, struct arena *a, long long id,
-    long long owner_id, long long event_id)
+/* Runs stmt, an UPDATE of picture id of owner_id's, once the picture is
+ * found to be theirs: the same values again change no row, which is no
+ * error, so the UPDATE's count cannot tell "not yours". Returns 0, 1 not
+ * theirs, -1. */
+static int
+update_own(struct db *db, struct arena *a, long long id, long long owner_id,
+    enum pictures_stmt stmt, const struct db_arg *args, size_t nargs)
 {
 	struct db_arg own[] = { DB_INT(id), DB_INT(owner_id) };
-	struct db_arg set[] = { event_id ? DB_INT(event_id) : DB_NULL,
-		DB_INT(id), DB_INT(owner_id) };
 	struct db_rows rows;
 
-	/* Found first, as pictures_update does: the same event again changes
-	 * no row. */
 	if (db_query(db, a, DB_PRIMARY, pictures_stmts[PIC_KEY_OF_OWN], own,
 	    ARRAY_LEN(own), &rows) != 0)
 		return -1;
 	if (rows.nrows == 0)
 		return 1;
-	return db_exec(db, pictures_stmts[PIC_SET_EVENT], set, ARRAY_LEN(set),
-	    NULL, NULL) == DB_OK ? 0 : -1;
+	return db_exec(db, pictures_stmts[stmt], args, nargs, NULL, NULL) ==
+	    DB_OK ? 0 : -1;
+}
+
+int
+pictures_set_event(struct db *db, struct arena *a, long long id,
+    long long owner_id, long long event_id)
+{
+	struct db_arg set[] = { event_id ? DB_INT(event_id) : DB_NULL,
+		DB_INT(id), DB_INT(owner_id) };
+
+	return update_own(db, a, id, owner_id, PIC_SET_EVENT, set,
+	    ARRAY_LEN(set));
 }
 
 int
@@ -454,18 +465,9 @@ pictures_update(struct db *db, struct arena *a, long long id,
 	struct db_arg args[] = { DB_STR(title), DB_STR(description),
 	    DB_INT(price), DB_STR(picture_licence_names[licence]), DB_INT(id),
 	    DB_INT(owner_id) };
-	struct db_arg own[] = { DB_INT(id), DB_INT(owner_id) };
-	struct db_rows rows;
 
-	/* Found first: the same values again change no row, which is no
-	 * error, so the UPDATE's count cannot tell "not yours". */
-	if (db_query(db, a, DB_PRIMARY, pictures_stmts[PIC_KEY_OF_OWN], own,
-	    ARRAY_LEN(own), &rows) != 0)
-		return -1;
-	if (rows.nrows == 0)
-		return 1;
-	return db_exec(db, pictures_stmts[PIC_UPDATE], args, ARRAY_LEN(args),
-	    NULL, NULL) == DB_OK ? 0 : -1;
+	return update_own(db, a, id, owner_id, PIC_UPDATE, args,
+	    ARRAY_LEN(args));
 }
 
 int

@@ -63,6 +63,27 @@ def account(name, role="attendee"):
     return who, int(value("SELECT id FROM users WHERE email = '%s'" % who))
 
 
+def ready_picture(owner, title, price=0, status="ready", licence="cc_by",
+                  preview=(640, 480)):
+    """A processed picture of owner's, as an upload and the worker leave
+    it, with an original on disk and the preview size given (the original
+    twice its size when the preview is 1600 wide, as the worker makes it):
+    (id, storage key)."""
+    key = os.urandom(16).hex()
+    data = b"original bytes of " + key.encode()
+    with open(os.path.join(tap.VAR, "media", "originals", key), "wb") as f:
+        f.write(data)
+    pw, ph = preview
+    scale = 2 if pw >= 1600 else 1
+    value("INSERT INTO pictures (owner_id, title, price_cents, licence, format, "
+          "width, height, bytes, sha256, storage_key, status, thumb_width, "
+          "thumb_height, preview_width, preview_height) VALUES (%d, '%s', %d, "
+          "'%s', 'jpeg', %d, %d, %d, UNHEX('%s'), '%s', '%s', 400, %d, %d, %d)"
+          % (owner, title, price, licence, pw * scale, ph * scale, len(data),
+             hashlib.sha256(data).hexdigest(), key, status, 400 * ph // pw, pw, ph))
+    return int(value("SELECT id FROM pictures WHERE storage_key = '%s'" % key)), key
+
+
 def wait_until(cond, timeout=30, step=0.2):
     """Polls cond until it holds or timeout seconds passed; its last
     answer."""

@@ -6,13 +6,12 @@ event is a 404, a hidden picture is no banner and "none" takes it off.
 People who held a paid ticket for an event file their pictures under its
 gallery, which its page shows; anyone else is refused, 403 with why."""
 
-import hashlib
-import os
 import re
 import time
 
 import tap
-from fixtures import account, location, make_accounts, new_event, pay_for, sign_in
+from fixtures import account, make_accounts, new_event, pay_for, sign_in
+from fixtures import ready_picture
 
 DB = tap.DB_NAME
 TAG = "ep%d" % (int(time.time()) % 100000000)
@@ -22,14 +21,6 @@ def value(q):
     return tap.sql_value("primary", q, database=DB)
 
 
-def picture(owner, title):
-    key = os.urandom(16).hex()
-    value("INSERT INTO pictures (owner_id, title, licence, format, width, height, "
-          "bytes, sha256, storage_key, status, thumb_width, thumb_height, "
-          "preview_width, preview_height) VALUES (%d, '%s', 'cc_by', 'jpeg', 3200, "
-          "2400, 1, UNHEX('%s'), '%s', 'ready', 400, 300, 1600, 1200)"
-          % (owner, title, hashlib.sha256(key.encode()).hexdigest(), key))
-    return int(value("SELECT id FROM pictures WHERE storage_key = '%s'" % key)), key
 
 
 def csrf(c, path):
@@ -45,9 +36,9 @@ def set_banner(c, ev, pid):
 org_id = int(value("SELECT id FROM users WHERE email = 'organizer@tessera.test'"))
 ev, _ = new_event("Banner night " + TAG, [("Standard", 1000, 50, 5, 0)])
 org = sign_in("organizer@tessera.test")
-pid, key = picture(org_id, "Stage at sunset " + TAG)
+pid, key = ready_picture(org_id, "Stage at sunset " + TAG, preview=(1600, 1200))
 (other_id, other), (holder_id, holder) = make_accounts(TAG, 2)
-foreign, _ = picture(other_id, "Not the organizers " + TAG)
+foreign, _ = ready_picture(other_id, "Not the organizers " + TAG, preview=(1600, 1200))
 
 r = org.get("/admin/events/%d/banner" % ev)
 tap.is_eq(r.status, 200, "GET /admin/events/%d/banner" % ev)
@@ -107,7 +98,7 @@ tap.ok("event-banner" not in tap.get("/events/%d" % ev).body, "... and its page 
 
 # ---------------------------------------------------------------- gallery
 pay_for(ev, [holder_id])
-mine, _ = picture(holder_id, "From the front row " + TAG)
+mine, _ = ready_picture(holder_id, "From the front row " + TAG, preview=(1600, 1200))
 r = holder.get("/me/pictures/%d" % mine)
 tap.like(r.body, r'<option value="%d">Banner night' % ev,
          "a ticket holder's picture page offers the event's gallery")
@@ -119,7 +110,7 @@ page = tap.get("/events/%d" % ev).body
 tap.ok('href="/pictures/%d"' % mine in page, "the event's page shows it in its gallery")
 tap.like(page, r'<h2 id="gallery">Pictures</h2>', "... under its own heading")
 
-theirs, _ = picture(other_id, "Never went " + TAG)
+theirs, _ = ready_picture(other_id, "Never went " + TAG, preview=(1600, 1200))
 r = other.post("/me/pictures/%d/event" % theirs,
                {"csrf": csrf(other, "/me/pictures/%d" % theirs), "event": str(ev)})
 tap.is_eq(r.status, 403, "someone without a ticket is refused")

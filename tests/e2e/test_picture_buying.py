@@ -9,7 +9,6 @@ also when both are paid at the same moment (one paid line); the seller is notifi
 mail, and /me/pictures counts the sale."""
 
 import concurrent.futures
-import hashlib
 import os
 import random
 import re
@@ -17,8 +16,10 @@ import time
 
 import tap
 from fixtures import CODE_CHARS, location, make_accounts, mails_to, wait_for
+from fixtures import ready_picture
 
 DB = tap.DB_NAME
+RESERVED = "all_rights_reserved"
 TAG = "pb%d" % (int(time.time()) % 100000000)
 MEDIA = os.path.join(tap.VAR, "media")
 
@@ -27,20 +28,6 @@ def value(q):
     return tap.sql_value("primary", q, database=DB)
 
 
-def picture(owner, title, price, status="ready"):
-    """A processed picture of owner's with an original on disk, as an
-    upload and the worker leave it: (id, storage key)."""
-    key = os.urandom(16).hex()
-    data = b"original bytes of " + key.encode()
-    with open(os.path.join(MEDIA, "originals", key), "wb") as f:
-        f.write(data)
-    value("INSERT INTO pictures (owner_id, title, price_cents, licence, format, "
-          "width, height, bytes, sha256, storage_key, status, thumb_width, "
-          "thumb_height, preview_width, preview_height) VALUES (%d, '%s', %d, "
-          "'all_rights_reserved', 'jpeg', 640, 480, %d, UNHEX('%s'), '%s', '%s', "
-          "400, 300, 640, 480)" % (owner, title, price, len(data),
-                                   hashlib.sha256(data).hexdigest(), key, status))
-    return int(value("SELECT id FROM pictures WHERE storage_key = '%s'" % key)), key
 
 
 def csrf(c, path):
@@ -69,7 +56,7 @@ def orders_of(uid, pid):
 
 (seller, cs), (buyer, cb), (other, co) = make_accounts(TAG, 3)
 seller_mail = value("SELECT email FROM users WHERE id = %d" % seller)
-pid, key = picture(seller, "Harbour at dawn " + TAG, 1250)
+pid, key = ready_picture(seller, "Harbour at dawn " + TAG, 1250, licence=RESERVED)
 
 # ---------------------------------------------------------------- the page
 r = cb.get("/pictures/%d" % pid)
@@ -85,9 +72,9 @@ tap.like(tap.get("/pictures/%d" % pid).body, r"Sign in</a> to buy",
 
 # ---------------------------------------------------------------- refusals
 tap.is_eq(buy(cs, pid).status, 409, "one's own picture cannot be bought")
-free, _ = picture(seller, "Free one " + TAG, 0)
+free, _ = ready_picture(seller, "Free one " + TAG, 0, licence=RESERVED)
 tap.is_eq(buy(cb, free).status, 409, "a free picture is not bought: it downloads")
-hidden, _ = picture(seller, "Hidden one " + TAG, 500, status="hidden")
+hidden, _ = ready_picture(seller, "Hidden one " + TAG, 500, status="hidden", licence=RESERVED)
 tap.is_eq(buy(cb, hidden, csrf(cb, "/pictures")).status, 404,
           "a hidden picture cannot be bought")
 tap.is_eq(orders_of(buyer, hidden) + orders_of(seller, pid) + orders_of(buyer, free), 0,
@@ -176,7 +163,7 @@ tap.is_eq(value("SELECT sales_count FROM pictures WHERE id = %d" % pid), "1",
 # ---------------------------------------------------------------- paid twice at once
 # Two held orders of one picture by one person, paid at the same moment:
 # the purchase's primary key lets exactly one through.
-pid5, _ = picture(seller, "Raced " + TAG, 800)
+pid5, _ = ready_picture(seller, "Raced " + TAG, 800, licence=RESERVED)
 m = re.match(r"^/orders/([A-Z2-9]{16})/checkout$", location(buy(cb, pid5)))
 race = [m.group(1) if m else ""]
 race.append("".join(random.choice(CODE_CHARS) for _ in range(16)))
@@ -232,7 +219,7 @@ tap.ok("/pictures/%d/original" % pid not in cb.get("/me/purchases").body,
        "... and the purchases no longer list it")
 
 # ---------------------------------------------------------------- hidden before paying
-pid4, _ = picture(seller, "Hidden at the checkout " + TAG, 700)
+pid4, _ = ready_picture(seller, "Hidden at the checkout " + TAG, 700, licence=RESERVED)
 m = re.match(r"^/orders/([A-Z2-9]{16})/checkout$", location(buy(cb, pid4)))
 code4 = m.group(1) if m else ""
 value("UPDATE pictures SET status = 'hidden' WHERE id = %d" % pid4)
@@ -247,7 +234,7 @@ tap.is_eq(value("SELECT COUNT(*) FROM picture_purchases WHERE picture_id = %d" %
           "... and nobody has the picture")
 
 # ---------------------------------------------------------------- hidden after
-pid3, _ = picture(seller, "Bought then hidden " + TAG, 300)
+pid3, _ = ready_picture(seller, "Bought then hidden " + TAG, 300, licence=RESERVED)
 m = re.match(r"^/orders/([A-Z2-9]{16})/checkout$", location(buy(cb, pid3)))
 code3 = m.group(1) if m else ""
 pay(cb, code3)

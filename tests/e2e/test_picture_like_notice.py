@@ -6,12 +6,10 @@ per notification, not per like, to an owner who asks for it; the owner's own
 like tells nobody; a like of another picture is a notification of its own."""
 
 import concurrent.futures
-import hashlib
-import os
 import time
 
 import tap
-from fixtures import make_accounts, mails_to, wait_for
+from fixtures import make_accounts, mails_to, ready_picture, wait_for
 
 DB = tap.DB_NAME
 TAG = "pl%d" % (int(time.time()) % 100000000)
@@ -22,14 +20,6 @@ def value(q):
     return tap.sql_value("primary", q, database=DB)
 
 
-def picture(owner, title):
-    key = os.urandom(16).hex()
-    value("INSERT INTO pictures (owner_id, title, licence, format, width, height, "
-          "bytes, sha256, storage_key, status, thumb_width, thumb_height, "
-          "preview_width, preview_height) VALUES (%d, '%s', 'cc_by', 'jpeg', 640, "
-          "480, 1, UNHEX('%s'), '%s', 'ready', 400, 300, 640, 480)"
-          % (owner, title, hashlib.sha256(key.encode()).hexdigest(), key))
-    return int(value("SELECT id FROM pictures WHERE storage_key = '%s'" % key))
 
 
 def like(c, pid):
@@ -40,7 +30,7 @@ def like(c, pid):
 accounts = make_accounts(TAG, N + 1)
 (owner, co), likers = accounts[0], accounts[1:]
 owner_mail = value("SELECT email FROM users WHERE id = %d" % owner)
-pid = picture(owner, "Liked at once " + TAG)
+pid = ready_picture(owner, "Liked at once " + TAG)[0]
 rows_q = ("SELECT COUNT(*) FROM notifications WHERE user_id = %d AND "
           "kind = 'picture_liked' AND subject_id = %d" % (owner, pid))
 
@@ -67,7 +57,7 @@ tap.like(r.body, r"%d people liked “Liked at once" % N, "... which reads \"%d 
 tap.ok(not [m for m in mails_to(owner_mail) if "like" in str(m["Subject"]).lower()],
        "... and is not mailed (off by default)")
 
-other = picture(owner, "Another one " + TAG)
+other = ready_picture(owner, "Another one " + TAG)[0]
 tap.is_eq(like(likers[0][1], other), 303, "a like of another picture")
 tap.is_eq(wait_for("SELECT COUNT(*) FROM notifications WHERE user_id = %d AND "
                    "kind = 'picture_liked' AND subject_id = %d" % (owner, other), "1"), "1",
@@ -79,7 +69,7 @@ tap.like(co.get("/me/notifications").body, r"Someone liked “Another one",
 # notification, not one per like.
 value("INSERT INTO notification_prefs (user_id, kind, mail) VALUES (%d, 'picture_liked', 1)"
       % owner)
-third = picture(owner, "Mailed once " + TAG)
+third = ready_picture(owner, "Mailed once " + TAG)[0]
 for _, c in likers[:3]:
     like(c, third)
 tap.is_eq(wait_for("SELECT actors FROM notifications WHERE user_id = %d AND kind = "
