@@ -27,6 +27,10 @@ static const struct {
 	    "DIR: the database, its accounts and the media into DIR" },
 	{ "restore", cli_script,
 	    "DIR: a backup back, once its checksums match" },
+	{ "promote", cli_script,
+	    "SERVER: a replica becomes the primary; the programs use it" },
+	{ "rejoin", cli_script,
+	    "OLD NEW: the old primary becomes a replica of the new one" },
 	{ "sweep-media", cli_sweep_media,
 	    "[--dry-run] [--min-age S]: remove media files of no picture" },
 };

@@ -10,6 +10,9 @@ import time
 
 import tap
 
+# mariadbd refuses to run as root unless told to.
+AS_ROOT = ["--user=root"] if os.geteuid() == 0 else []
+
 
 class ScratchDB:
     def __init__(self, name, server_id, port_step):
@@ -25,12 +28,16 @@ class ScratchDB:
         shutil.rmtree(self.dir, ignore_errors=True)
         os.makedirs(os.path.join(self.dir, "tmp"))
         data = os.path.join(self.dir, "data")
-        user = ["--user=root"] if os.geteuid() == 0 else []
         subprocess.run(["mariadb-install-db", "--no-defaults", "--datadir=" + data,
                         "--skip-test-db", "--auth-root-authentication-method=socket",
                         "--skip-name-resolve", "--tmpdir=" + os.path.join(self.dir, "tmp")]
-                       + user, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       + AS_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, check=True, timeout=120)
+        return self.run()
+
+    def run(self):
+        """The server on the data start() made (again, after stop())."""
+        data = os.path.join(self.dir, "data")
         self.proc = subprocess.Popen(
             ["mariadbd", "--no-defaults", "--log-basename=scratch", "--datadir=" + data,
              "--socket=" + self.sock, "--port=%d" % self.port, "--bind-address=127.0.0.1",
@@ -40,7 +47,7 @@ class ScratchDB:
              "--innodb-buffer-pool-size=32M", "--innodb-log-file-size=16M",
              "--innodb-flush-log-at-trx-commit=2", "--performance-schema=OFF",
              "--log-error=" + self.log, "--pid-file=" + os.path.join(self.dir, "db.pid"),
-             "--tmpdir=" + os.path.join(self.dir, "tmp")] + user,
+             "--tmpdir=" + os.path.join(self.dir, "tmp")] + AS_ROOT,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         atexit.register(self.stop)   # a test that fails half-way leaves none behind
         deadline = time.time() + 60

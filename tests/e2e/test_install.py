@@ -41,7 +41,8 @@ tap.ok(p.returncode == 0, "make install DESTDIR=… succeeds (%s)" % p.stderr.st
 expected = [
     "/bin/tessera", "/bin/tessera-browse", "/bin/tessera-app", "/bin/tessera-admin",
     "/bin/tessera-worker", "/libexec/tessera/setup", "/libexec/tessera/backup",
-    "/libexec/tessera/restore", "/libexec/tessera/lib.sh",
+    "/libexec/tessera/restore", "/libexec/tessera/lib.sh", "/libexec/tessera/promote",
+    "/libexec/tessera/rejoin",
     "/share/tessera/templates/layout.mustache", "/share/tessera/sql/001_schema.sql",
     "/share/tessera/sql/grants.sql", "/share/tessera/sql/database.sql",
     "/share/tessera/data/common-passwords.txt", "/share/tessera/deploy/tessera@.service",
@@ -52,7 +53,7 @@ missing = [f for f in expected if not os.path.isfile(under(PREFIX + f))]
 tap.ok(not missing, "the tree has the programs, scripts, templates, SQL and deployment files "
        "(missing: %s)" % missing)
 execs = [f for f in expected if f.startswith(("/bin/", "/libexec/tessera/s", "/libexec/tessera/b",
-                                               "/libexec/tessera/r"))]
+                                               "/libexec/tessera/r", "/libexec/tessera/p"))]
 tap.ok(all(os.access(under(PREFIX + f), os.X_OK) for f in execs),
        "the programs and scripts are executable")
 with open(under(PREFIX + "/libexec/tessera/lib.sh")) as f:
