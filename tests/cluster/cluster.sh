@@ -261,22 +261,37 @@ nft_drop() {
 
 nft_heal() { nft delete table inet "$CLUSTER_NFT_TABLE" 2>/dev/null || true; }
 
-# cluster_promote NEW: `tessera promote` of the cluster (README.md,
-# "Operations"): NEW, a replica, applies what it received, stops
-# replicating and takes writes; the other replica follows it; every
-# host's programs restart, one host after the other, pointed at it. The
-# old primary is left alone: `./stack cluster rejoin OLD` makes it a
-# replica once it is back.
+# cluster_deploy SCRIPT ARGS...: `tessera SCRIPT` (deploy/SCRIPT, as make
+# install lays it beside lib.sh) on the settings of <var>/root/etc/tessera,
+# written from cluster.env: the primary and replicas of now, and the
+# replication account with the test CA.
+cluster_deploy() {
+	local dir=$VAR/libexec etc=$VAR/root/etc/tessera r replicas=""
+	mkdir -p "$dir" "$etc"
+	ln -sfn "$SRC/deploy/$1" "$dir/$1"
+	cp "$BUILD/deploy/lib.sh" "$dir/lib.sh"
+	for r in $CLUSTER_REPLICAS; do replicas+="${replicas:+,}$(db_addr "$r")"; done
+	printf 'TESSERA_DB_PRIMARY=%s\nTESSERA_DB_REPLICAS=%s\n' \
+	    "$(db_addr "$CLUSTER_PRIMARY")" "$replicas" >"$etc/common.env"
+	printf 'TESSERA_REPL_PASSWORD=%s\nTESSERA_REPL_SSL_CA=%s\n' \
+	    "$REPL_PASSWORD" "$VAR/tls/ca.pem" >"$etc/replication.env"
+	chmod 0600 "$etc/common.env" "$etc/replication.env"
+	"$dir/$1" --root "$VAR/root" "${@:2}"
+}
+
+# cluster_promote NEW: `tessera promote` of NEW, a replica (README.md,
+# "Operations"): it applies what it received, stops replicating and takes
+# writes; the other replica follows it; every host's programs restart,
+# one host after the other, pointed at it. The old primary is left
+# alone: `./stack cluster rejoin OLD` makes it a replica once it is back.
 cluster_promote() {
-	local new=$1 old r rest="" host io
+	local new=$1 old r rest="" host
 	cluster_state
 	old=$CLUSTER_PRIMARY
 	[[ " $CLUSTER_REPLICAS " == *" $new "* ]] || die "$new is not a replica (replicas: $CLUSTER_REPLICAS)"
 	msg "promoting $new (the primary was $old)"
-	io=$(root_sql "$new" -E -e 'SHOW REPLICA STATUS' | awk -F': ' '$1 ~ /Gtid_IO_Pos$/ { print $2 }')
-	if [[ -n $io ]]; then root_sql "$new" -N -B -e "SELECT MASTER_GTID_WAIT('$io', 20)" >/dev/null; fi
-	printf '%s\n' "STOP SLAVE;" "RESET SLAVE ALL;" "SET GLOBAL read_only = 0;" |
-	    root_sql "$new" || die "cannot promote $new"
+	cluster_deploy promote --db-socket "$RUN/$new.sock" "$(db_addr "$new")" ||
+	    die "cannot promote $new"
 	for r in $CLUSTER_REPLICAS; do
 		[[ $r != "$new" ]] || continue
 		if pid_of "$r" >/dev/null; then cluster_follow "$r" "$new" slave_pos; fi
@@ -298,12 +313,13 @@ cluster_host_restart() {
 	cluster_host_start "$1"
 }
 
-# cluster_rejoin OLD: an old primary, started again, replicates the new one.
+# cluster_rejoin OLD: an old primary, started again, replicates the new
+# one (`tessera rejoin`).
 cluster_rejoin() {
 	cluster_state
 	cluster_db_start "$1"
-	cluster_follow "$1" "$CLUSTER_PRIMARY" current_pos
-	cluster_wait_replicating "$1"
+	cluster_deploy rejoin --db-socket "$RUN/$1.sock" "$(db_addr "$1")" \
+	    "$(db_addr "$CLUSTER_PRIMARY")" || die "$1 cannot rejoin"
 }
 
 # ---------------------------------------------------------------- commands
