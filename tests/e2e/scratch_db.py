@@ -81,3 +81,23 @@ class ScratchDB:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+
+
+def deploy_command(work, names):
+    """A fresh folder WORK and `tessera` running the deploy/ scripts NAMES
+    as `make install` lays them (side by side with lib.sh): a function of
+    the command's arguments, answering its finished process."""
+    build = os.environ.get("TESSERA_TEST_BUILD", os.path.join(tap.SRC, "build"))
+    shutil.rmtree(work, ignore_errors=True)
+    libexec = os.path.join(work, "libexec")
+    os.makedirs(libexec)
+    for name in names:
+        os.symlink(os.path.join(tap.SRC, "deploy", name), os.path.join(libexec, name))
+    shutil.copy(os.path.join(build, "deploy", "lib.sh"), libexec)
+    env = dict(os.environ, TESSERA_LIBEXEC_DIR=libexec)
+
+    def tessera(*args):
+        return subprocess.run([os.path.join(build, "tessera")] + list(args), env=env,
+                              capture_output=True, text=True, timeout=300,
+                              stdin=subprocess.DEVNULL)
+    return tessera

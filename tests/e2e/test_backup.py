@@ -14,27 +14,14 @@ import time
 
 import fixtures
 import tap
+import scratch_db
 from scratch_db import ScratchDB
 
-BUILD = os.environ.get("TESSERA_TEST_BUILD", os.path.join(tap.SRC, "build"))
 WORK = os.path.join(tap.VAR, "scratch", "backup")
 MEDIA = os.path.join(tap.VAR, "media")
 PRIMARY_PORT = int(os.environ.get("TESSERA_TEST_PRIMARY_PORT", "13307"))
 
-# The scripts as `make install` puts them: side by side with lib.sh.
-shutil.rmtree(WORK, ignore_errors=True)
-LIBEXEC = os.path.join(WORK, "libexec")
-os.makedirs(LIBEXEC)
-for name in ("backup", "restore"):
-    os.symlink(os.path.join(tap.SRC, "deploy", name), os.path.join(LIBEXEC, name))
-shutil.copy(os.path.join(BUILD, "deploy", "lib.sh"), LIBEXEC)
-ENV = dict(os.environ, TESSERA_LIBEXEC_DIR=LIBEXEC)
-TESSERA = os.path.join(BUILD, "tessera")
-
-
-def tessera(*args):
-    return subprocess.run([TESSERA] + list(args), env=ENV, capture_output=True, text=True,
-                          timeout=300, stdin=subprocess.DEVNULL)
+tessera = scratch_db.deploy_command(WORK, ("backup", "restore"))
 
 
 def tables_of(rows):

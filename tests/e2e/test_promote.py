@@ -14,27 +14,18 @@ import subprocess
 import time
 
 import tap
+import scratch_db
 from scratch_db import ScratchDB
 
-BUILD = os.environ.get("TESSERA_TEST_BUILD", os.path.join(tap.SRC, "build"))
 WORK = os.path.join(tap.VAR, "scratch", "promote")
 ETC = os.path.join(WORK, "root", "etc", "tessera")
 REPL_PASSWORD = "repl-%d-'quoted'" % os.getpid()
 
-# The scripts as `make install` puts them: side by side with lib.sh.
-shutil.rmtree(WORK, ignore_errors=True)
-LIBEXEC = os.path.join(WORK, "libexec")
-os.makedirs(LIBEXEC)
-for name in ("promote", "rejoin"):
-    os.symlink(os.path.join(tap.SRC, "deploy", name), os.path.join(LIBEXEC, name))
-shutil.copy(os.path.join(BUILD, "deploy", "lib.sh"), LIBEXEC)
-ENV = dict(os.environ, TESSERA_LIBEXEC_DIR=LIBEXEC)
-TESSERA = os.path.join(BUILD, "tessera")
+RUN = scratch_db.deploy_command(WORK, ("promote", "rejoin"))
 
 
 def tessera(*args):
-    p = subprocess.run([TESSERA] + list(args), env=ENV, capture_output=True, text=True,
-                       timeout=120, stdin=subprocess.DEVNULL)
+    p = RUN(*args)
     p.out = (p.stdout + p.stderr).strip()
     return p
 
