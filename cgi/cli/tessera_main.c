@@ -28,9 +28,11 @@ static const struct {
 	{ "restore", cli_script,
 	    "DIR: a backup back, once its checksums match" },
 	{ "promote", cli_script,
-	    "SERVER: a replica becomes the primary; the programs use it" },
+	    "[--root DIR] [--wait S] [--db-socket PATH] SERVER: a replica "
+	    "becomes the primary, the programs' settings name it" },
 	{ "rejoin", cli_script,
-	    "OLD NEW: the old primary becomes a replica of the new one" },
+	    "[--root DIR] [--wait S] [--db-socket PATH] OLD NEW: the old "
+	    "primary becomes a read-only replica of the new one" },
 	{ "sweep-media", cli_sweep_media,
 	    "[--dry-run] [--min-age S]: remove media files of no picture" },
 };

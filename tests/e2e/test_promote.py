@@ -1,8 +1,9 @@
 """`tessera promote` and `tessera rejoin`, on two scratch MariaDB servers in
 GTID replication and a settings tree of their own (--root): the primary
 stopped with rows its replica received but has not applied yet (the
-replica applies 3 s late), the replica promoted keeps every one of them
-and takes writes; every settings file that names the primary names the
+replica applies 6 s late): promote refuses while its applier is stopped,
+changing nothing, and once it runs the replica promoted keeps every one of
+them and takes writes; every settings file that names the primary names the
 new one, the old one out of the replicas; promoting again changes
 nothing; the old primary, started again, is refused as a replica to
 promote, rejoins read-only and gets the rows written meanwhile."""
@@ -30,8 +31,8 @@ def tessera(*args):
     return p
 
 
-def promote(server):
-    return tessera("promote", "--root", os.path.join(WORK, "root"), server)
+def promote(*args):
+    return tessera("promote", "--root", os.path.join(WORK, "root"), *args)
 
 
 def rejoin(old, new):
@@ -96,9 +97,9 @@ pos = a.sql("SELECT @@gtid_binlog_pos")[0][0]
 tap.is_eq(b.sql("SELECT MASTER_GTID_WAIT('%s', 30)" % pos), [["0"]], "the replica follows the primary")
 tap.is_eq(count(b), 200, "and has its 200 rows")
 
-# The last rows reach b but wait 3 s there before they are applied: the
+# The last rows reach b but wait 6 s there before they are applied: the
 # primary stops in between, as a crash leaves a replica behind.
-b.sql("STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=3; START SLAVE")
+b.sql("STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=6; START SLAVE")
 insert(a, "last", 50)
 pos = a.sql("SELECT @@gtid_binlog_pos")[0][0]
 deadline = time.time() + 30
@@ -118,6 +119,16 @@ write_settings({
 before = settings()
 
 # ---------------------------------------------------------------- promote
+# Its applier stopped, the replica cannot catch up: promote waits as long
+# as it is told, then refuses, and the replica stays one.
+b.sql("STOP SLAVE SQL_THREAD")
+p = promote("--wait", "1", B)
+tap.ok(p.returncode != 0 and "has not applied" in p.out and "applier runs: No" in p.out,
+       "promote refuses a replica that has not applied what it received, saying why (%s)" % p.out)
+tap.ok(settings() == before and status(b, "Master_Host") == "127.0.0.1" and count(b) == 200,
+       "and changes nothing: the settings, the replica")
+b.sql("START SLAVE SQL_THREAD")
+
 t0 = time.time()
 p = promote(B)
 took = time.time() - t0
