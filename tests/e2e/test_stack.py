@@ -380,7 +380,8 @@ def check_demo_data():
            "demo notifications, read and unread")
     tap.ok(n("SELECT COUNT(*) FROM reviews") > 0, "there are reviews")
     tap.is_eq(n("SELECT COUNT(*) FROM reviews r JOIN events e ON e.id = r.event_id "
-                "WHERE e.ends_at > UTC_TIMESTAMP()"), 0, "reviews only for past events")
+                "WHERE e.starts_at > UTC_TIMESTAMP()"), 0,
+              "reviews only for events that have started")
     tap.is_eq(n("SELECT COUNT(*) FROM orders WHERE code NOT REGEXP BINARY '^[A-Z2-9]{16}$'"), 0,
               "order codes are 16 characters of [A-Z2-9]")
     tap.is_eq(n("SELECT COUNT(*) FROM tickets WHERE code NOT REGEXP BINARY '^[A-Z2-9]{24}$'"), 0,
