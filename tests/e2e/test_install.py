@@ -1,7 +1,8 @@
 """The production install, into a scratch tree and a scratch MariaDB (never
 this machine's /etc): `make install DESTDIR=R` lays the expected tree,
-`tessera setup --root R` makes users, settings, database, accounts, media
-folders, units, nginx site and a self-signed certificate and checks them,
+`tessera setup --root R` makes users, settings, database, accounts (the
+replication account too), media folders, units, nginx site and a
+self-signed certificate and checks them,
 a second run changes nothing, `systemd-analyze verify` passes on every unit it
 installed, `nginx -t` takes the site file it wrote, and `tessera
 check-config` says in words what is wrong with each broken setting."""
@@ -153,6 +154,35 @@ ok_login = all(run(["mariadb", "--no-defaults", "--socket=" + db.sock, "-utesser
                    env=dict(os.environ, MYSQL_PWD=envs[n]["TESSERA_DB_PASSWORD"])).returncode == 0
                for n in ("browse", "app", "admin", "worker", "migrate"))
 tap.ok(ok_login, "every account signs in to the database with the password in its file")
+
+# The replication account: its own random password in replication.env
+# (root only), REPLICATION SLAVE and nothing else, signing in over TCP
+# as a replica on another machine does.
+repl_path = under("/etc/tessera/replication.env")
+st = os.stat(repl_path)
+with open(repl_path) as f:
+    repl = dict(l.strip().split("=", 1) for l in f if "=" in l and not l.startswith("#"))
+tap.ok((st.st_mode & 0o777) == 0o600 and st.st_uid == 0 and repl.get("TESSERA_REPL_USER")
+       == "tessera_repl" and len(repl.get("TESSERA_REPL_PASSWORD", "")) == 40
+       and repl["TESSERA_REPL_PASSWORD"] not in pwds,
+       "replication.env (mode 0600, owner root) names the replication account and its own "
+       "random password (%s)" % sorted(repl))
+repl_grants = db.sql("SHOW GRANTS FOR 'tessera_repl'@'%'")
+tap.ok(len(repl_grants) == 1 and repl_grants[0][0].startswith(
+       "GRANT REPLICATION SLAVE ON *.* TO `tessera_repl`@`%`"),
+       "the replication account has REPLICATION SLAVE only (%s)" % repl_grants)
+
+
+def as_repl(query, password=None):
+    return run(["mariadb", "--no-defaults", "--host=127.0.0.1", "--port=%d" % db.port,
+                "-utessera_repl", "-N", "-B", "-e", query],
+               env=dict(os.environ, MYSQL_PWD=password or repl["TESSERA_REPL_PASSWORD"]))
+
+
+p = as_repl("SELECT 1")
+tap.ok(p.returncode == 0, "a replica signs in with it over TCP (%s)" % p.stderr.strip())
+p = as_repl("SELECT COUNT(*) FROM tessera.users")
+tap.ok(p.returncode != 0 and "denied" in p.stderr, "and reads no table (%s)" % p.stderr.strip())
 tap.ok(int(db.sql("SELECT COUNT(*) FROM tessera.schema_migrations")[0][0]) >= 17,
        "the schema is migrated")
 media = {d: oct(os.stat(under("/var/lib/tessera/media" + d)).st_mode & 0o7777)
@@ -268,7 +298,8 @@ tap.ok(p.returncode == 0 and rc == 0 and "grants: ok" in out, "setup again puts 
 # Without a program's settings: each program of /etc/tessera in turn.
 p = run([TESSERA, "check-config", "--root", R], env=env)
 sections = [l.split(" ")[0] for l in p.stdout.splitlines() if not l.startswith(" ")]
-tap.ok(p.returncode == 0 and sections == ["admin", "app", "browse", "migrate", "worker"]
+tap.ok(p.returncode == 0 and sections == ["admin", "app", "browse", "migrate", "worker",
+                                          "replication"]
        and p.stdout.count("grants: ok") == 5,
        "tessera check-config checks every program with its own settings (%s)" % sections)
 db.sql("GRANT DELETE ON tessera.outbox TO 'tessera_worker'@'localhost'")
@@ -277,6 +308,51 @@ worker = p.stdout[p.stdout.find("\nworker ("):]
 tap.ok(p.returncode == 1 and "tessera_worker has more" in worker and "DELETE ON tessera.outbox"
        in worker, "and names the program whose account is wrong")
 db.sql("REVOKE DELETE ON tessera.outbox FROM 'tessera_worker'@'localhost'")
+
+
+def repl_section():
+    p = run([TESSERA, "check-config", "--root", R], env=env)
+    return p.returncode, p.stdout[p.stdout.find("\nreplication ("):]
+
+
+rc, out = repl_section()
+tap.ok(rc == 0 and "account: ok" in out, "check-config checks the replication account last (%s)"
+       % out.strip().replace("\n", " | "))
+db.sql("REVOKE REPLICATION SLAVE ON *.* FROM 'tessera_repl'@'%'")
+rc, out = repl_section()
+tap.ok(rc == 1 and "tessera_repl lacks REPLICATION SLAVE" in out,
+       "and says when it lacks REPLICATION SLAVE (%s)" % out.strip().replace("\n", " | "))
+db.sql("GRANT REPLICATION SLAVE, SELECT ON *.* TO 'tessera_repl'@'%'; "
+       "GRANT INSERT ON tessera.events TO 'tessera_repl'@'%'")
+rc, out = repl_section()
+tap.ok(rc == 1 and "has more than REPLICATION SLAVE" in out and "SELECT, REPLICATION SLAVE ON *.*"
+       in out and "INSERT ON `tessera`.`events`" in out,
+       "or has more, each grant named (%s)" % out.strip().replace("\n", " | "))
+p = setup()
+rc, out = repl_section()
+tap.ok(p.returncode == 0 and "replication account tessera_repl" in p.stdout and rc == 0
+       and db.sql("SHOW GRANTS FOR 'tessera_repl'@'%'")[0][0] == repl_grants[0][0],
+       "setup again gives it REPLICATION SLAVE only, with its password (%s)"
+       % p.stdout.strip()[-200:])
+with open(repl_path) as f:
+    repl_text = f.read()
+with open(repl_path, "w") as f:
+    f.write(repl_text.replace(repl["TESSERA_REPL_PASSWORD"], "changed-by-the-operator"))
+rc, out = repl_section()
+tap.ok(rc == 1 and "tessera_repl cannot sign in" in out and "Access denied" in out,
+       "a password the account does not have: no replica can sign in, in words (%s)"
+       % out.strip().replace("\n", " | "))
+p = setup()
+tap.ok(p.returncode == 0 and as_repl("SELECT 1", "changed-by-the-operator").returncode == 0,
+       "setup keeps the operator's password and gives it to the account")
+os.chmod(repl_path, 0o644)
+rc, out = repl_section()
+tap.ok(rc == 1 and "it must be 600, owner root" in out, "a replication.env others can read "
+       "(%s)" % out.strip().replace("\n", " | "))
+os.unlink(repl_path)
+rc, out = repl_section()
+tap.ok(rc == 1 and "missing: the replication account's settings" in out,
+       "and none at all (%s)" % out.strip().replace("\n", " | "))
 
 with tempfile.TemporaryDirectory() as d:
     short = os.path.join(d, "short.pem")
