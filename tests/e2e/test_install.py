@@ -48,7 +48,8 @@ expected = [
     "/share/tessera/sql/grants.sql", "/share/tessera/sql/database.sql",
     "/share/tessera/data/common-passwords.txt", "/share/tessera/deploy/tessera@.service",
     "/share/tessera/deploy/tessera-worker.service", "/share/tessera/deploy/tessera.conf",
-    "/share/tessera/deploy/fastcgi_params.conf", "/share/tessera/deploy/common.env.example",
+    "/share/tessera/deploy/fastcgi_params.conf", "/share/tessera/deploy/error_pages.conf",
+    "/share/tessera/deploy/common.env.example",
 ]
 missing = [f for f in expected if not os.path.isfile(under(PREFIX + f))]
 tap.ok(not missing, "the tree has the programs, scripts, templates, SQL and deployment files "
