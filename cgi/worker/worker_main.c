@@ -111,7 +111,7 @@ struct worker {
 	struct arena arena;           /* reset before each batch */
 	struct tmpl_set *mail_tmpl;
 	struct mail_journal journal;  /* mails sent, not yet marked */
-	int journal_failing;          /* its last marks found no database */
+	int journal_failing;          /* its last marks failed (logged once) */
 	sigset_t stop_signals;
 	int stopping;
 	long long mails_sent;         /* since start, for the heartbeat */
