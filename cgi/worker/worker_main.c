@@ -79,10 +79,12 @@
  * the journal that comes back to it anyway (its claim had not reached the
  * new primary, or its lease ended first) is marked, not sent. What is
  * left at least once: a worker killed between the relay's answer and the
- * journal's fsync, and a row whose lease ends before the database is back
- * and that another worker, with a journal of its own, claims first; a
- * second copy carries the same Message-ID, so mail readers can fold the
- * two. Without a state directory the journal is off and every failed
+ * journal's fsync, and a row that another worker, with a journal of its
+ * own, claims before this one has marked it: its lease (300 s) ended
+ * before the database came back, or its claim never reached the new
+ * primary (asynchronous replication may lose the last milliseconds before
+ * a crash; a clean stop loses nothing). A second copy carries the same
+ * Message-ID, so mail readers can fold the two. Without a state directory the journal is off and every failed
  * mark is such a case. A worker asked to stop (SIGTERM, SIGINT) finishes
  * the row at hand, records it, gives back the rest of its batch and
  * exits.
