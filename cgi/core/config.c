@@ -236,6 +236,7 @@ config_load(struct config *cfg, char *err, size_t errlen)
 	cfg->mail_from = env_or("TESSERA_MAIL_FROM",
 	    "Tessera <no-reply@tessera.test>");
 	cfg->mail_dir = env_or("TESSERA_MAIL_DIR", NULL);
+	cfg->state_dir = env_or("TESSERA_STATE_DIR", NULL);
 	cfg->stripe_api_base = env_or("TESSERA_STRIPE_API_BASE",
 	    "https://api.stripe.com");
 	if (config_check_stripe_base(cfg->stripe_api_base, err, errlen) != 0)

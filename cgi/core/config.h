@@ -72,6 +72,11 @@ struct config {
 	                             * system's */
 	const char *mail_from;      /* TESSERA_MAIL_FROM */
 	const char *mail_dir;       /* TESSERA_MAIL_DIR */
+	const char *state_dir;      /* TESSERA_STATE_DIR: the worker's own
+	                             * files that must outlive it (its
+	                             * journal of mails sent, mail_journal.h);
+	                             * NULL: none, a mail may then go twice
+	                             * across a database outage */
 	int hold_minutes;           /* TESSERA_HOLD_MINUTES: how long a hold
 	                             * keeps its seats for checkout (15) */
 	int payment_sandbox;        /* TESSERA_PAYMENT_SANDBOX=1: the pretend

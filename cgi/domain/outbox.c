@@ -23,6 +23,7 @@ enum outbox_stmt {
 	OB_CLAIM_SLOW,
 	OB_CLAIM_LEASE,
 	OB_DONE,
+	OB_DONE_SENT,
 	OB_RETRY,
 	OB_GIVE_UP,
 	OB_RELEASE,
@@ -33,7 +34,9 @@ enum outbox_stmt {
 };
 
 /* Every statement of the worker after the insert carries "AND attempts =
- * ?": a worker only changes a row while its claim is the latest one. */
+ * ?": a worker only changes a row while its claim is the latest one. The
+ * one exception is the mark of a mail the relay accepted
+ * (OB_DONE_SENT): that is true whoever holds the row now. */
 static const char *const outbox_stmts[OB__MAX] = {
 	/* OB_INSERT */
 	"INSERT INTO outbox (topic, payload) VALUES (?, ?)",
@@ -57,6 +60,9 @@ static const char *const outbox_stmts[OB__MAX] = {
 	/* OB_DONE */
 	"UPDATE outbox SET processed_at = UTC_TIMESTAMP() "
 	"WHERE id = ? AND attempts = ? AND processed_at IS NULL",
+	/* OB_DONE_SENT: whatever claim the row has now (outbox_done_sent) */
+	"UPDATE outbox SET processed_at = UTC_TIMESTAMP() "
+	"WHERE id = ? AND created_at = ? AND processed_at IS NULL",
 	/* OB_RETRY */
 	"UPDATE outbox SET last_error = ?, "
 	"next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND "
@@ -236,6 +242,18 @@ outbox_done(struct db *db, const struct outbox_row *row)
 	struct db_arg args[] = { DB_INT(row->id), DB_INT(row->attempts) };
 
 	return outbox_update(db, OB_DONE, args, 2, row);
+}
+
+int
+outbox_done_sent(struct db *db, unsigned long long id, const char *created_at)
+{
+	struct db_arg args[] = { DB_INT(id), DB_STR(created_at) };
+	unsigned long long affected = 0;
+
+	if (db_exec(db, outbox_stmts[OB_DONE_SENT], args, ARRAY_LEN(args),
+	    &affected, NULL) != DB_OK)
+		return -1;
+	return affected == 0;
 }
 
 int

@@ -90,6 +90,17 @@ int outbox_claim(struct db *db, struct arena *a, enum outbox_class cls,
  * lost (the lease ran out and another worker claimed the row), or -1. */
 int outbox_done(struct db *db, const struct outbox_row *row);
 
+/*
+ * Marks processed the row id created created_at whose mail was delivered,
+ * whatever claim it has now: its own lease may have ended, or its claim
+ * not reached the database that now takes the writes (a primary switched
+ * in the last moment). A worker that claimed it since loses its mark,
+ * which is right: the mail went. Returns 0, 1 when there was no such row
+ * pending (marked already, or not of this database), or -1.
+ */
+int outbox_done_sent(struct db *db, unsigned long long id,
+    const char *created_at);
+
 /* Records a failed attempt: error (cut to OUTBOX_ERROR_MAX characters)
  * and a retry after outbox_backoff(), or the dead state once the row has
  * had OUTBOX_MAX_ATTEMPTS. Returns 0, 1 when the claim had been lost, or

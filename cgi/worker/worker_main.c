@@ -17,6 +17,7 @@
 #include "heartbeat.h"
 #include "log.h"
 #include "mail.h"
+#include "mail_journal.h"
 #include "notify.h"
 #include "order_expiring.h"
 #include "orders.h"
@@ -68,15 +69,25 @@
  * - saying it is alive (heartbeat.h) every few seconds, for the status
  *   page, and taking that back when it stops.
  *
- * Delivery is at least once: a row is marked processed after its handler
- * succeeded, so a worker that dies between the two (killed, or the
- * database gone at that moment) leaves the row to come back when its
- * lease ends, and the mail is sent again. A lost sign-up or reset mail
- * blocks a person; a second copy only annoys, and carries the same
- * Message-ID, so mail readers can fold the two. A worker asked to stop
- * (SIGTERM, SIGINT) finishes the row at hand, records it, gives back the
- * rest of its batch and exits, so a normal stop and start sends each mail
- * exactly once.
+ * A mail goes once. A row is marked processed after its handler
+ * succeeded; between the two the worker records a mail the relay
+ * accepted in its journal (mail_journal.h, fsync'd, in TESSERA_STATE_DIR).
+ * When the mark fails (the primary stopped or switched at that moment)
+ * the row keeps its lease, and the worker retries the marks of its
+ * journal before every claim, reconnecting, and again after a restart
+ * (the one `tessera promote` does) before it claims anything; a row in
+ * the journal that comes back to it anyway (its claim had not reached the
+ * new primary, or its lease ended first) is marked, not sent. What is
+ * left at least once: a worker killed between the relay's answer and the
+ * journal's fsync, and a row that another worker, with a journal of its
+ * own, claims before this one has marked it: its lease (300 s) ended
+ * before the database came back, or its claim never reached the new
+ * primary (asynchronous replication may lose the last milliseconds before
+ * a crash; a clean stop loses nothing). A second copy carries the same
+ * Message-ID, so mail readers can fold the two. Without a state directory the journal is off and every failed
+ * mark is such a case. A worker asked to stop (SIGTERM, SIGINT) finishes
+ * the row at hand, records it, gives back the rest of its batch and
+ * exits.
  *
  * The stop signals stay blocked all the time and are taken with
  * sigtimedwait() between rows and while idle, so no database or SMTP call
@@ -101,6 +112,8 @@ struct worker {
 	struct db *db;
 	struct arena arena;           /* reset before each batch */
 	struct tmpl_set *mail_tmpl;
+	struct mail_journal journal;  /* mails sent, not yet marked */
+	int journal_failing;          /* its last marks failed (logged once) */
 	sigset_t stop_signals;
 	int stopping;
 	long long mails_sent;         /* since start, for the heartbeat */
@@ -243,6 +256,12 @@ handle_mail(struct worker *w, const struct outbox_row *row,
 		snprintf(err, errlen, "the mail templates are not loaded");
 		return -1;
 	}
+	/* Sent before, its mark lost: run_outbox marks it now. */
+	if (mail_journal_find(&w->journal, row->id, row->created_at) != NULL) {
+		log_info("outbox %llu: mail delivered before (journal), not "
+		    "sent again", row->id);
+		return 0;
+	}
 	if (mail_from_address(w->cfg.mail_from, from, sizeof(from)) != 0) {
 		snprintf(err, errlen, "TESSERA_MAIL_FROM has no plain address");
 		return -1;
@@ -282,6 +301,8 @@ handle_mail(struct worker *w, const struct outbox_row *row,
 	    mail_deliver(&w->cfg, to, &msg, row->id, err, errlen) != 0)
 		goto out;
 	log_info("outbox %llu: mail %s delivered", row->id, name);
+	/* Failing (logged), the mail is still sent: it only may go twice. */
+	mail_journal_add(&w->journal, row->id, row->attempts, row->created_at);
 	rc = 0;
 out:
 	if (rc == 0)
@@ -462,6 +483,44 @@ handle_row(struct worker *w, const struct outbox_row *row, char *err,
 }
 
 /*
+ * Marks processed the rows of the journal, the mails sent whose mark
+ * failed, whatever their claim now (outbox_done_sent). A row the database
+ * does not have pending any more is forgotten too. Stops at the first
+ * mark without an answer: the database is away, next time. Returns 0 once
+ * the journal is empty, else -1.
+ */
+static int
+journal_flush(struct worker *w)
+{
+	struct mail_journal *j = &w->journal;
+
+	while (j->n > 0) {
+		struct mail_journal_entry e = j->pending[j->n - 1];
+
+		switch (outbox_done_sent(w->db, e.id, e.created_at)) {
+		case 0:
+			log_info("outbox %llu: mail sent by attempt %lld, marked "
+			    "processed now", e.id, e.attempts);
+			break;
+		case 1:
+			log_info("outbox %llu: mail sent by attempt %lld, found "
+			    "processed already", e.id, e.attempts);
+			break;
+		default:
+			if (!w->journal_failing)
+				log_err("%zu mails sent wait for their mark (%s); "
+				    "retried before each claim", j->n,
+				    j->path);
+			w->journal_failing = 1;
+			return -1;
+		}
+		mail_journal_settle(j, e.id);
+	}
+	w->journal_failing = 0;
+	return 0;
+}
+
+/*
  * Claims one batch of up to max rows of class cls and handles it. Before
  * each row it checks for a stop request and for enough lease left; rows it does not get to are given
  * back. Returns how many rows it claimed, or -1.
@@ -475,6 +534,7 @@ run_outbox(struct worker *w, enum outbox_class cls, int max)
 	int n, i, rc;
 
 	arena_reset(&w->arena);
+	journal_flush(w);
 	claimed_at = now_seconds();
 	if ((n = outbox_claim(w->db, &w->arena, cls, (size_t)max, &rows)) <= 0)
 		return n;
@@ -493,7 +553,14 @@ run_outbox(struct worker *w, enum outbox_class cls, int max)
 			continue;
 		}
 		if (rc == 0) {
-			if (outbox_done(w->db, &rows[i]) == -1)
+			/* Not marked, a mail stays in the journal:
+			 * journal_flush() marks it. */
+			int done = outbox_done(w->db, &rows[i]);
+
+			if (done == 0)
+				mail_journal_settle(&w->journal, rows[i].id);
+			else if (done == -1 && mail_journal_find(&w->journal,
+			    rows[i].id, rows[i].created_at) == NULL)
 				log_err("outbox %llu: handled but not marked "
 				    "processed; it comes back after its lease",
 				    rows[i].id);
@@ -530,6 +597,17 @@ worker_init(struct worker *w)
 	if (w->cfg.smtp_url == NULL && w->cfg.mail_dir == NULL)
 		log_err("neither TESSERA_SMTP_URL nor TESSERA_MAIL_DIR is set: "
 		    "mails wait in the outbox");
+	if (mail_journal_open(&w->journal, w->cfg.state_dir, err,
+	    sizeof(err)) != 0) {
+		log_err("the journal of mails sent: %s", err);
+		return -1;
+	}
+	if (w->cfg.state_dir == NULL)
+		log_err("TESSERA_STATE_DIR is not set: a mail whose mark fails "
+		    "(the database gone at that moment) is sent again");
+	else if (w->journal.n > 0)
+		log_info("%zu mails were sent before the restart and not "
+		    "marked: marking them before any claim", w->journal.n);
 	if (mail_init() != 0) {
 		log_err("cannot initialise libcurl");
 		return -1;
@@ -664,6 +742,7 @@ main(void)
 	arena_free(&w.arena);
 	tmpl_set_free(w.mail_tmpl);
 	db_close(w.db);
+	mail_journal_close(&w.journal);
 	mysql_library_end();
 	mail_cleanup();
 	stripe_api_cleanup();
