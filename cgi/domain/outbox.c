@@ -18,7 +18,6 @@
 
 enum outbox_stmt {
 	OB_INSERT,
-	OB_READ_COMMITTED,
 	OB_CLAIM_QUICK,
 	OB_CLAIM_SLOW,
 	OB_CLAIM_LEASE,
@@ -37,9 +36,6 @@ enum outbox_stmt {
 static const char *const outbox_stmts[OB__MAX] = {
 	/* OB_INSERT */
 	"INSERT INTO outbox (topic, payload) VALUES (?, ?)",
-	/* OB_READ_COMMITTED: the claim needs no gap locks, which would hold
-	 * up the inserts of the programs while it runs. */
-	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
 	/* OB_CLAIM_QUICK */
 	"SELECT id, topic, payload, created_at, attempts FROM outbox "
 	"WHERE processed_at IS NULL AND next_attempt_at <= UTC_TIMESTAMP() "
@@ -170,9 +166,7 @@ claim_rows(struct db *db, void *arg)
 
 	c->rows = NULL;
 	c->nrows = 0;
-	if ((st = db_exec(db, outbox_stmts[OB_READ_COMMITTED], NULL, 0, NULL,
-	    NULL)) != DB_OK ||
-	    (st = db_query(db, c->arena, DB_PRIMARY,
+	if ((st = db_query(db, c->arena, DB_PRIMARY,
 	    outbox_stmts[c->select], limit, 1, &r)) != DB_OK)
 		return st;
 	c->rows = arena_calloc(c->arena, r.nrows ? r.nrows : 1,
@@ -206,7 +200,9 @@ outbox_claim(struct db *db, struct arena *a, enum outbox_class cls,
 	    OB_CLAIM_QUICK, max, NULL, 0 };
 
 	*rows = NULL;
-	if (db_tx(db, claim_rows, &c) != DB_OK)
+	/* The claim needs no gap locks, which would hold up the inserts of
+	 * the programs while it runs. */
+	if (db_tx_read_committed(db, claim_rows, &c) != DB_OK)
 		return -1;
 	*rows = c.rows;
 	return (int)c.nrows;
