@@ -1,5 +1,6 @@
 #include "orders.h"
 
+#include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +21,8 @@ enum orders_stmt {
 	ORD_TAKE_SEATS,
 	ORD_SEATS_LEFT,
 	ORD_INSERT,
-	ORD_LINE_INSERT,
-	ORD_TICKET_INSERT,
+	ORD_LINES_INSERT,
+	ORD_TICKETS_INSERT,
 	ORD_HISTORY_INSERT,
 	ORD_GET,
 	ORD_GET_LOCK,
@@ -95,11 +96,20 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"INSERT INTO orders (code, event_id, buyer_id, status, total_cents, "
 	"currency, hold_expires_at) VALUES (?, ?, ?, 'held', ?, ?, "
 	"UTC_TIMESTAMP() + INTERVAL ? MINUTE)",
-	/* ORD_LINE_INSERT */
+	/* ORD_LINES_INSERT: every ticket line of the order in one statement,
+	 * from a JSON array of {"t": type, "n": name, "q": quantity,
+	 * "p": unit price}, in its order */
 	"INSERT INTO order_lines (order_id, kind, ticket_type_id, description, "
-	"quantity, unit_price_cents) VALUES (?, 'ticket', ?, ?, ?, ?)",
-	/* ORD_TICKET_INSERT */
-	"INSERT INTO tickets (order_id, ticket_type_id, code) VALUES (?, ?, ?)",
+	"quantity, unit_price_cents) SELECT ?, 'ticket', j.t, j.n, j.q, j.p "
+	"FROM JSON_TABLE(?, '$[*]' COLUMNS (i FOR ORDINALITY, "
+	"t BIGINT PATH '$.t', n VARCHAR(200) PATH '$.n', q INT PATH '$.q', "
+	"p BIGINT PATH '$.p')) j ORDER BY j.i",
+	/* ORD_TICKETS_INSERT: every ticket of the order in one statement,
+	 * from a JSON array of {"t": type, "c": code} */
+	"INSERT INTO tickets (order_id, ticket_type_id, code) "
+	"SELECT ?, j.t, j.c FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+	"i FOR ORDINALITY, t BIGINT PATH '$.t', c CHAR(24) PATH '$.c')) j "
+	"ORDER BY j.i",
 	/* ORD_HISTORY_INSERT */
 	"INSERT INTO order_history (order_id, from_status, to_status, note) "
 	"VALUES (?, ?, ?, ?)",
@@ -409,13 +419,85 @@ by_type(const void *x, const void *y)
 }
 
 int
+orders_hold_start(struct db *db, struct arena *a, long long event_id,
+    long long buyer_id, struct event *ev, struct ticket_type **types,
+    size_t *ntypes)
+{
+	/* One account's bookings one after the other, so two at once cannot
+	 * both fit under a cap per account. First of all, before any plain
+	 * read takes the transaction's snapshot: that snapshot then holds the
+	 * account's bookings committed before this one (check_booking). */
+	struct db_arg buyer[] = { DB_INT(buyer_id) };
+	struct db_rows locked;
+	int rc;
+
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_LOCK_BUYER], buyer, 1,
+	    &locked) != DB_OK)
+		return -1;
+	/* Inside the transaction this reads the primary. */
+	rc = events_get_with_types(db, a, event_id, ev, types, ntypes);
+	return rc == 0 || rc == 1 ? rc : -1;
+}
+
+/* The order's ticket lines and its tickets, each in one statement: items
+ * sorted by type, their types in types. 0 or -1. */
+static int
+insert_lines(struct db *db, long long order_id,
+    const struct booking_item *items, size_t nitems,
+    const struct ticket_type *const *types)
+{
+	struct json_object *lines = json_object_new_array();
+	struct json_object *tickets = json_object_new_array();
+	int rc = -1;
+
+	for (size_t i = 0; i < nitems; i++) {
+		struct json_object *l = json_object_new_object();
+
+		json_object_object_add(l, "t",
+		    json_object_new_int64(types[i]->id));
+		json_object_object_add(l, "n",
+		    json_object_new_string(types[i]->name));
+		json_object_object_add(l, "q",
+		    json_object_new_int64(items[i].quantity));
+		json_object_object_add(l, "p",
+		    json_object_new_int64(types[i]->price));
+		json_object_array_add(lines, l);
+		for (long long k = 0; k < items[i].quantity; k++) {
+			struct json_object *t = json_object_new_object();
+			char code[TICKET_CODE_LEN + 1];
+
+			new_code(code, TICKET_CODE_LEN);
+			json_object_object_add(t, "t",
+			    json_object_new_int64(types[i]->id));
+			json_object_object_add(t, "c", json_object_new_string(code));
+			json_object_array_add(tickets, t);
+		}
+	}
+	/* The strings belong to the arrays, which outlive both statements. */
+	struct db_arg line_args[] = { DB_INT(order_id),
+		DB_STR(json_object_to_json_string_ext(lines,
+		JSON_C_TO_STRING_PLAIN)) };
+	struct db_arg ticket_args[] = { DB_INT(order_id),
+		DB_STR(json_object_to_json_string_ext(tickets,
+		JSON_C_TO_STRING_PLAIN)) };
+
+	if (exec_affected(db, ORD_LINES_INSERT, line_args,
+	    ARRAY_LEN(line_args), NULL) == 0 &&
+	    exec_affected(db, ORD_TICKETS_INSERT, ticket_args,
+	    ARRAY_LEN(ticket_args), NULL) == 0)
+		rc = 0;
+	json_object_put(lines);
+	json_object_put(tickets);
+	return rc;
+}
+
+int
 orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
+    const struct event *ev, const struct ticket_type *types, size_t ntypes,
     struct booking_outcome *out)
 {
 	struct booking_item items[ORDERS_MAX_TYPES];
-	struct ticket_type *types;
-	struct event ev;
-	size_t ntypes;
+	const struct ticket_type *of[ORDERS_MAX_TYPES];
 	long long total = 0;
 	const char *currency = "EUR";
 	unsigned long long order_id = 0, n;
@@ -424,46 +506,14 @@ orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
 	memset(out, 0, sizeof(*out));
 	if (b->nitems == 0 || b->nitems > ORDERS_MAX_TYPES)
 		return refuse(out, BOOKING_BELOW_MIN, 0, 1);
-	/* One account's bookings one after the other, so two at once cannot
-	 * both fit under a cap per account. First of all, before any plain
-	 * read takes the transaction's snapshot: that snapshot then holds the
-	 * account's bookings committed before this one (check_booking). */
-	struct db_arg buyer[] = { DB_INT(b->buyer_id) };
-	struct db_rows locked;
-
-	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_LOCK_BUYER], buyer, 1,
-	    &locked) != DB_OK)
-		return -1;
-	/* Inside the transaction these read the primary. */
-	if ((rc = events_get(db, a, b->event_id, &ev)) != 0)
-		return rc == 1 ? refuse(out, BOOKING_EVENT_CLOSED, 0, 0) : -1;
-	if (events_ticket_types(db, a, b->event_id, &types, &ntypes) != 0)
-		return -1;
-	if ((rc = check_booking(db, a, b, &ev, types, ntypes, out)) != 0)
+	if ((rc = check_booking(db, a, b, ev, types, ntypes, out)) != 0)
 		return rc;
 	memcpy(items, b->items, b->nitems * sizeof(*items));
 	qsort(items, b->nitems, sizeof(*items), by_type);
 	for (size_t i = 0; i < b->nitems; i++) {
-		const struct ticket_type *t = find_type(types, ntypes,
-		    items[i].ticket_type_id);
-		struct db_arg take[] = { DB_INT(items[i].quantity), DB_INT(t->id),
-			DB_INT(items[i].quantity) };
-
-		if (exec_affected(db, ORD_TAKE_SEATS, take, ARRAY_LEN(take),
-		    &n) != 0)
-			return -1;
-		if (n == 0) {
-			struct db_arg id[] = { DB_INT(t->id) };
-			struct db_rows rows;
-
-			if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_SEATS_LEFT],
-			    id, 1, &rows) != DB_OK || rows.nrows != 1)
-				return -1;
-			return refuse(out, BOOKING_SOLD_OUT, t->id,
-			    strtoll(db_cell(&rows, 0, 0), NULL, 10));
-		}
-		total += items[i].quantity * t->price;
-		currency = t->currency;
+		of[i] = find_type(types, ntypes, items[i].ticket_type_id);
+		total += items[i].quantity * of[i]->price;
+		currency = of[i]->currency;
 	}
 	new_code(out->code, ORDER_CODE_LEN);
 	struct db_arg order[] = {
@@ -471,33 +521,35 @@ orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
 		DB_INT(total), DB_STR(currency), DB_INT(b->hold_minutes),
 	};
 
+	/* The order's own rows first, the seats, then the lines and tickets:
+	 * the ticket_types rows are the ones every booking of the event
+	 * waits for, so they are locked as late as can be. Not any later:
+	 * the foreign keys of lines and tickets share-lock their type, and
+	 * two holds sharing it could then not both take it for the update.
+	 * Refused, the caller rolls the order back with the rest. */
 	if (db_exec(db, orders_stmts[ORD_INSERT], order, ARRAY_LEN(order), NULL,
-	    &order_id) != DB_OK)
+	    &order_id) != DB_OK ||
+	    history_add(db, (long long)order_id, NULL, ORDER_HELD, "") != 0)
 		return -1;
 	for (size_t i = 0; i < b->nitems; i++) {
-		const struct ticket_type *t = find_type(types, ntypes,
-		    items[i].ticket_type_id);
-		struct db_arg line[] = {
-			DB_INT(order_id), DB_INT(t->id), DB_STR(t->name),
-			DB_INT(items[i].quantity), DB_INT(t->price),
-		};
+		struct db_arg take[] = { DB_INT(items[i].quantity),
+			DB_INT(of[i]->id), DB_INT(items[i].quantity) };
 
-		if (exec_affected(db, ORD_LINE_INSERT, line, ARRAY_LEN(line),
-		    NULL) != 0)
+		if (exec_affected(db, ORD_TAKE_SEATS, take, ARRAY_LEN(take),
+		    &n) != 0)
 			return -1;
-		for (long long k = 0; k < items[i].quantity; k++) {
-			char code[TICKET_CODE_LEN + 1];
+		if (n == 0) {
+			struct db_arg id[] = { DB_INT(of[i]->id) };
+			struct db_rows rows;
 
-			new_code(code, TICKET_CODE_LEN);
-			struct db_arg ticket[] = { DB_INT(order_id), DB_INT(t->id),
-				DB_STR(code) };
-
-			if (exec_affected(db, ORD_TICKET_INSERT, ticket,
-			    ARRAY_LEN(ticket), NULL) != 0)
+			if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_SEATS_LEFT],
+			    id, 1, &rows) != DB_OK || rows.nrows != 1)
 				return -1;
+			return refuse(out, BOOKING_SOLD_OUT, of[i]->id,
+			    strtoll(db_cell(&rows, 0, 0), NULL, 10));
 		}
 	}
-	if (history_add(db, (long long)order_id, NULL, ORDER_HELD, "") != 0)
+	if (insert_lines(db, (long long)order_id, items, b->nitems, of) != 0)
 		return -1;
 	out->refusal = BOOKING_OK;
 	return 0;

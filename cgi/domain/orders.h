@@ -40,6 +40,8 @@
 #include "db.h"
 
 struct arena;
+struct event;
+struct ticket_type;
 
 /* Most overdue holds orders_expire_holds() takes at once. */
 #define ORDERS_EXPIRE_BATCH 100
@@ -142,15 +144,27 @@ struct booking_outcome {
 };
 
 /*
- * Places a hold, in the caller's transaction on the primary: checks the
- * event, every type's sale window and limits, takes the seats with the
- * guarded update "sold + held + n <= quota" (by type id), and creates the
- * order with its lines, its tickets (unnamed) and its first history entry,
- * held for b->hold_minutes. Returns 0 with out->code set; 1 refused
- * (out->refusal; the caller rolls back, as seats of other types may have
- * been taken); -1 for a database failure (db_last_status()).
+ * Starts a hold, in the caller's transaction on the primary: locks the
+ * buyer's users row (the lock order above), then reads the event into ev
+ * and its ticket types into *types (arena-owned), as the primary has them
+ * now. Returns 0; 1 when the event is not shown (events_get); -1.
+ */
+int orders_hold_start(struct db *db, struct arena *a, long long event_id,
+    long long buyer_id, struct event *ev, struct ticket_type **types,
+    size_t *ntypes);
+
+/*
+ * Places the hold orders_hold_start() began, with its ev and types:
+ * checks the event, every type's sale window and limits, creates the
+ * order, held for b->hold_minutes, with its first history entry, takes
+ * the seats with the guarded update "sold + held + n <= quota" (by type
+ * id), then writes its lines and its tickets (unnamed). Returns 0 with
+ * out->code set; 1 refused (out->refusal; the caller rolls back, as the
+ * order's rows and seats of other types may have been written); -1 for
+ * a database failure (db_last_status()).
  */
 int orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
+    const struct event *ev, const struct ticket_type *types, size_t ntypes,
     struct booking_outcome *out);
 
 /* A hold of one picture's original, as an order without an event. */
