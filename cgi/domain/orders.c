@@ -30,7 +30,7 @@ enum orders_stmt {
 	ORD_LINES,
 	ORD_TICKETS,
 	ORD_HISTORY,
-	ORD_NAME_TICKET,
+	ORD_NAME_TICKETS,
 	ORD_SET_STATUS,
 	ORD_SET_PAID,
 	ORD_SEATS_SELL,
@@ -130,8 +130,11 @@ static const char *const orders_stmts[ORD__MAX] = {
 	/* ORD_HISTORY */
 	"SELECT at, from_status, to_status, note FROM order_history "
 	"WHERE order_id = ? ORDER BY id",
-	/* ORD_NAME_TICKET */
-	"UPDATE tickets SET attendee_name = ? WHERE id = ? AND order_id = ?",
+	/* ORD_NAME_TICKETS: the attendees of an order's tickets in one
+	 * statement, from a JSON array of {"k": ticket id, "n": name} */
+	"UPDATE tickets k JOIN JSON_TABLE(?, '$[*]' COLUMNS ("
+	"id BIGINT PATH '$.k', n VARCHAR(100) PATH '$.n')) j ON j.id = k.id "
+	"SET k.attendee_name = j.n WHERE k.order_id = ?",
 	/* ORD_SET_STATUS */
 	"UPDATE orders SET status = ? WHERE id = ? AND status = ?",
 	/* ORD_SET_PAID */
@@ -757,13 +760,30 @@ orders_history(struct db *db, struct arena *a, long long order_id,
 }
 
 int
-orders_name_ticket(struct db *db, long long order_id, long long ticket_id,
-    const char *name)
+orders_name_tickets(struct db *db, long long order_id,
+    const struct order_ticket *tickets, size_t n)
 {
-	struct db_arg args[] = { DB_STR(name), DB_INT(ticket_id),
-		DB_INT(order_id) };
+	struct json_object *names;
+	int rc;
 
-	return exec_affected(db, ORD_NAME_TICKET, args, ARRAY_LEN(args), NULL);
+	if (n == 0)
+		return 0;
+	names = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *t = json_object_new_object();
+
+		json_object_object_add(t, "k", json_object_new_int64(tickets[i].id));
+		json_object_object_add(t, "n",
+		    json_object_new_string(tickets[i].attendee_name));
+		json_object_array_add(names, t);
+	}
+	/* The string belongs to names, which outlives the statement. */
+	struct db_arg args[] = { DB_STR(json_object_to_json_string_ext(names,
+		JSON_C_TO_STRING_PLAIN)), DB_INT(order_id) };
+
+	rc = exec_affected(db, ORD_NAME_TICKETS, args, ARRAY_LEN(args), NULL);
+	json_object_put(names);
+	return rc;
 }
 
 int

@@ -297,9 +297,11 @@ int orders_set_payment(struct db *db, long long order_id, const char *payment);
 int orders_payment_event(struct db *db, const char *provider,
     const char *event_id, const char *type, const char *order_code);
 
-/* Names the attendee of ticket_id of order_id. Returns 0 or -1. */
-int orders_name_ticket(struct db *db, long long order_id, long long ticket_id,
-    const char *name);
+/* Names the attendees of order_id's tickets: each of tickets (n of them,
+ * ids of its tickets, distinct) gets its attendee_name, in one statement
+ * (none for n 0). Returns 0 or -1. */
+int orders_name_tickets(struct db *db, long long order_id,
+    const struct order_ticket *tickets, size_t n);
 
 /* 1 when from -> to is one of the moves of the state machine. */
 int orders_move_allowed(enum order_status from, enum order_status to);

@@ -14,9 +14,10 @@
 #include "util.h"
 #include "view_event.h"
 
-int
-order_view_read(struct request *r, const char *code, int any, int lock,
-    struct order_view *v)
+/* order_view_read, with the order's history only if history is 1. */
+static int
+view_read(struct request *r, const char *code, int any, int lock,
+    int history, struct order_view *v)
 {
 	int rc;
 
@@ -33,12 +34,26 @@ order_view_read(struct request *r, const char *code, int any, int lock,
 	if (rc == 0)
 		rc = orders_tickets(r->db, r->arena, v->o.id, &v->tickets,
 		    &v->ntickets);
-	if (rc == 0)
+	if (rc == 0 && history)
 		rc = orders_history(r->db, r->arena, v->o.id, &v->history,
 		    &v->nhistory);
 	if (rc == 1)
 		return 404;
 	return rc == 0 ? 0 : rc == ROW_BAD ? 500 : 503;
+}
+
+int
+order_view_read(struct request *r, const char *code, int any, int lock,
+    struct order_view *v)
+{
+	return view_read(r, code, any, lock, 1, v);
+}
+
+int
+order_view_read_checkout(struct request *r, const char *code, int lock,
+    struct order_view *v)
+{
+	return view_read(r, code, 0, lock, 0, v);
 }
 
 static const char *const status_texts[ORDER__STATUS_MAX] = {
