@@ -27,8 +27,7 @@ enum orders_stmt {
 	ORD_GET,
 	ORD_GET_LOCK,
 	ORD_GET_ANY_LOCK,
-	ORD_LINES,
-	ORD_TICKETS,
+	ORD_ITEMS,
 	ORD_HISTORY,
 	ORD_NAME_TICKETS,
 	ORD_SET_STATUS,
@@ -120,13 +119,16 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"FOR UPDATE",
 	/* ORD_GET_ANY_LOCK: for a payment provider's word on an order */
 	"SELECT " ORDER_COLS ORDER_FROM "WHERE o.code = ? FOR UPDATE",
-	/* ORD_LINES */
-	"SELECT id, ticket_type_id, description, quantity, unit_price_cents "
-	"FROM order_lines WHERE order_id = ? ORDER BY id",
-	/* ORD_TICKETS */
-	"SELECT k.id, k.ticket_type_id, tt.name, k.attendee_name, k.code "
-	"FROM tickets k JOIN ticket_types tt ON tt.id = k.ticket_type_id "
-	"WHERE k.order_id = ? ORDER BY k.id",
+	/* ORD_ITEMS: the order's lines, each with its tickets (one line per
+	 * type: order_lines_one_per_type), a row per ticket, or one for a
+	 * line without any */
+	"SELECT l.id, l.ticket_type_id, l.description, l.quantity, "
+	"l.unit_price_cents, k.id, k.ticket_type_id, tt.name, "
+	"k.attendee_name, k.code FROM order_lines l "
+	"LEFT JOIN tickets k ON k.order_id = l.order_id "
+	"AND k.ticket_type_id = l.ticket_type_id "
+	"LEFT JOIN ticket_types tt ON tt.id = k.ticket_type_id "
+	"WHERE l.order_id = ? ORDER BY l.id, k.id",
 	/* ORD_HISTORY */
 	"SELECT at, from_status, to_status, note FROM order_history "
 	"WHERE order_id = ? ORDER BY id",
@@ -669,61 +671,48 @@ orders_get_any(struct db *db, struct arena *a, const char *code,
 }
 
 int
-orders_lines(struct db *db, struct arena *a, long long order_id,
-    struct order_line **out, size_t *n)
+orders_items(struct db *db, struct arena *a, long long order_id,
+    struct order_line **lines, size_t *nlines, struct order_ticket **tickets,
+    size_t *ntickets)
 {
 	struct db_arg args[] = { DB_INT(order_id) };
 	struct db_rows rows;
 
-	*n = 0;
-	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_LINES], args, 1,
+	*nlines = *ntickets = 0;
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_ITEMS], args, 1,
 	    &rows) != DB_OK)
 		return -1;
-	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+	*lines = arena_calloc(a, rows.nrows + 1, sizeof(**lines));
+	*tickets = arena_calloc(a, rows.nrows + 1, sizeof(**tickets));
 	for (size_t i = 0; i < rows.nrows; i++) {
-		struct order_line *l = &(*out)[i];
 		struct row_reader rd;
+		long long line_id;
 
 		row_begin(&rd, &rows, i, "order line");
-		l->id = row_int(&rd, 0, 1, LLONG_MAX);
-		if (db_cell(&rows, i, 1) != NULL)
-			l->ticket_type_id = row_int(&rd, 1, 1, LLONG_MAX);
-		l->description = row_text(&rd, 2);
-		l->quantity = row_int(&rd, 3, 1, LLONG_MAX);
-		l->unit_price = row_int(&rd, 4, 0, LLONG_MAX);
+		line_id = row_int(&rd, 0, 1, LLONG_MAX);
+		/* A line's first row starts it; the rest only add tickets. */
+		if (*nlines == 0 || (*lines)[*nlines - 1].id != line_id) {
+			struct order_line *l = &(*lines)[(*nlines)++];
+
+			l->id = line_id;
+			if (db_cell(&rows, i, 1) != NULL)
+				l->ticket_type_id = row_int(&rd, 1, 1, LLONG_MAX);
+			l->description = row_text(&rd, 2);
+			l->quantity = row_int(&rd, 3, 1, LLONG_MAX);
+			l->unit_price = row_int(&rd, 4, 0, LLONG_MAX);
+		}
+		if (db_cell(&rows, i, 5) != NULL) {
+			struct order_ticket *t = &(*tickets)[(*ntickets)++];
+
+			t->id = row_int(&rd, 5, 1, LLONG_MAX);
+			t->ticket_type_id = row_int(&rd, 6, 1, LLONG_MAX);
+			t->type_name = row_text(&rd, 7);
+			t->attendee_name = row_text(&rd, 8);
+			t->code = row_text(&rd, 9);
+		}
 		if (row_end(&rd) != 0)
 			return ROW_BAD;
 	}
-	*n = rows.nrows;
-	return 0;
-}
-
-int
-orders_tickets(struct db *db, struct arena *a, long long order_id,
-    struct order_ticket **out, size_t *n)
-{
-	struct db_arg args[] = { DB_INT(order_id) };
-	struct db_rows rows;
-
-	*n = 0;
-	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_TICKETS], args, 1,
-	    &rows) != DB_OK)
-		return -1;
-	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
-	for (size_t i = 0; i < rows.nrows; i++) {
-		struct order_ticket *t = &(*out)[i];
-		struct row_reader rd;
-
-		row_begin(&rd, &rows, i, "ticket");
-		t->id = row_int(&rd, 0, 1, LLONG_MAX);
-		t->ticket_type_id = row_int(&rd, 1, 1, LLONG_MAX);
-		t->type_name = row_text(&rd, 2);
-		t->attendee_name = row_text(&rd, 3);
-		t->code = row_text(&rd, 4);
-		if (row_end(&rd) != 0)
-			return ROW_BAD;
-	}
-	*n = rows.nrows;
 	return 0;
 }
 

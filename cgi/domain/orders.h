@@ -206,12 +206,12 @@ int orders_get(struct db *db, struct arena *a, const char *code,
  * provider says of it. Returns 0, 1, -1 or ROW_BAD. */
 int orders_get_any(struct db *db, struct arena *a, const char *code,
     struct order *out);
-/* The order's lines, tickets (by id) and history (oldest first), each an
- * arena-owned array. Return 0, -1 or ROW_BAD. */
-int orders_lines(struct db *db, struct arena *a, long long order_id,
-    struct order_line **out, size_t *n);
-int orders_tickets(struct db *db, struct arena *a, long long order_id,
-    struct order_ticket **out, size_t *n);
+/* The order's lines and their tickets (by line, then by id), in one
+ * statement, and its history (oldest first), each an arena-owned array.
+ * Return 0, -1 or ROW_BAD. */
+int orders_items(struct db *db, struct arena *a, long long order_id,
+    struct order_line **lines, size_t *nlines, struct order_ticket **tickets,
+    size_t *ntickets);
 int orders_history(struct db *db, struct arena *a, long long order_id,
     struct order_change **out, size_t *n);
 

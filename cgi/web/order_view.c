@@ -30,10 +30,8 @@ view_read(struct request *r, const char *code, int any, int lock,
 	if (v->has_event)
 		rc = events_get(r->db, r->arena, v->o.event_id, &v->ev);
 	if (rc == 0)
-		rc = orders_lines(r->db, r->arena, v->o.id, &v->lines, &v->nlines);
-	if (rc == 0)
-		rc = orders_tickets(r->db, r->arena, v->o.id, &v->tickets,
-		    &v->ntickets);
+		rc = orders_items(r->db, r->arena, v->o.id, &v->lines,
+		    &v->nlines, &v->tickets, &v->ntickets);
 	if (rc == 0 && history)
 		rc = orders_history(r->db, r->arena, v->o.id, &v->history,
 		    &v->nhistory);
