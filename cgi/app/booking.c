@@ -55,25 +55,16 @@ struct choice {
 };
 
 /*
- * Reads the chosen quantities of event id from params into c. Returns 0;
- * 404 for an event that is not shown; 400 with c->problem for a form
- * that is malformed or chooses nothing; 503 or 500.
+ * Reads into c the quantities params choose of the types in c->types.
+ * Returns 0; 400 with c->problem for a form that is malformed or chooses
+ * nothing.
  */
 static int
-read_choice(struct request *r, const struct params *params, struct choice *c)
+read_quantities(struct request *r, const struct params *params,
+    struct choice *c)
 {
-	long long id = strtoll(request_path_param(r, "id"), NULL, 10);
 	struct form_result res;
-	int rc;
 
-	memset(c, 0, sizeof(*c));
-	if ((rc = events_get(r->db, r->arena, id, &c->ev)) == 1)
-		return 404;
-	if (rc == 0)
-		rc = events_ticket_types(r->db, r->arena, id, &c->types,
-		    &c->ntypes);
-	if (rc != 0)
-		return rc == ROW_BAD ? 500 : 503;
 	if (form_check(r->arena, &book_form, params, NULL, &res) != 0) {
 		c->problem = "The ticket choice could not be read. Go back to "
 		    "the event and choose again.";
@@ -110,6 +101,25 @@ read_choice(struct request *r, const struct params *params, struct choice *c)
 		return 400;
 	}
 	return 0;
+}
+
+/*
+ * Reads event id and the quantities params choose into c. Returns 0;
+ * 404 for an event that is not shown; 400 as read_quantities; 503 or 500.
+ */
+static int
+read_choice(struct request *r, const struct params *params, struct choice *c)
+{
+	long long id = strtoll(request_path_param(r, "id"), NULL, 10);
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = events_get_with_types(r->db, r->arena, id, &c->ev, &c->types,
+	    &c->ntypes)) == 1)
+		return 404;
+	if (rc != 0)
+		return rc == ROW_BAD ? 500 : 503;
+	return read_quantities(r, params, c);
 }
 
 /* The booking page for c, with status and, if set, c->problem. */
@@ -216,30 +226,49 @@ refusal_text(struct request *r, const struct choice *c,
 	return 404;
 }
 
-struct hold {
-	struct choice *choice;
-	struct booking booking;
-};
-
-/* Places the hold, in page_change's transaction; a refusal shows the
- * booking page again, with what was chosen and why not. */
+/* Places the hold, in page_change's transaction: the event and its types
+ * as the primary has them now (orders_hold_start), the form read against
+ * them, then the seats. A refusal shows the booking page again, with
+ * what was chosen and why not. */
 static int
 hold_change(struct request *r, void *arg)
 {
-	struct hold *h = arg;
+	struct choice *c = arg;
+	long long id = strtoll(request_path_param(r, "id"), NULL, 10);
 	struct booking_outcome out;
+	struct booking b;
 	const char *text;
 	int status;
 
-	switch (orders_place_hold(r->db, r->arena, &h->booking, &out)) {
+	memset(c, 0, sizeof(*c));
+	switch (orders_hold_start(r->db, r->arena, id, r->session->user_id,
+	    &c->ev, &c->types, &c->ntypes)) {
+	case 0:
+		break;
+	case 1:
+		return 404;
+	default:
+		return -1;
+	}
+	if (read_quantities(r, &r->form, c) != 0)
+		return book_page(r, c, 400) == 0 ? PAGE_SHOWN : 500;
+	b = (struct booking){
+		.event_id = c->ev.id,
+		.buyer_id = r->session->user_id,
+		.items = c->items,
+		.nitems = c->nitems,
+		.hold_minutes = r->cfg->hold_minutes,
+	};
+	switch (orders_place_hold(r->db, r->arena, &b, &c->ev, c->types,
+	    c->ntypes, &out)) {
 	case 0:
 		page_change_location(r, arena_printf(r->arena,
 		    "/orders/%s/checkout", out.code));
 		return 0;
 	case 1:
-		status = refusal_text(r, h->choice, &out, &text);
-		h->choice->problem = text;
-		return book_page(r, h->choice, status) == 0 ? PAGE_SHOWN : 500;
+		status = refusal_text(r, c, &out, &text);
+		c->problem = text;
+		return book_page(r, c, status) == 0 ? PAGE_SHOWN : 500;
 	default:
 		return -1;
 	}
@@ -250,20 +279,6 @@ int
 booking_hold(struct request *r)
 {
 	struct choice c;
-	struct hold h;
-	int status = read_choice(r, &r->form, &c);
 
-	if (status == 400)
-		return book_page(r, &c, 400);
-	if (status != 0)
-		return status;
-	h.choice = &c;
-	h.booking = (struct booking){
-		.event_id = c.ev.id,
-		.buyer_id = r->session->user_id,
-		.items = c.items,
-		.nitems = c.nitems,
-		.hold_minutes = r->cfg->hold_minutes,
-	};
-	return page_change(r, hold_change, &h, "/me");
+	return page_change(r, hold_change, &c, "/me");
 }

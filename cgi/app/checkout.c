@@ -130,7 +130,8 @@ checkout(struct request *r)
 	struct order_view v;
 	int status;
 
-	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 0, &v)) != 0)
+	if ((status = order_view_read_checkout(r,
+	    request_path_param(r, "code"), 0, &v)) != 0)
 		return status;
 	if (v.o.status != ORDER_HELD)
 		return page_redirect(r, 303, order_url(r, v.o.code));
@@ -154,28 +155,41 @@ checkout_apply(struct request *r, void *arg)
 	struct order_view v;
 	int status;
 
-	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 1, &v)) != 0)
+	if ((status = order_view_read_checkout(r,
+	    request_path_param(r, "code"), 1, &v)) != 0)
 		return status == 503 ? -1 : status;
 	if (v.o.status != ORDER_HELD) {
 		/* The hold ran out meanwhile, or it was paid in another tab. */
 		page_change_location(r, order_url(r, v.o.code));
 		return 0;
 	}
+	/* The names just given are what the mails show; the ones that
+	 * changed are written in one statement. */
+	char *renamed = arena_calloc(r->arena, v.ntickets + 1, 1);
+	struct order_ticket *named;
+	size_t nnamed = 0;
+
 	for (size_t i = 0; rows != NULL && i < rows->nrows; i++) {
 		const struct form_result *row = &rows->rows[i];
 		long long id = row->field[NAME_ID].num;
+		const char *name = row->field[NAME_TEXT].text;
 		size_t k;
 
 		for (k = 0; k < v.ntickets && v.tickets[k].id != id; k++)
 			;
 		if (k == v.ntickets)
 			return 400;
-		if (orders_name_ticket(r->db, v.o.id, id,
-		    row->field[NAME_TEXT].text) != 0)
-			return -1;
-		/* The names just given are what the mails show. */
-		v.tickets[k].attendee_name = row->field[NAME_TEXT].text;
+		if (strcmp(v.tickets[k].attendee_name, name) == 0)
+			continue;
+		v.tickets[k].attendee_name = name;
+		renamed[k] = 1;
 	}
+	named = arena_calloc(r->arena, v.ntickets + 1, sizeof(*named));
+	for (size_t k = 0; k < v.ntickets; k++)
+		if (renamed[k])
+			named[nnamed++] = v.tickets[k];
+	if (orders_name_tickets(r->db, v.o.id, named, nnamed) != 0)
+		return -1;
 	if ((p = payments_find(r, &v, c->provider)) == NULL) {
 		r->error_detail = "Choose how to pay.";
 		return 400;
@@ -195,7 +209,8 @@ checkout_post(struct request *r)
 	c.names = &res;
 	if (form_check(r->arena, &checkout_form, &r->form, NULL, &res) != 0 ||
 	    res.field[CO_TICKETS].nrows == 0) {
-		if ((status = order_view_read(r, request_path_param(r, "code"), 0, 0, &v)) != 0)
+		if ((status = order_view_read_checkout(r,
+		    request_path_param(r, "code"), 0, &v)) != 0)
 			return status;
 		/* Pictures have no names to give. */
 		if (v.ntickets > 0)
@@ -215,7 +230,8 @@ checkout_sandbox(struct request *r)
 
 	if (!r->cfg->payment_sandbox)
 		return 404;
-	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 0, &v)) != 0)
+	if ((status = order_view_read_checkout(r,
+	    request_path_param(r, "code"), 0, &v)) != 0)
 		return status;
 	if (v.o.status != ORDER_HELD)
 		return page_redirect(r, 303, order_url(r, v.o.code));
@@ -232,7 +248,8 @@ sandbox_apply(struct request *r, void *arg)
 	struct order_view v;
 	int status;
 
-	if ((status = order_view_read(r, request_path_param(r, "code"), 0, 1, &v)) != 0)
+	if ((status = order_view_read_checkout(r,
+	    request_path_param(r, "code"), 1, &v)) != 0)
 		return status == 503 ? -1 : status;
 	page_change_location(r, order_url(r, v.o.code));
 	if (v.o.status != ORDER_HELD)

@@ -60,6 +60,9 @@ struct db_conn {
 	int gtid_asked;              /* replica: waited for it this request */
 	int down;                    /* the last connect attempt failed */
 	long lag;
+	/* primary: the GTID of the last commit as the server's OK packet
+	 * reported it (session tracking), "" when none came this request */
+	char tracked_gtid[160];
 	char error[160];
 };
 
@@ -215,6 +218,10 @@ conn_connect(struct db *db, struct db_conn *c)
 	mysql_options(c->mysql, MYSQL_OPT_READ_TIMEOUT, &timeout_io);
 	mysql_options(c->mysql, MYSQL_OPT_WRITE_TIMEOUT, &timeout_io);
 	mysql_options(c->mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	/* The server then names the GTID of each commit in its answer to
+	 * it, and read-your-writes needs no SELECT @@last_gtid. */
+	mysql_options(c->mysql, MYSQL_INIT_COMMAND,
+	    "SET SESSION session_track_system_variables = 'last_gtid'");
 	conn_set_tls(cfg, c);
 	if (mysql_real_connect(c->mysql, host, cfg->db_user, cfg->db_password,
 	    cfg->db_name, port, socket_path, 0) == NULL) {
@@ -386,6 +393,32 @@ fail:
 	return -1;
 }
 
+/* Keeps the last_gtid the server's last answer on c carried, if any
+ * (session_track_system_variables, set at connect). */
+static void
+conn_track_gtid(struct db_conn *c)
+{
+	const char *data;
+	size_t len;
+
+	if (c->mysql == NULL || mysql_session_track_get_first(c->mysql,
+	    SESSION_TRACK_SYSTEM_VARIABLES, &data, &len) != 0)
+		return;
+	do {
+		/* Name, then value: two entries per variable. */
+		int is_gtid = len == 9 && memcmp(data, "last_gtid", 9) == 0;
+
+		if (mysql_session_track_get_next(c->mysql,
+		    SESSION_TRACK_SYSTEM_VARIABLES, &data, &len) != 0)
+			return;
+		if (is_gtid && len > 0 && len < sizeof(c->tracked_gtid)) {
+			memcpy(c->tracked_gtid, data, len);
+			c->tracked_gtid[len] = '\0';
+		}
+	} while (mysql_session_track_get_next(c->mysql,
+	    SESSION_TRACK_SYSTEM_VARIABLES, &data, &len) == 0);
+}
+
 /*
  * Executes a prepared statement on one connection. Returns DB_OK or what
  * went wrong; after DB_CONN_LOST the connection is closed (the caller may
@@ -425,6 +458,8 @@ conn_run(struct db *db, struct db_conn *c, MYSQL_STMT **slot, const char *sql,
 	}
 	if (out == NULL)
 		mysql_stmt_free_result(st);
+	if (!c->is_replica)
+		conn_track_gtid(c);
 	if (affected != NULL)
 		*affected = mysql_stmt_affected_rows(st);
 	if (insert_id != NULL)
@@ -583,6 +618,7 @@ void
 db_request_start(struct db *db)
 {
 	db_wait_for_gtid(db, NULL);
+	db->primary.tracked_gtid[0] = '\0';
 }
 
 int
@@ -592,6 +628,10 @@ db_last_gtid(struct db *db, char *out, size_t n)
 	struct arena a;
 	int rc = -1;
 
+	if (db->primary.tracked_gtid[0] != '\0') {
+		snprintf(out, n, "%s", db->primary.tracked_gtid);
+		return 0;
+	}
 	arena_init(&a, 1024);
 	if (db->primary.mysql != NULL && conn_run(db, &db->primary, NULL,
 	    internal_sql[INTERNAL_LAST_GTID], NULL, 0, &a, &rows, NULL,
@@ -698,8 +738,25 @@ db_in_transaction(const struct db *db)
 	return db->tx != TX_NONE;
 }
 
-enum db_status
-db_begin(struct db *db)
+/* Starts a transaction on c, READ COMMITTED if read_committed, else the
+ * server's default. The connection stays in autocommit mode, so nothing
+ * has to be switched back after the commit or the rollback: one round
+ * trip per transaction (two for READ COMMITTED, which SET TRANSACTION
+ * must name before the transaction starts). */
+static int
+conn_start_transaction(struct db_conn *c, int read_committed)
+{
+	static const char iso[] = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
+	static const char start[] = "START TRANSACTION";
+
+	if (read_committed && mysql_real_query(c->mysql, iso,
+	    sizeof(iso) - 1) != 0)
+		return -1;
+	return mysql_real_query(c->mysql, start, sizeof(start) - 1);
+}
+
+static enum db_status
+tx_begin(struct db *db, int read_committed)
 {
 	struct db_conn *c = &db->primary;
 
@@ -709,11 +766,12 @@ db_begin(struct db *db)
 	}
 	if (conn_connect(db, c) != 0)
 		return db->last = DB_CONN_LOST;
-	if (mysql_autocommit(c->mysql, 0) != 0) {
+	if (conn_start_transaction(c, read_committed) != 0) {
 		/* The connection may have gone quietly; try a fresh one. */
 		conn_disconnect(db, c);
 		c->retry_after = 0;
-		if (conn_connect(db, c) != 0 || mysql_autocommit(c->mysql, 0) != 0)
+		if (conn_connect(db, c) != 0 ||
+		    conn_start_transaction(c, read_committed) != 0)
 			return db->last = DB_CONN_LOST;
 	}
 	db->tx = TX_OPEN;
@@ -721,14 +779,10 @@ db_begin(struct db *db)
 	return db->last = DB_OK;
 }
 
-/* Back to autocommit after a commit or rollback; a connection that cannot
- * be switched back is closed, so no later statement runs in a transaction
- * by mistake. */
-static void
-back_to_autocommit(struct db *db, struct db_conn *c)
+enum db_status
+db_begin(struct db *db)
 {
-	if (c->mysql != NULL && mysql_autocommit(c->mysql, 1) != 0)
-		conn_disconnect(db, c);
+	return tx_begin(db, 0);
 }
 
 enum db_status
@@ -747,7 +801,7 @@ db_commit(struct db *db)
 		st = DB_CONN_LOST;
 	} else if (mysql_commit(c->mysql) == 0) {
 		db->tx = TX_NONE;
-		back_to_autocommit(db, c);
+		conn_track_gtid(c);
 		return db->last = DB_OK;
 	} else {
 		st = status_of(mysql_errno(c->mysql));
@@ -780,7 +834,6 @@ db_rollback(struct db *db)
 		conn_disconnect(db, c);
 		return;
 	}
-	back_to_autocommit(db, c);
 }
 
 /* A short random pause before running a transaction again, so the two
@@ -795,13 +848,13 @@ tx_backoff(int attempt)
 	nanosleep(&ts, NULL);
 }
 
-enum db_status
-db_tx(struct db *db, db_tx_fn fn, void *arg)
+static enum db_status
+tx_run(struct db *db, int read_committed, db_tx_fn fn, void *arg)
 {
 	enum db_status st = DB_ERROR;
 
 	for (int attempt = 1; attempt <= DB_TX_ATTEMPTS; attempt++) {
-		if ((st = db_begin(db)) != DB_OK)
+		if ((st = tx_begin(db, read_committed)) != DB_OK)
 			return st;
 		st = fn(db, arg);
 		if (st == DB_OK)
@@ -822,6 +875,18 @@ db_tx(struct db *db, db_tx_fn fn, void *arg)
 	log_err("%s: gave up after %d attempts: %s", __func__, DB_TX_ATTEMPTS,
 	    db_status_name(st));
 	return db->last = st;
+}
+
+enum db_status
+db_tx(struct db *db, db_tx_fn fn, void *arg)
+{
+	return tx_run(db, 0, fn, arg);
+}
+
+enum db_status
+db_tx_read_committed(struct db *db, db_tx_fn fn, void *arg)
+{
+	return tx_run(db, 1, fn, arg);
 }
 
 int

@@ -152,6 +152,9 @@ typedef enum db_status (*db_tx_fn)(struct db *db, void *arg);
  * again, up to DB_TX_ATTEMPTS times in all. Returns DB_OK once committed,
  * else what stopped it (fn's own status, or the database's). */
 enum db_status db_tx(struct db *db, db_tx_fn fn, void *arg);
+/* db_tx at READ COMMITTED: for a transaction that must take no gap locks
+ * (a queue's claim, which would hold up the inserts of others). */
+enum db_status db_tx_read_committed(struct db *db, db_tx_fn fn, void *arg);
 
 /* Called after every request: rolls back a transaction the handler left
  * open, releasing its locks before the next request. Returns 1 when there

@@ -46,7 +46,7 @@ enum event_col {
 	/* EVENTS_GET adds: */
 	EV_DESCRIPTION = EV__LIST_COLS, EV_ORGANIZER_NAME, EV_REFUNDS_UNTIL,
 	EV_OFFLINE_DAYS, EV_OFFLINE_INSTRUCTIONS, EV_ORGANIZER_DISABLED,
-	EV_RATING_1,
+	EV_RATING_1, EV__DETAIL_COLS = EV_RATING_1 + 5,
 	/* EVENTS_OF_ORGANIZER adds instead: */
 	EV_SOLD = EV__LIST_COLS, EV_QUOTA
 };
@@ -73,6 +73,7 @@ enum events_stmt {
 	EVENTS_GET,
 	EVENTS_GET_ANY,
 	EVENTS_TICKET_TYPES,
+	EVENTS_GET_WITH_TYPES,
 	EVENTS_TICKET_TYPE_GET,
 	EVENTS_CITIES,
 	EVENTS_OF_ORGANIZER,
@@ -122,6 +123,16 @@ static const char *const events_stmts[EVENTS__MAX] = {
 	/* EVENTS_TICKET_TYPES */
 	"SELECT " TICKET_TYPE_COLS "FROM ticket_types "
 	"WHERE event_id = ? ORDER BY sort_order, id",
+	/* EVENTS_GET_WITH_TYPES: EVENTS_GET, then the columns of a ticket
+	 * type, a row per type in their sort order (one of NULLs for none) */
+	"SELECT " EVENT_DETAIL_COLS ", tt.id, tt.name, tt.description, "
+	"tt.price_cents, tt.currency, tt.quota, tt.sold, tt.held, "
+	"tt.sales_start, tt.sales_end, tt.min_per_order, tt.max_per_order, "
+	"tt.max_per_account, tt.sort_order "
+	"FROM events e JOIN users u ON u.id = e.organizer_id " BANNER_JOIN
+	"LEFT JOIN ticket_types tt ON tt.event_id = e.id "
+	"WHERE e.id = ? AND e.status IN ('published', 'cancelled') "
+	"ORDER BY tt.sort_order, tt.id",
 	/* EVENTS_TICKET_TYPE_GET */
 	"SELECT " TICKET_TYPE_COLS "FROM ticket_types "
 	"WHERE id = ? AND event_id = ?",
@@ -378,6 +389,39 @@ events_ticket_type_get(struct db *db, struct arena *a, long long event_id,
 	if (rows.nrows == 0)
 		return 1;
 	return events_parse_ticket_type(&rows, 0, out);
+}
+
+int
+events_get_with_types(struct db *db, struct arena *a, long long id,
+    struct event *ev, struct ticket_type **types, size_t *ntypes)
+{
+	struct db_arg args[] = { DB_INT(id) };
+	struct db_rows rows, tt;
+	struct ticket_type *tts;
+	size_t n;
+
+	memset(ev, 0, sizeof(*ev));
+	*types = NULL;
+	*ntypes = 0;
+	if (db_query(db, a, DB_READ, events_stmts[EVENTS_GET_WITH_TYPES], args,
+	    ARRAY_LEN(args), &rows) != 0)
+		return -1;
+	if (rows.nrows == 0)
+		return 1;
+	if (events_parse_event(&rows, 0, 1, ev) != 0)
+		return ROW_BAD;
+	/* The type's columns as a table of their own: the same rows, seen
+	 * from the first column after the event's. */
+	tt = (struct db_rows){ rows.nrows, rows.ncols,
+		rows.names + EV__DETAIL_COLS, rows.cells + EV__DETAIL_COLS };
+	n = db_cell(&tt, 0, TT_ID) == NULL ? 0 : rows.nrows;
+	tts = arena_calloc(a, n ? n : 1, sizeof(*tts));
+	for (size_t i = 0; i < n; i++)
+		if (events_parse_ticket_type(&tt, i, &tts[i]) != 0)
+			return ROW_BAD;
+	*types = tts;
+	*ntypes = n;
+	return 0;
 }
 
 int

@@ -133,6 +133,10 @@ int events_get(struct db *db, struct arena *a, long long id,
  * it. */
 int events_get_any(struct db *db, struct arena *a, long long id,
     struct event *out);
+/* events_get and events_ticket_types in one statement: the event into
+ * ev and its types into *types (arena-owned, *ntypes of them). */
+int events_get_with_types(struct db *db, struct arena *a, long long id,
+    struct event *ev, struct ticket_type **types, size_t *ntypes);
 /* Ticket type id of event event_id; 1 when the event has no such type. */
 int events_ticket_type_get(struct db *db, struct arena *a, long long event_id,
     long long id, struct ticket_type *out);

@@ -1,5 +1,6 @@
 #include "orders.h"
 
+#include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,16 +21,15 @@ enum orders_stmt {
 	ORD_TAKE_SEATS,
 	ORD_SEATS_LEFT,
 	ORD_INSERT,
-	ORD_LINE_INSERT,
-	ORD_TICKET_INSERT,
+	ORD_LINES_INSERT,
+	ORD_TICKETS_INSERT,
 	ORD_HISTORY_INSERT,
 	ORD_GET,
 	ORD_GET_LOCK,
 	ORD_GET_ANY_LOCK,
-	ORD_LINES,
-	ORD_TICKETS,
+	ORD_ITEMS,
 	ORD_HISTORY,
-	ORD_NAME_TICKET,
+	ORD_NAME_TICKETS,
 	ORD_SET_STATUS,
 	ORD_SET_PAID,
 	ORD_SEATS_SELL,
@@ -95,11 +95,20 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"INSERT INTO orders (code, event_id, buyer_id, status, total_cents, "
 	"currency, hold_expires_at) VALUES (?, ?, ?, 'held', ?, ?, "
 	"UTC_TIMESTAMP() + INTERVAL ? MINUTE)",
-	/* ORD_LINE_INSERT */
+	/* ORD_LINES_INSERT: every ticket line of the order in one statement,
+	 * from a JSON array of {"t": type, "n": name, "q": quantity,
+	 * "p": unit price}, in its order */
 	"INSERT INTO order_lines (order_id, kind, ticket_type_id, description, "
-	"quantity, unit_price_cents) VALUES (?, 'ticket', ?, ?, ?, ?)",
-	/* ORD_TICKET_INSERT */
-	"INSERT INTO tickets (order_id, ticket_type_id, code) VALUES (?, ?, ?)",
+	"quantity, unit_price_cents) SELECT ?, 'ticket', j.t, j.n, j.q, j.p "
+	"FROM JSON_TABLE(?, '$[*]' COLUMNS (i FOR ORDINALITY, "
+	"t BIGINT PATH '$.t', n VARCHAR(200) PATH '$.n', q INT PATH '$.q', "
+	"p BIGINT PATH '$.p')) j ORDER BY j.i",
+	/* ORD_TICKETS_INSERT: every ticket of the order in one statement,
+	 * from a JSON array of {"t": type, "c": code} */
+	"INSERT INTO tickets (order_id, ticket_type_id, code) "
+	"SELECT ?, j.t, j.c FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+	"i FOR ORDINALITY, t BIGINT PATH '$.t', c CHAR(24) PATH '$.c')) j "
+	"ORDER BY j.i",
 	/* ORD_HISTORY_INSERT */
 	"INSERT INTO order_history (order_id, from_status, to_status, note) "
 	"VALUES (?, ?, ?, ?)",
@@ -110,18 +119,24 @@ static const char *const orders_stmts[ORD__MAX] = {
 	"FOR UPDATE",
 	/* ORD_GET_ANY_LOCK: for a payment provider's word on an order */
 	"SELECT " ORDER_COLS ORDER_FROM "WHERE o.code = ? FOR UPDATE",
-	/* ORD_LINES */
-	"SELECT id, ticket_type_id, description, quantity, unit_price_cents "
-	"FROM order_lines WHERE order_id = ? ORDER BY id",
-	/* ORD_TICKETS */
-	"SELECT k.id, k.ticket_type_id, tt.name, k.attendee_name, k.code "
-	"FROM tickets k JOIN ticket_types tt ON tt.id = k.ticket_type_id "
-	"WHERE k.order_id = ? ORDER BY k.id",
+	/* ORD_ITEMS: the order's lines, each with its tickets (one line per
+	 * type: order_lines_one_per_type), a row per ticket, or one for a
+	 * line without any */
+	"SELECT l.id, l.ticket_type_id, l.description, l.quantity, "
+	"l.unit_price_cents, k.id, k.ticket_type_id, tt.name, "
+	"k.attendee_name, k.code FROM order_lines l "
+	"LEFT JOIN tickets k ON k.order_id = l.order_id "
+	"AND k.ticket_type_id = l.ticket_type_id "
+	"LEFT JOIN ticket_types tt ON tt.id = k.ticket_type_id "
+	"WHERE l.order_id = ? ORDER BY l.id, k.id",
 	/* ORD_HISTORY */
 	"SELECT at, from_status, to_status, note FROM order_history "
 	"WHERE order_id = ? ORDER BY id",
-	/* ORD_NAME_TICKET */
-	"UPDATE tickets SET attendee_name = ? WHERE id = ? AND order_id = ?",
+	/* ORD_NAME_TICKETS: the attendees of an order's tickets in one
+	 * statement, from a JSON array of {"k": ticket id, "n": name} */
+	"UPDATE tickets k JOIN JSON_TABLE(?, '$[*]' COLUMNS ("
+	"id BIGINT PATH '$.k', n VARCHAR(100) PATH '$.n')) j ON j.id = k.id "
+	"SET k.attendee_name = j.n WHERE k.order_id = ?",
 	/* ORD_SET_STATUS */
 	"UPDATE orders SET status = ? WHERE id = ? AND status = ?",
 	/* ORD_SET_PAID */
@@ -409,13 +424,85 @@ by_type(const void *x, const void *y)
 }
 
 int
+orders_hold_start(struct db *db, struct arena *a, long long event_id,
+    long long buyer_id, struct event *ev, struct ticket_type **types,
+    size_t *ntypes)
+{
+	/* One account's bookings one after the other, so two at once cannot
+	 * both fit under a cap per account. First of all, before any plain
+	 * read takes the transaction's snapshot: that snapshot then holds the
+	 * account's bookings committed before this one (check_booking). */
+	struct db_arg buyer[] = { DB_INT(buyer_id) };
+	struct db_rows locked;
+	int rc;
+
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_LOCK_BUYER], buyer, 1,
+	    &locked) != DB_OK)
+		return -1;
+	/* Inside the transaction this reads the primary. */
+	rc = events_get_with_types(db, a, event_id, ev, types, ntypes);
+	return rc == 0 || rc == 1 ? rc : -1;
+}
+
+/* The order's ticket lines and its tickets, each in one statement: items
+ * sorted by type, their types in types. 0 or -1. */
+static int
+insert_lines(struct db *db, long long order_id,
+    const struct booking_item *items, size_t nitems,
+    const struct ticket_type *const *types)
+{
+	struct json_object *lines = json_object_new_array();
+	struct json_object *tickets = json_object_new_array();
+	int rc = -1;
+
+	for (size_t i = 0; i < nitems; i++) {
+		struct json_object *l = json_object_new_object();
+
+		json_object_object_add(l, "t",
+		    json_object_new_int64(types[i]->id));
+		json_object_object_add(l, "n",
+		    json_object_new_string(types[i]->name));
+		json_object_object_add(l, "q",
+		    json_object_new_int64(items[i].quantity));
+		json_object_object_add(l, "p",
+		    json_object_new_int64(types[i]->price));
+		json_object_array_add(lines, l);
+		for (long long k = 0; k < items[i].quantity; k++) {
+			struct json_object *t = json_object_new_object();
+			char code[TICKET_CODE_LEN + 1];
+
+			new_code(code, TICKET_CODE_LEN);
+			json_object_object_add(t, "t",
+			    json_object_new_int64(types[i]->id));
+			json_object_object_add(t, "c", json_object_new_string(code));
+			json_object_array_add(tickets, t);
+		}
+	}
+	/* The strings belong to the arrays, which outlive both statements. */
+	struct db_arg line_args[] = { DB_INT(order_id),
+		DB_STR(json_object_to_json_string_ext(lines,
+		JSON_C_TO_STRING_PLAIN)) };
+	struct db_arg ticket_args[] = { DB_INT(order_id),
+		DB_STR(json_object_to_json_string_ext(tickets,
+		JSON_C_TO_STRING_PLAIN)) };
+
+	if (exec_affected(db, ORD_LINES_INSERT, line_args,
+	    ARRAY_LEN(line_args), NULL) == 0 &&
+	    exec_affected(db, ORD_TICKETS_INSERT, ticket_args,
+	    ARRAY_LEN(ticket_args), NULL) == 0)
+		rc = 0;
+	json_object_put(lines);
+	json_object_put(tickets);
+	return rc;
+}
+
+int
 orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
+    const struct event *ev, const struct ticket_type *types, size_t ntypes,
     struct booking_outcome *out)
 {
 	struct booking_item items[ORDERS_MAX_TYPES];
-	struct ticket_type *types;
-	struct event ev;
-	size_t ntypes;
+	const struct ticket_type *of[ORDERS_MAX_TYPES];
 	long long total = 0;
 	const char *currency = "EUR";
 	unsigned long long order_id = 0, n;
@@ -424,46 +511,14 @@ orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
 	memset(out, 0, sizeof(*out));
 	if (b->nitems == 0 || b->nitems > ORDERS_MAX_TYPES)
 		return refuse(out, BOOKING_BELOW_MIN, 0, 1);
-	/* One account's bookings one after the other, so two at once cannot
-	 * both fit under a cap per account. First of all, before any plain
-	 * read takes the transaction's snapshot: that snapshot then holds the
-	 * account's bookings committed before this one (check_booking). */
-	struct db_arg buyer[] = { DB_INT(b->buyer_id) };
-	struct db_rows locked;
-
-	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_LOCK_BUYER], buyer, 1,
-	    &locked) != DB_OK)
-		return -1;
-	/* Inside the transaction these read the primary. */
-	if ((rc = events_get(db, a, b->event_id, &ev)) != 0)
-		return rc == 1 ? refuse(out, BOOKING_EVENT_CLOSED, 0, 0) : -1;
-	if (events_ticket_types(db, a, b->event_id, &types, &ntypes) != 0)
-		return -1;
-	if ((rc = check_booking(db, a, b, &ev, types, ntypes, out)) != 0)
+	if ((rc = check_booking(db, a, b, ev, types, ntypes, out)) != 0)
 		return rc;
 	memcpy(items, b->items, b->nitems * sizeof(*items));
 	qsort(items, b->nitems, sizeof(*items), by_type);
 	for (size_t i = 0; i < b->nitems; i++) {
-		const struct ticket_type *t = find_type(types, ntypes,
-		    items[i].ticket_type_id);
-		struct db_arg take[] = { DB_INT(items[i].quantity), DB_INT(t->id),
-			DB_INT(items[i].quantity) };
-
-		if (exec_affected(db, ORD_TAKE_SEATS, take, ARRAY_LEN(take),
-		    &n) != 0)
-			return -1;
-		if (n == 0) {
-			struct db_arg id[] = { DB_INT(t->id) };
-			struct db_rows rows;
-
-			if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_SEATS_LEFT],
-			    id, 1, &rows) != DB_OK || rows.nrows != 1)
-				return -1;
-			return refuse(out, BOOKING_SOLD_OUT, t->id,
-			    strtoll(db_cell(&rows, 0, 0), NULL, 10));
-		}
-		total += items[i].quantity * t->price;
-		currency = t->currency;
+		of[i] = find_type(types, ntypes, items[i].ticket_type_id);
+		total += items[i].quantity * of[i]->price;
+		currency = of[i]->currency;
 	}
 	new_code(out->code, ORDER_CODE_LEN);
 	struct db_arg order[] = {
@@ -471,33 +526,35 @@ orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
 		DB_INT(total), DB_STR(currency), DB_INT(b->hold_minutes),
 	};
 
+	/* The order's own rows first, the seats, then the lines and tickets:
+	 * the ticket_types rows are the ones every booking of the event
+	 * waits for, so they are locked as late as can be. Not any later:
+	 * the foreign keys of lines and tickets share-lock their type, and
+	 * two holds sharing it could then not both take it for the update.
+	 * Refused, the caller rolls the order back with the rest. */
 	if (db_exec(db, orders_stmts[ORD_INSERT], order, ARRAY_LEN(order), NULL,
-	    &order_id) != DB_OK)
+	    &order_id) != DB_OK ||
+	    history_add(db, (long long)order_id, NULL, ORDER_HELD, "") != 0)
 		return -1;
 	for (size_t i = 0; i < b->nitems; i++) {
-		const struct ticket_type *t = find_type(types, ntypes,
-		    items[i].ticket_type_id);
-		struct db_arg line[] = {
-			DB_INT(order_id), DB_INT(t->id), DB_STR(t->name),
-			DB_INT(items[i].quantity), DB_INT(t->price),
-		};
+		struct db_arg take[] = { DB_INT(items[i].quantity),
+			DB_INT(of[i]->id), DB_INT(items[i].quantity) };
 
-		if (exec_affected(db, ORD_LINE_INSERT, line, ARRAY_LEN(line),
-		    NULL) != 0)
+		if (exec_affected(db, ORD_TAKE_SEATS, take, ARRAY_LEN(take),
+		    &n) != 0)
 			return -1;
-		for (long long k = 0; k < items[i].quantity; k++) {
-			char code[TICKET_CODE_LEN + 1];
+		if (n == 0) {
+			struct db_arg id[] = { DB_INT(of[i]->id) };
+			struct db_rows rows;
 
-			new_code(code, TICKET_CODE_LEN);
-			struct db_arg ticket[] = { DB_INT(order_id), DB_INT(t->id),
-				DB_STR(code) };
-
-			if (exec_affected(db, ORD_TICKET_INSERT, ticket,
-			    ARRAY_LEN(ticket), NULL) != 0)
+			if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_SEATS_LEFT],
+			    id, 1, &rows) != DB_OK || rows.nrows != 1)
 				return -1;
+			return refuse(out, BOOKING_SOLD_OUT, of[i]->id,
+			    strtoll(db_cell(&rows, 0, 0), NULL, 10));
 		}
 	}
-	if (history_add(db, (long long)order_id, NULL, ORDER_HELD, "") != 0)
+	if (insert_lines(db, (long long)order_id, items, b->nitems, of) != 0)
 		return -1;
 	out->refusal = BOOKING_OK;
 	return 0;
@@ -614,61 +671,48 @@ orders_get_any(struct db *db, struct arena *a, const char *code,
 }
 
 int
-orders_lines(struct db *db, struct arena *a, long long order_id,
-    struct order_line **out, size_t *n)
+orders_items(struct db *db, struct arena *a, long long order_id,
+    struct order_line **lines, size_t *nlines, struct order_ticket **tickets,
+    size_t *ntickets)
 {
 	struct db_arg args[] = { DB_INT(order_id) };
 	struct db_rows rows;
 
-	*n = 0;
-	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_LINES], args, 1,
+	*nlines = *ntickets = 0;
+	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_ITEMS], args, 1,
 	    &rows) != DB_OK)
 		return -1;
-	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+	*lines = arena_calloc(a, rows.nrows + 1, sizeof(**lines));
+	*tickets = arena_calloc(a, rows.nrows + 1, sizeof(**tickets));
 	for (size_t i = 0; i < rows.nrows; i++) {
-		struct order_line *l = &(*out)[i];
 		struct row_reader rd;
+		long long line_id;
 
 		row_begin(&rd, &rows, i, "order line");
-		l->id = row_int(&rd, 0, 1, LLONG_MAX);
-		if (db_cell(&rows, i, 1) != NULL)
-			l->ticket_type_id = row_int(&rd, 1, 1, LLONG_MAX);
-		l->description = row_text(&rd, 2);
-		l->quantity = row_int(&rd, 3, 1, LLONG_MAX);
-		l->unit_price = row_int(&rd, 4, 0, LLONG_MAX);
+		line_id = row_int(&rd, 0, 1, LLONG_MAX);
+		/* A line's first row starts it; the rest only add tickets. */
+		if (*nlines == 0 || (*lines)[*nlines - 1].id != line_id) {
+			struct order_line *l = &(*lines)[(*nlines)++];
+
+			l->id = line_id;
+			if (db_cell(&rows, i, 1) != NULL)
+				l->ticket_type_id = row_int(&rd, 1, 1, LLONG_MAX);
+			l->description = row_text(&rd, 2);
+			l->quantity = row_int(&rd, 3, 1, LLONG_MAX);
+			l->unit_price = row_int(&rd, 4, 0, LLONG_MAX);
+		}
+		if (db_cell(&rows, i, 5) != NULL) {
+			struct order_ticket *t = &(*tickets)[(*ntickets)++];
+
+			t->id = row_int(&rd, 5, 1, LLONG_MAX);
+			t->ticket_type_id = row_int(&rd, 6, 1, LLONG_MAX);
+			t->type_name = row_text(&rd, 7);
+			t->attendee_name = row_text(&rd, 8);
+			t->code = row_text(&rd, 9);
+		}
 		if (row_end(&rd) != 0)
 			return ROW_BAD;
 	}
-	*n = rows.nrows;
-	return 0;
-}
-
-int
-orders_tickets(struct db *db, struct arena *a, long long order_id,
-    struct order_ticket **out, size_t *n)
-{
-	struct db_arg args[] = { DB_INT(order_id) };
-	struct db_rows rows;
-
-	*n = 0;
-	if (db_query(db, a, DB_PRIMARY, orders_stmts[ORD_TICKETS], args, 1,
-	    &rows) != DB_OK)
-		return -1;
-	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
-	for (size_t i = 0; i < rows.nrows; i++) {
-		struct order_ticket *t = &(*out)[i];
-		struct row_reader rd;
-
-		row_begin(&rd, &rows, i, "ticket");
-		t->id = row_int(&rd, 0, 1, LLONG_MAX);
-		t->ticket_type_id = row_int(&rd, 1, 1, LLONG_MAX);
-		t->type_name = row_text(&rd, 2);
-		t->attendee_name = row_text(&rd, 3);
-		t->code = row_text(&rd, 4);
-		if (row_end(&rd) != 0)
-			return ROW_BAD;
-	}
-	*n = rows.nrows;
 	return 0;
 }
 
@@ -705,13 +749,30 @@ orders_history(struct db *db, struct arena *a, long long order_id,
 }
 
 int
-orders_name_ticket(struct db *db, long long order_id, long long ticket_id,
-    const char *name)
+orders_name_tickets(struct db *db, long long order_id,
+    const struct order_ticket *tickets, size_t n)
 {
-	struct db_arg args[] = { DB_STR(name), DB_INT(ticket_id),
-		DB_INT(order_id) };
+	struct json_object *names;
+	int rc;
 
-	return exec_affected(db, ORD_NAME_TICKET, args, ARRAY_LEN(args), NULL);
+	if (n == 0)
+		return 0;
+	names = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *t = json_object_new_object();
+
+		json_object_object_add(t, "k", json_object_new_int64(tickets[i].id));
+		json_object_object_add(t, "n",
+		    json_object_new_string(tickets[i].attendee_name));
+		json_object_array_add(names, t);
+	}
+	/* The string belongs to names, which outlives the statement. */
+	struct db_arg args[] = { DB_STR(json_object_to_json_string_ext(names,
+		JSON_C_TO_STRING_PLAIN)), DB_INT(order_id) };
+
+	rc = exec_affected(db, ORD_NAME_TICKETS, args, ARRAY_LEN(args), NULL);
+	json_object_put(names);
+	return rc;
 }
 
 int

@@ -40,6 +40,8 @@
 #include "db.h"
 
 struct arena;
+struct event;
+struct ticket_type;
 
 /* Most overdue holds orders_expire_holds() takes at once. */
 #define ORDERS_EXPIRE_BATCH 100
@@ -142,15 +144,27 @@ struct booking_outcome {
 };
 
 /*
- * Places a hold, in the caller's transaction on the primary: checks the
- * event, every type's sale window and limits, takes the seats with the
- * guarded update "sold + held + n <= quota" (by type id), and creates the
- * order with its lines, its tickets (unnamed) and its first history entry,
- * held for b->hold_minutes. Returns 0 with out->code set; 1 refused
- * (out->refusal; the caller rolls back, as seats of other types may have
- * been taken); -1 for a database failure (db_last_status()).
+ * Starts a hold, in the caller's transaction on the primary: locks the
+ * buyer's users row (the lock order above), then reads the event into ev
+ * and its ticket types into *types (arena-owned), as the primary has them
+ * now. Returns 0; 1 when the event is not shown (events_get); -1.
+ */
+int orders_hold_start(struct db *db, struct arena *a, long long event_id,
+    long long buyer_id, struct event *ev, struct ticket_type **types,
+    size_t *ntypes);
+
+/*
+ * Places the hold orders_hold_start() began, with its ev and types:
+ * checks the event, every type's sale window and limits, creates the
+ * order, held for b->hold_minutes, with its first history entry, takes
+ * the seats with the guarded update "sold + held + n <= quota" (by type
+ * id), then writes its lines and its tickets (unnamed). Returns 0 with
+ * out->code set; 1 refused (out->refusal; the caller rolls back, as the
+ * order's rows and seats of other types may have been written); -1 for
+ * a database failure (db_last_status()).
  */
 int orders_place_hold(struct db *db, struct arena *a, const struct booking *b,
+    const struct event *ev, const struct ticket_type *types, size_t ntypes,
     struct booking_outcome *out);
 
 /* A hold of one picture's original, as an order without an event. */
@@ -192,12 +206,12 @@ int orders_get(struct db *db, struct arena *a, const char *code,
  * provider says of it. Returns 0, 1, -1 or ROW_BAD. */
 int orders_get_any(struct db *db, struct arena *a, const char *code,
     struct order *out);
-/* The order's lines, tickets (by id) and history (oldest first), each an
- * arena-owned array. Return 0, -1 or ROW_BAD. */
-int orders_lines(struct db *db, struct arena *a, long long order_id,
-    struct order_line **out, size_t *n);
-int orders_tickets(struct db *db, struct arena *a, long long order_id,
-    struct order_ticket **out, size_t *n);
+/* The order's lines and their tickets (by line, then by id), in one
+ * statement, and its history (oldest first), each an arena-owned array.
+ * Return 0, -1 or ROW_BAD. */
+int orders_items(struct db *db, struct arena *a, long long order_id,
+    struct order_line **lines, size_t *nlines, struct order_ticket **tickets,
+    size_t *ntickets);
 int orders_history(struct db *db, struct arena *a, long long order_id,
     struct order_change **out, size_t *n);
 
@@ -283,9 +297,11 @@ int orders_set_payment(struct db *db, long long order_id, const char *payment);
 int orders_payment_event(struct db *db, const char *provider,
     const char *event_id, const char *type, const char *order_code);
 
-/* Names the attendee of ticket_id of order_id. Returns 0 or -1. */
-int orders_name_ticket(struct db *db, long long order_id, long long ticket_id,
-    const char *name);
+/* Names the attendees of order_id's tickets: each of tickets (n of them,
+ * ids of its tickets, distinct) gets its attendee_name, in one statement
+ * (none for n 0). Returns 0 or -1. */
+int orders_name_tickets(struct db *db, long long order_id,
+    const struct order_ticket *tickets, size_t n);
 
 /* 1 when from -> to is one of the moves of the state machine. */
 int orders_move_allowed(enum order_status from, enum order_status to);

@@ -18,7 +18,6 @@
 
 enum outbox_stmt {
 	OB_INSERT,
-	OB_READ_COMMITTED,
 	OB_CLAIM_QUICK,
 	OB_CLAIM_SLOW,
 	OB_CLAIM_LEASE,
@@ -40,9 +39,6 @@ enum outbox_stmt {
 static const char *const outbox_stmts[OB__MAX] = {
 	/* OB_INSERT */
 	"INSERT INTO outbox (topic, payload) VALUES (?, ?)",
-	/* OB_READ_COMMITTED: the claim needs no gap locks, which would hold
-	 * up the inserts of the programs while it runs. */
-	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
 	/* OB_CLAIM_QUICK */
 	"SELECT id, topic, payload, created_at, attempts FROM outbox "
 	"WHERE processed_at IS NULL AND next_attempt_at <= UTC_TIMESTAMP() "
@@ -53,10 +49,13 @@ static const char *const outbox_stmts[OB__MAX] = {
 	"WHERE processed_at IS NULL AND next_attempt_at <= UTC_TIMESTAMP() "
 	"AND topic IN (" OUTBOX_SLOW_TOPICS ") "
 	"ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
-	/* OB_CLAIM_LEASE */
-	"UPDATE outbox SET attempts = attempts + 1, "
-	"next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND "
-	"WHERE id = ? AND attempts = ?",
+	/* OB_CLAIM_LEASE: every row of a claim in one statement, from a JSON
+	 * array of {"i": id, "a": attempts} */
+	"UPDATE outbox o JOIN JSON_TABLE(?, '$[*]' COLUMNS ("
+	"id BIGINT UNSIGNED PATH '$.i', a BIGINT PATH '$.a')) j "
+	"ON j.id = o.id AND j.a = o.attempts "
+	"SET o.attempts = o.attempts + 1, "
+	"o.next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND",
 	/* OB_DONE */
 	"UPDATE outbox SET processed_at = UTC_TIMESTAMP() "
 	"WHERE id = ? AND attempts = ? AND processed_at IS NULL",
@@ -171,35 +170,44 @@ claim_rows(struct db *db, void *arg)
 {
 	struct claim *c = arg;
 	struct db_arg limit[] = { DB_INT(c->max) };
+	struct json_object *leases;
 	struct db_rows r;
 	enum db_status st;
 
 	c->rows = NULL;
 	c->nrows = 0;
-	if ((st = db_exec(db, outbox_stmts[OB_READ_COMMITTED], NULL, 0, NULL,
-	    NULL)) != DB_OK ||
-	    (st = db_query(db, c->arena, DB_PRIMARY,
+	if ((st = db_query(db, c->arena, DB_PRIMARY,
 	    outbox_stmts[c->select], limit, 1, &r)) != DB_OK)
 		return st;
-	c->rows = arena_calloc(c->arena, r.nrows ? r.nrows : 1,
-	    sizeof(*c->rows));
+	if (r.nrows == 0)
+		return DB_OK;
+	c->rows = arena_calloc(c->arena, r.nrows, sizeof(*c->rows));
+	leases = json_object_new_array();
 	for (size_t i = 0; i < r.nrows; i++) {
 		struct outbox_row *row = &c->rows[i];
+		struct json_object *l = json_object_new_object();
 
 		row->id = strtoull(db_cell(&r, i, 0), NULL, 10);
 		row->topic = db_cell(&r, i, 1);
 		row->payload = db_cell(&r, i, 2);
 		row->created_at = db_cell(&r, i, 3);
 		row->attempts = strtoll(db_cell(&r, i, 4), NULL, 10);
-
-		struct db_arg args[] = { DB_INT(OUTBOX_LEASE_SECONDS),
-		    DB_INT(row->id), DB_INT(row->attempts) };
-
-		if ((st = db_exec(db, outbox_stmts[OB_CLAIM_LEASE], args, 3,
-		    NULL, NULL)) != DB_OK)
-			return st;
+		json_object_object_add(l, "i",
+		    json_object_new_uint64(row->id));
+		json_object_object_add(l, "a",
+		    json_object_new_int64(row->attempts));
+		json_object_array_add(leases, l);
 		row->attempts++;
 	}
+	/* The string belongs to leases, which outlives the statement. */
+	struct db_arg args[] = { DB_STR(json_object_to_json_string_ext(leases,
+		JSON_C_TO_STRING_PLAIN)), DB_INT(OUTBOX_LEASE_SECONDS) };
+
+	st = db_exec(db, outbox_stmts[OB_CLAIM_LEASE], args, ARRAY_LEN(args),
+	    NULL, NULL);
+	json_object_put(leases);
+	if (st != DB_OK)
+		return st;
 	c->nrows = r.nrows;
 	return DB_OK;
 }
@@ -212,7 +220,9 @@ outbox_claim(struct db *db, struct arena *a, enum outbox_class cls,
 	    OB_CLAIM_QUICK, max, NULL, 0 };
 
 	*rows = NULL;
-	if (db_tx(db, claim_rows, &c) != DB_OK)
+	/* The claim needs no gap locks, which would hold up the inserts of
+	 * the programs while it runs. */
+	if (db_tx_read_committed(db, claim_rows, &c) != DB_OK)
 		return -1;
 	*rows = c.rows;
 	return (int)c.nrows;

@@ -14,9 +14,10 @@
 #include "util.h"
 #include "view_event.h"
 
-int
-order_view_read(struct request *r, const char *code, int any, int lock,
-    struct order_view *v)
+/* order_view_read, with the order's history only if history is 1. */
+static int
+view_read(struct request *r, const char *code, int any, int lock,
+    int history, struct order_view *v)
 {
 	int rc;
 
@@ -29,16 +30,28 @@ order_view_read(struct request *r, const char *code, int any, int lock,
 	if (v->has_event)
 		rc = events_get(r->db, r->arena, v->o.event_id, &v->ev);
 	if (rc == 0)
-		rc = orders_lines(r->db, r->arena, v->o.id, &v->lines, &v->nlines);
-	if (rc == 0)
-		rc = orders_tickets(r->db, r->arena, v->o.id, &v->tickets,
-		    &v->ntickets);
-	if (rc == 0)
+		rc = orders_items(r->db, r->arena, v->o.id, &v->lines,
+		    &v->nlines, &v->tickets, &v->ntickets);
+	if (rc == 0 && history)
 		rc = orders_history(r->db, r->arena, v->o.id, &v->history,
 		    &v->nhistory);
 	if (rc == 1)
 		return 404;
 	return rc == 0 ? 0 : rc == ROW_BAD ? 500 : 503;
+}
+
+int
+order_view_read(struct request *r, const char *code, int any, int lock,
+    struct order_view *v)
+{
+	return view_read(r, code, any, lock, 1, v);
+}
+
+int
+order_view_read_checkout(struct request *r, const char *code, int lock,
+    struct order_view *v)
+{
+	return view_read(r, code, 0, lock, 0, v);
 }
 
 static const char *const status_texts[ORDER__STATUS_MAX] = {

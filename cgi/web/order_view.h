@@ -37,6 +37,12 @@ struct order_view {
 int order_view_read(struct request *r, const char *code, int any, int lock,
     struct order_view *v);
 
+/* As order_view_read for the signed-in person's order, without its
+ * history (v->nhistory 0): for the checkout's pages and changes, which
+ * neither show it nor mail it. */
+int order_view_read_checkout(struct request *r, const char *code, int lock,
+    struct order_view *v);
+
 /* The time zone its times are shown in: its event's, UTC for pictures. */
 const char *order_view_zone(const struct order_view *v);
 
