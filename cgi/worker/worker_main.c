@@ -624,6 +624,10 @@ worker_init(struct worker *w)
 	}
 	if (w->cfg.media_dir == NULL)
 		log_err("TESSERA_MEDIA_DIR is not set: uploads stay processing");
+	/* Every job reads what it then writes, and mail tells of what was
+	 * just committed: all of it on the primary. Replicas would only be
+	 * polled for their status, which this account may not read. */
+	w->cfg.nreplicas = 0;
 	w->db = db_open(&w->cfg);
 	arena_init(&w->arena, 0);
 	return 0;
