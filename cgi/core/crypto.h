@@ -13,6 +13,11 @@ struct arena;
 #define CRYPTO_TOKEN_BYTES 32
 #define CRYPTO_HASH_BYTES 32
 
+/* Sets libcrypto up for the hashes below: a master calls it before it
+ * forks, so that its workers inherit libcrypto's start-up (its provider,
+ * its tables of algorithms) instead of each doing it again and touching
+ * 1.3 MB more of the library's pages. Aborts if it cannot. */
+void crypto_init(void);
 /* Fills buf from the kernel's random source; aborts if it cannot. */
 void crypto_random(void *buf, size_t n);
 void crypto_sha256(const void *data, size_t len,

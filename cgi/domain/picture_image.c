@@ -1,10 +1,14 @@
 #include "picture_image.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vips/vips.h>
 
@@ -86,13 +90,38 @@ file_extent_exact(const char *path, enum image_container c)
 	return rc;
 }
 
-enum picture_probe
-picture_image_probe(const char *path, struct picture_info *out)
+/* Rows decoded at a time by decode_all. */
+#define DECODE_STRIP_ROWS 64
+
+/* Decodes every pixel of img, top to bottom, on the calling thread: a
+ * region pulled strip by strip runs the loader here, where an operation
+ * such as vips_avg would hand the work to libvips' thread pool, whose
+ * threads a forked child does not have. Returns 0, or -1 when a pixel
+ * could not be read. */
+static int
+decode_all(VipsImage *img)
+{
+	VipsRegion *reg = vips_region_new(img);
+	VipsRect strip = { 0, 0, img->Xsize, 0 };
+	int rc = 0;
+
+	for (int y = 0; y < img->Ysize && rc == 0; y += DECODE_STRIP_ROWS) {
+		strip.top = y;
+		strip.height = img->Ysize - y < DECODE_STRIP_ROWS ?
+		    img->Ysize - y : DECODE_STRIP_ROWS;
+		rc = vips_region_prepare(reg, &strip);
+	}
+	g_object_unref(reg);
+	return rc;
+}
+
+/* The probe itself, in the process that calls it. */
+static enum picture_probe
+probe_here(const char *path, struct picture_info *out)
 {
 	const char *name = vips_foreign_find_load(path);
 	enum picture_probe rc = PICTURE_NOT_IMAGE;
 	VipsImage *img = NULL;
-	double avg;
 	size_t i;
 
 	vips_error_clear();
@@ -119,7 +148,7 @@ picture_image_probe(const char *path, struct picture_info *out)
 	}
 	/* Every pixel, so a file cut short or damaged is refused now, not
 	 * found out by the worker. */
-	if (vips_avg(img, &avg, NULL) != 0) {
+	if (decode_all(img) != 0) {
 		rc = PICTURE_BROKEN;
 		goto out;
 	}
@@ -132,6 +161,99 @@ out:
 		g_object_unref(img);
 	vips_error_clear();
 	return rc;
+}
+
+/* What the probe's process tells its parent, in one write to a pipe. */
+struct probe_answer {
+	enum picture_probe rc;
+	struct picture_info info;
+};
+
+/* The longest a probe may take: a 40 MP picture decodes in a second or
+ * two. A child that takes longer is stuck (a lock another thread of the
+ * parent held as it forked) and is killed. */
+#define PROBE_TIMEOUT_MS 30000
+
+/* 1 once fd has something to read (the answer, or the end of a child
+ * that died) within PROBE_TIMEOUT_MS. */
+static int
+probe_wait(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n;
+
+	while ((n = poll(&p, 1, PROBE_TIMEOUT_MS)) == -1 && errno == EINTR)
+		continue;
+	return n == 1;
+}
+
+/*
+ * The probe runs in a child process forked for it. Decoding a picture is
+ * the one thing a program's worker does that takes megabytes: libvips'
+ * and the decoders' buffers, the pages of their code and data, and the
+ * malloc arenas of any threads, which glibc keeps resident after they
+ * end: a worker of tessera-app that decoded in place stayed at 19-22 MB
+ * after uploads. The child takes all of that with it
+ * when it exits, and a decoder that crashes on a hostile file kills the
+ * child, not the worker. libvips is started once in the master
+ * (picture_image_init), so the fork costs well under a millisecond
+ * against the decoding's tens.
+ */
+enum picture_probe
+picture_image_probe(const char *path, struct picture_info *out)
+{
+	struct probe_answer ans;
+	sigset_t none;
+	ssize_t got;
+	pid_t pid;
+	int fds[2], st = 0;
+
+	if (pipe(fds) == -1) {
+		log_err("%s: pipe: %s", __func__, strerror(errno));
+		return PICTURE_BROKEN;
+	}
+	if ((pid = fork()) == -1) {
+		log_err("%s: fork: %s", __func__, strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return PICTURE_BROKEN;
+	}
+	if (pid == 0) {
+		/* The worker blocks SIGTERM while it answers; the child is
+		 * stopped as any process is. _exit: nothing of the worker's
+		 * (its database connections, its FastCGI socket) is closed
+		 * or flushed from here. */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		close(fds[0]);
+		memset(&ans, 0, sizeof(ans));
+		ans.rc = probe_here(path, &ans.info);
+		_exit(write(fds[1], &ans, sizeof(ans)) == (ssize_t)sizeof(ans) ?
+		    0 : 1);
+	}
+	close(fds[1]);
+	got = -1;
+	if (probe_wait(fds[0]))
+		do
+			got = read(fds[0], &ans, sizeof(ans));
+		while (got == -1 && errno == EINTR);
+	else
+		kill(pid, SIGKILL);
+	close(fds[0]);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		continue;
+	if (got != (ssize_t)sizeof(ans) || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0) {
+		/* A decoder that died on the file: it is not a picture we
+		 * can read. */
+		log_err("%s: the probe of %s %s %d", __func__, path,
+		    WIFSIGNALED(st) ? "died of signal" : "exited with",
+		    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+		return PICTURE_BROKEN;
+	}
+	if (ans.rc == PICTURE_OK)
+		*out = ans.info;
+	return ans.rc;
 }
 
 /* Takes every piece of metadata off a copy of *img: the savers' "strip"

@@ -46,7 +46,9 @@ int picture_image_init(void);
 void picture_image_shutdown(void);
 
 /* Decides what the file at path is, as above, decoding every pixel once
- * the header passed. Fills *out when PICTURE_OK. */
+ * the header passed, in a child process of its own: the decoder's memory
+ * leaves with it, and a decoder that dies on the file refuses it
+ * (PICTURE_BROKEN). Fills *out when PICTURE_OK. */
 enum picture_probe picture_image_probe(const char *path,
     struct picture_info *out);
 /* A sentence for people about a refusal. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crypto.h"
 #include "csrf.h"
 #include "db.h"
 #include "fcgi_server.h"
@@ -741,6 +742,7 @@ program_main(struct program *p, int argc, char **argv)
 		    p->routes[i].pattern);
 		route_names[i] = xstrdup(name);
 	}
+	crypto_init();
 	if (mysql_library_init(0, NULL, NULL) != 0) {
 		fprintf(stderr, "%s: cannot initialise the MySQL client library\n",
 		    p->name);

@@ -33,6 +33,22 @@ main(void)
 	is_str(hex(&a, h, 32),
 	    "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8",
 	    "HMAC-SHA-256 (RFC 4231-style known vector)");
+	crypto_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, h);
+	is_str(hex(&a, h, 32),
+	    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+	    "HMAC-SHA-256, RFC 4231 test case 2");
+	{
+		unsigned char longkey[131];
+		const char *m = "Test Using Larger Than Block-Size Key - Hash "
+		    "Key First";
+
+		memset(longkey, 0xaa, sizeof(longkey));
+		crypto_hmac_sha256(longkey, sizeof(longkey), m, strlen(m), h);
+		is_str(hex(&a, h, 32), "60e431591ee0b67f0d8a26aacbf5b77f"
+		    "8e0bc6213728c5140546040f0ee37f54",
+		    "HMAC-SHA-256, RFC 4231 test case 6 (a key longer than "
+		    "a block is hashed first)");
+	}
 
 	is_str(crypto_b64url(&a, "\xfb\xff", 2), "-_8", "base64url alphabet");
 	is_str(crypto_b64url(&a, "foobar", 6), "Zm9vYmFy", "no padding");
