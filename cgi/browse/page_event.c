@@ -55,11 +55,9 @@ page_event(struct request *r)
 		return 0;
 	if ((page = request_page_number(r, MAX_REVIEW_PAGE)) < 0)
 		return 400;
-	if ((rc = events_get(r->db, a, id, &ev)) == 1 ||
-	    (rc == 0 && !events_is_public(&ev)))
+	if ((rc = events_get_with_types(r->db, a, id, &ev, &types,
+	    &ntypes)) == 1 || (rc == 0 && !events_is_public(&ev)))
 		return 404;
-	if (rc == 0)
-		rc = events_ticket_types(r->db, a, id, &types, &ntypes);
 	/* One more than a page tells whether there is a next one. */
 	if (rc == 0)
 		rc = reviews_list(r->db, a, id, REVIEWS_PAGE_SIZE + 1,
