@@ -177,4 +177,20 @@ refs.append(nginx_page(tap.request("POST", "/static/style.css", body=b"a=1"), 40
                        "Not allowed", "a form sent to a file"))
 tap.ok(None not in refs and len(set(refs)) == len(refs), "each of those has its own reference")
 
+# nginx's access log has each of them under its reference, as the
+# programs' logs have theirs: what a person quotes finds the line.
+refs = [r for r in refs if r]
+logged = {}
+deadline = time.time() + 5              # the access log is flushed every second
+while len(logged) < len(refs) and time.time() < deadline:
+    time.sleep(0.5)
+    with open(os.path.join(LOG, "nginx-access.log"), errors="replace") as f:
+        for line in f:
+            m = re.search(r'" (\d{3}) .* req=([0-9a-f]{32})$', line.rstrip("\n"))
+            if m and m.group(2) in refs:
+                logged[m.group(2)] = m.group(1)
+tap.is_eq(sorted(logged), sorted(refs),
+          "nginx's access log has a line under each of those references (statuses %s)"
+          % sorted(logged.values()))
+
 tap.done()
