@@ -1,6 +1,7 @@
 #include "crypto.h"
 
 #include <openssl/crypto.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,101 +34,91 @@ crypto_random(void *buf, size_t n)
 }
 
 /*
- * SHA-256 is looked up once per process and its context reused: OpenSSL
- * 3 finds an algorithm by name (locks, property queries) in every
- * one-shot call such as HMAC(EVP_sha256(), ...), which for the short
- * inputs of sessions and CSRF tokens cost more than the hashing: about
- * 6 us per HMAC, against 1 us here, on each signed-in page. The programs
- * are single-threaded, and this is set up before they fork
- * (crypto_init) or on first use in a process.
+ * SHA-256 and HMAC are looked up once per process and their contexts
+ * reused: OpenSSL 3 finds an algorithm by name (locks, property queries)
+ * in every one-shot call such as HMAC(EVP_sha256(), ...), which for the
+ * short inputs of sessions and CSRF tokens cost more than the hashing:
+ * about 6 us per HMAC on each signed-in page. The programs are
+ * single-threaded, and this is set up before they fork (crypto_init) or
+ * on first use in a process.
  */
 static EVP_MD *sha256_md;
 static EVP_MD_CTX *sha256_ctx;
+static EVP_MAC_CTX *hmac_ctx;
 
-#define SHA256_BLOCK_BYTES 64
+static _Noreturn void
+crypto_fail(const char *what)
+{
+	log_err("libcrypto: %s failed", what);
+	abort();
+}
 
 static EVP_MD_CTX *
-sha256_begin(void)
+sha256_ctx_get(void)
 {
 	if (sha256_md == NULL &&
-	    (sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
-		log_err("%s: no SHA-256 in libcrypto", __func__);
-		abort();
-	}
-	if (sha256_ctx == NULL && (sha256_ctx = EVP_MD_CTX_new()) == NULL) {
-		log_err("%s: EVP_MD_CTX_new failed", __func__);
-		abort();
-	}
-	if (EVP_DigestInit_ex2(sha256_ctx, sha256_md, NULL) != 1) {
-		log_err("%s: EVP_DigestInit_ex2 failed", __func__);
-		abort();
-	}
+	    (sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		crypto_fail("EVP_MD_fetch(SHA256)");
+	if (sha256_ctx == NULL && (sha256_ctx = EVP_MD_CTX_new()) == NULL)
+		crypto_fail("EVP_MD_CTX_new");
 	return sha256_ctx;
 }
 
-static void
-sha256_add(EVP_MD_CTX *c, const void *data, size_t len)
+/* The HMAC context, its digest set once: each EVP_MAC_init() after that
+ * only takes the key. */
+static EVP_MAC_CTX *
+hmac_ctx_get(void)
 {
-	if (EVP_DigestUpdate(c, data, len) != 1) {
-		log_err("%s: EVP_DigestUpdate failed", __func__);
-		abort();
-	}
-}
+	EVP_MAC *mac;
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+		    (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end(),
+	};
 
-static void
-sha256_end(EVP_MD_CTX *c, unsigned char out[CRYPTO_HASH_BYTES])
-{
-	unsigned int outlen = CRYPTO_HASH_BYTES;
-
-	if (EVP_DigestFinal_ex(c, out, &outlen) != 1) {
-		log_err("%s: EVP_DigestFinal_ex failed", __func__);
-		abort();
-	}
+	if (hmac_ctx != NULL)
+		return hmac_ctx;
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		crypto_fail("EVP_MAC_fetch(HMAC)");
+	hmac_ctx = EVP_MAC_CTX_new(mac);
+	EVP_MAC_free(mac);
+	if (hmac_ctx == NULL || EVP_MAC_CTX_set_params(hmac_ctx, params) != 1)
+		crypto_fail("EVP_MAC_CTX_new(HMAC-SHA256)");
+	return hmac_ctx;
 }
 
 void
 crypto_init(void)
 {
-	(void)sha256_begin();
+	(void)sha256_ctx_get();
+	(void)hmac_ctx_get();
 }
 
 void
 crypto_sha256(const void *data, size_t len, unsigned char out[CRYPTO_HASH_BYTES])
 {
-	EVP_MD_CTX *c = sha256_begin();
+	EVP_MD_CTX *c = sha256_ctx_get();
+	unsigned int outlen = CRYPTO_HASH_BYTES;
 
-	sha256_add(c, data, len);
-	sha256_end(c, out);
+	if (EVP_DigestInit_ex2(c, sha256_md, NULL) != 1 ||
+	    EVP_DigestUpdate(c, data, len) != 1 ||
+	    EVP_DigestFinal_ex(c, out, &outlen) != 1)
+		crypto_fail("SHA-256");
 }
 
-/* HMAC as RFC 2104 defines it, over the SHA-256 above. */
 void
 crypto_hmac_sha256(const void *key, size_t keylen, const void *data,
     size_t len, unsigned char out[CRYPTO_HASH_BYTES])
 {
-	unsigned char k[SHA256_BLOCK_BYTES] = { 0 }, pad[SHA256_BLOCK_BYTES];
-	unsigned char inner[CRYPTO_HASH_BYTES];
-	EVP_MD_CTX *c;
+	EVP_MAC_CTX *c = hmac_ctx_get();
+	size_t outlen = 0;
 
-	if (keylen > sizeof(k))
-		crypto_sha256(key, keylen, k);
-	else if (keylen > 0)
-		memcpy(k, key, keylen);
-	for (size_t i = 0; i < sizeof(k); i++)
-		pad[i] = k[i] ^ 0x36;
-	c = sha256_begin();
-	sha256_add(c, pad, sizeof(pad));
-	sha256_add(c, data, len);
-	sha256_end(c, inner);
-	for (size_t i = 0; i < sizeof(k); i++)
-		pad[i] = k[i] ^ 0x5c;
-	c = sha256_begin();
-	sha256_add(c, pad, sizeof(pad));
-	sha256_add(c, inner, sizeof(inner));
-	sha256_end(c, out);
-	explicit_bzero(k, sizeof(k));
-	explicit_bzero(pad, sizeof(pad));
-	explicit_bzero(inner, sizeof(inner));
+	/* A NULL key would mean "the previous one": an empty key is "". */
+	if (EVP_MAC_init(c, keylen > 0 ? key : (const void *)"", keylen,
+	    NULL) != 1 || EVP_MAC_update(c, data, len) != 1 ||
+	    EVP_MAC_final(c, out, &outlen, CRYPTO_HASH_BYTES) != 1 ||
+	    outlen != CRYPTO_HASH_BYTES)
+		crypto_fail("HMAC-SHA-256");
 }
 
 int
