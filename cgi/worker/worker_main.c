@@ -84,10 +84,10 @@
  * before the database came back, or its claim never reached the new
  * primary (asynchronous replication may lose the last milliseconds before
  * a crash; a clean stop loses nothing). A second copy carries the same
- * Message-ID, so mail readers can fold the two. Without a state directory the journal is off and every failed
- * mark is such a case. A worker asked to stop (SIGTERM, SIGINT) finishes
- * the row at hand, records it, gives back the rest of its batch and
- * exits.
+ * Message-ID, so mail readers can fold the two. Without a state
+ * directory the journal is off and every failed mark is such a case. A
+ * worker asked to stop (SIGTERM, SIGINT) finishes the row at hand,
+ * records it, gives back the rest of its batch and exits.
  *
  * The stop signals stay blocked all the time and are taken with
  * sigtimedwait() between rows and while idle, so no database or SMTP call
